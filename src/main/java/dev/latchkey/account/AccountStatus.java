@@ -1,0 +1,3 @@
+package dev.latchkey.account;
+
+public enum AccountStatus { ACTIVE, DISABLED }

@@ -1,0 +1,42 @@
+package dev.latchkey.account;
+
+import dev.latchkey.security.AuthenticatedCaller;
+import dev.latchkey.web.Problem;
+import dev.latchkey.web.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** The protected sample resource: who the bearer of the access token is. */
+@Path("/api/me")
+@RequestScoped
+public class CurrentUserResource {
+
+    @Inject
+    AuthenticatedCaller caller;
+
+    @Inject
+    UserAccountRepository accounts;
+
+    @GET
+    @RolesAllowed("user")
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonObject me() {
+        // The e-mail comes from the database, not the token: tokens carry no personal data.
+        UserAccount account = accounts.findById(caller.token().subject())
+                .filter(UserAccount::isActive)
+                .orElseThrow(() -> new ProblemException(
+                        Problem.of(404, "not-found", "Not Found", "The account no longer exists.")));
+        return Json.createObjectBuilder()
+                .add("sub", account.id())
+                .add("email", account.email())
+                .add("roles", Json.createArrayBuilder(account.roles()))
+                .build();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.latchkey.account;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.Id;
+import jakarta.persistence.NamedQuery;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/** A user who can log in. The schema is owned by Liquibase (liquibase/changes/001-user-account.xml). */
+@Entity
+@Table(name = "user_account")
+@NamedQuery(name = UserAccount.BY_EMAIL, query = "SELECT u FROM UserAccount u WHERE u.email = :email")
+public class UserAccount {
+
+    static final String BY_EMAIL = "UserAccount.byEmail";
+
+    /** A UUID as text: the same column type on every database we support. */
+    @Id
+    @Column(name = "id", length = 36)
+    private String id;
+
+    /** Normalized (see {@link EmailAddress}), so the unique index makes it unique case-insensitively. */
+    @Column(name = "email", nullable = false, unique = true, length = 254)
+    private String email;
+
+    @Column(name = "password_hash", nullable = false)
+    private String passwordHash;
+
+    /** Space-separated role names; also the token's {@code groups}. */
+    @Column(name = "roles", nullable = false)
+    private String roles;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "status", nullable = false, length = 16)
+    private AccountStatus status;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    private Instant updatedAt;
+
+    @Column(name = "password_changed_at", nullable = false)
+    private Instant passwordChangedAt;
+
+    @Version
+    @Column(name = "version", nullable = false)
+    private long version;
+
+    protected UserAccount() {
+        // for JPA
+    }
+
+    public UserAccount(String normalizedEmail, String passwordHash, Set<String> roles, Instant now) {
+        this.id = UUID.randomUUID().toString();
+        this.email = normalizedEmail;
+        this.passwordHash = passwordHash;
+        this.roles = String.join(" ", roles);
+        this.status = AccountStatus.ACTIVE;
+        this.createdAt = now;
+        this.updatedAt = now;
+        this.passwordChangedAt = now;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String email() {
+        return email;
+    }
+
+    public String passwordHash() {
+        return passwordHash;
+    }
+
+    public Set<String> roles() {
+        return Arrays.stream(roles.split(" ")).filter(r -> !r.isEmpty())
+                .collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    public boolean isActive() {
+        return status == AccountStatus.ACTIVE;
+    }
+
+    public Instant passwordChangedAt() {
+        return passwordChangedAt;
+    }
+
+    /** Same password, stronger parameters: not a password change, so sessions stay valid. */
+    public void upgradePasswordHash(String newHash, Instant now) {
+        this.passwordHash = newHash;
+        this.updatedAt = now;
+    }
+}

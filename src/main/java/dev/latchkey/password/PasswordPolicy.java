@@ -1,0 +1,48 @@
+package dev.latchkey.password;
+
+import dev.latchkey.web.Problem;
+import dev.latchkey.web.ProblemException;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+
+/**
+ * The rules a new password must meet (NIST SP 800-63B and OWASP ASVS 2.1): length, and not being
+ * a commonly used password. No composition rules: they push users to predictable patterns.
+ */
+@ApplicationScoped
+public class PasswordPolicy {
+
+    /** Counted in Unicode code points after normalization, so emoji and accents count as one each. */
+    public static final int MIN_LENGTH = 12;
+    public static final int MAX_LENGTH = 128;
+
+    static final String COMMON_PASSWORDS = "/dev/latchkey/password/common-passwords.txt";
+
+    private PasswordList commonPasswords;
+
+    @PostConstruct
+    void load() {
+        commonPasswords = PasswordList.fromResource(COMMON_PASSWORDS);
+    }
+
+    /**
+     * @throws ProblemException 400 naming the rule that failed, never echoing the password
+     */
+    public void check(String password) {
+        String normalized = Passwords.normalize(password);
+        int length = normalized.codePointCount(0, normalized.length());
+        if (length < MIN_LENGTH || length > MAX_LENGTH) {
+            throw rejected("The password must be between " + MIN_LENGTH + " and " + MAX_LENGTH + " characters long.");
+        }
+        if (normalized.codePoints().anyMatch(Character::isISOControl)) {
+            throw rejected("The password must not contain control characters.");
+        }
+        if (commonPasswords.contains(normalized)) {
+            throw rejected("This password is too common. Choose one that is not on lists of frequently used passwords.");
+        }
+    }
+
+    private static ProblemException rejected(String detail) {
+        return new ProblemException(Problem.of(400, "weak-password", "Bad Request", detail));
+    }
+}

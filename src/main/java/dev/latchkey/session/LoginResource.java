@@ -1,0 +1,31 @@
+package dev.latchkey.session;
+
+import dev.latchkey.web.StrictJson;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.InputStream;
+import java.util.Map;
+import java.util.Set;
+
+@Path("/auth/login")
+@RequestScoped
+public class LoginResource {
+
+    @Inject
+    LoginService login;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response login(InputStream body) {
+        Map<String, String> fields = StrictJson.readObject(body, Set.of("email", "password"), Set.of());
+        return TokenResponses.ok(login.login(fields.get("email"), fields.get("password"))).build();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.latchkey.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jwt.proc.BadJWTException;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.ExpiredJWTException;
+import dev.latchkey.keys.ManagedKey;
+import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.web.RequestLimits;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one access-token verifier. Every protected request, and every other place that needs to
+ * trust an access token, goes through {@link #verify(String)}.
+ *
+ * <p>The order of checks is chosen so that the cheap, attacker-controlled parts are refused before
+ * any cryptography runs: length, shape and canonical encoding first; then the key, looked up by
+ * {@code kid} in our own key ring only ({@code jku}, {@code x5u} and {@code jwk} headers are never
+ * read, so no attacker-supplied key or URL is ever used); then the algorithm the key is bound to;
+ * then the signature (Nimbus refuses any {@code crit} parameter it does not understand); and only
+ * then the claims.
+ */
+@ApplicationScoped
+public class AccessTokenVerifier {
+
+    private static final Set<String> REQUIRED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti");
+
+    @Inject
+    SigningKeys keys;
+
+    @Inject
+    TokenSettings settings;
+
+    @Inject
+    Clock clock;
+
+    private DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier;
+
+    @PostConstruct
+    void init() {
+        // Nimbus probes these sets with null, which immutable Set.of() sets refuse; hence HashSets.
+        claimsVerifier = new DefaultJWTClaimsVerifier<>(
+                new HashSet<>(Set.of(settings.audience())),
+                new JWTClaimsSet.Builder().issuer(settings.issuer()).build(),
+                new HashSet<>(REQUIRED_CLAIMS),
+                new HashSet<>()) {
+            @Override
+            protected Date currentTime() {
+                return Date.from(clock.instant());
+            }
+        };
+        claimsVerifier.setMaxClockSkew(settings.clockSkewSeconds());
+    }
+
+    public VerifiedAccessToken verify(String token) throws TokenRejectedException {
+        SignedJWT jwt = parseCanonicalJws(token);
+        JWSHeader header = jwt.getHeader();
+        if (!JOSEObjectType.JWT.equals(header.getType())) {
+            throw TokenRejectedException.invalid();
+        }
+        ManagedKey key = keys.verificationKey(header.getKeyID()).orElseThrow(TokenRejectedException::invalid);
+        if (!key.algorithm().equals(header.getAlgorithm())) {
+            throw TokenRejectedException.invalid();
+        }
+        try {
+            if (!jwt.verify(key.verifier())) {
+                throw TokenRejectedException.invalid();
+            }
+        } catch (JOSEException | IllegalStateException e) {
+            throw TokenRejectedException.invalid();
+        }
+        try {
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            claimsVerifier.verify(claims, null);
+            Instant issuedAt = claims.getIssueTime().toInstant();
+            if (issuedAt.isAfter(clock.instant().plusSeconds(settings.clockSkewSeconds()))) {
+                throw TokenRejectedException.invalid();
+            }
+            List<String> groups = claims.getStringListClaim("groups");
+            return new VerifiedAccessToken(
+                    claims.getSubject(),
+                    claims.getJWTID(),
+                    groups == null ? Set.of() : Set.copyOf(groups),
+                    issuedAt,
+                    claims.getExpirationTime().toInstant());
+        } catch (ExpiredJWTException e) {
+            throw TokenRejectedException.expired();
+        } catch (BadJWTException | ParseException | NullPointerException e) {
+            throw TokenRejectedException.invalid();
+        }
+    }
+
+    /**
+     * Accepts exactly three base64url segments in canonical form. Refusing non-canonical encodings
+     * (padding, stray bits in the last character) means one token has one spelling, so a revoked
+     * token cannot come back as a differently encoded twin. A JWE (five segments) is refused here
+     * too, before any of its headers, such as a PBES2 iteration count, are acted on.
+     */
+    private static SignedJWT parseCanonicalJws(String token) throws TokenRejectedException {
+        if (token == null || token.isEmpty() || token.length() > RequestLimits.MAX_TOKEN_CHARS) {
+            throw TokenRejectedException.invalid();
+        }
+        int dots = 0;
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                dots++;
+            } else if (!isBase64UrlChar(c)) {
+                throw TokenRejectedException.invalid();
+            }
+        }
+        if (dots != 2) {
+            throw TokenRejectedException.invalid();
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            for (Base64URL part : jwt.getParsedParts()) {
+                if (part.toString().isEmpty() || !Base64URL.encode(part.decode()).equals(part)) {
+                    throw TokenRejectedException.invalid();
+                }
+            }
+            return jwt;
+        } catch (ParseException | IllegalArgumentException e) {
+            throw TokenRejectedException.invalid();
+        }
+    }
+
+    private static boolean isBase64UrlChar(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+}

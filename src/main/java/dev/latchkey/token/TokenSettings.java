@@ -1,0 +1,45 @@
+package dev.latchkey.token;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Duration;
+
+/** Issuer, audience and lifetimes of access tokens: shared by the issuer and the verifier so they can never disagree. */
+@ApplicationScoped
+public class TokenSettings {
+
+    @Inject
+    @ConfigProperty(name = "latchkey.token.issuer", defaultValue = "http://localhost:8080")
+    String issuer;
+
+    @Inject
+    @ConfigProperty(name = "latchkey.token.audience", defaultValue = "latchkey")
+    String audience;
+
+    @Inject
+    @ConfigProperty(name = "latchkey.token.access-ttl-seconds", defaultValue = "900")
+    long accessTtlSeconds;
+
+    @Inject
+    @ConfigProperty(name = "latchkey.token.clock-skew-seconds", defaultValue = "60")
+    int clockSkewSeconds;
+
+    public String issuer() {
+        return issuer;
+    }
+
+    public String audience() {
+        return audience;
+    }
+
+    public Duration accessTokenLifetime() {
+        return Duration.ofSeconds(accessTtlSeconds);
+    }
+
+    /** Tolerance for clocks of other nodes; capped at 60 s so it cannot quietly stretch a token's life. */
+    public int clockSkewSeconds() {
+        return Math.min(Math.max(clockSkewSeconds, 0), 60);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.latchkey.web;
+
+import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.password.PasswordHasher;
+import dev.latchkey.password.PasswordPolicy;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.logging.Logger;
+
+/**
+ * Initializes the beans that hold keys and word lists at boot rather than on the first request,
+ * so that a missing key or list stops the deployment (fail closed), and then says the server is
+ * ready, with its URL, in one line.
+ */
+@ApplicationScoped
+public class StartupAnnouncement {
+
+    private static final Logger LOG = Logger.getLogger(StartupAnnouncement.class.getName());
+
+    @Inject
+    SigningKeys signingKeys;
+
+    @Inject
+    PasswordHasher passwordHasher;
+
+    @Inject
+    PasswordPolicy passwordPolicy;
+
+    @Inject
+    @ConfigProperty(name = "latchkey.public-url", defaultValue = "http://localhost:8080")
+    String publicUrl;
+
+    void announce(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) @Initialized(ApplicationScoped.class) Object started) {
+        signingKeys.activeSigningKey();
+        passwordHasher.hash("warm-up-" + System.nanoTime());
+        passwordPolicy.toString();
+        LOG.info(() -> "Latchkey is ready at " + publicUrl);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.latchkey.session;
+
+import dev.latchkey.testsupport.Http;
+import dev.latchkey.testsupport.LatchkeyDeployment;
+import jakarta.json.JsonObject;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.URL;
+import java.net.http.HttpResponse;
+import java.util.Base64;
+import java.nio.charset.StandardCharsets;
+
+import static dev.latchkey.testsupport.Http.assertProblem;
+import static dev.latchkey.testsupport.Http.json;
+import static dev.latchkey.testsupport.Http.uniqueEmail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Register, log in and call the protected resource over real HTTP against a real Payara Micro. */
+@ExtendWith(ArquillianExtension.class)
+class AuthenticationFlowIT {
+
+    private static final String PASSWORD = "correct horse battery staple";
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return LatchkeyDeployment.withTestSupport();
+    }
+
+    @ArquillianResource
+    URL base;
+
+    Http http;
+
+    @BeforeEach
+    void client() {
+        http = new Http(base);
+    }
+
+    @AfterEach
+    void resetClock() {
+        http.resetClock();
+    }
+
+    @Test
+    void registerLoginAndCallTheProtectedResource() {
+        String email = uniqueEmail();
+        HttpResponse<String> registered = http.register(email, PASSWORD);
+        assertEquals(202, registered.statusCode());
+
+        HttpResponse<String> login = http.login(email, PASSWORD);
+        assertEquals(200, login.statusCode(), login.body());
+        JsonObject tokens = json(login);
+        assertEquals("Bearer", tokens.getString("token_type"));
+        assertEquals(900, tokens.getInt("expires_in"));
+        assertEquals("no-store", login.headers().firstValue("Cache-Control").orElse(""));
+        assertEquals("no-cache", login.headers().firstValue("Pragma").orElse(""));
+
+        String accessToken = tokens.getString("access_token");
+        JsonObject header = decodeSegment(accessToken, 0);
+        assertEquals("RS256", header.getString("alg"));
+        assertEquals("JWT", header.getString("typ"));
+        assertFalse(header.getString("kid").isEmpty());
+        JsonObject claims = decodeSegment(accessToken, 1);
+        for (String claim : new String[] {"iss", "sub", "aud", "exp", "iat", "nbf", "jti", "groups", "upn"}) {
+            assertTrue(claims.containsKey(claim), "claim " + claim);
+        }
+        assertFalse(claims.containsKey("email"), "no personal data in the token");
+        assertEquals(900, claims.getJsonNumber("exp").longValue() - claims.getJsonNumber("iat").longValue());
+
+        HttpResponse<String> me = http.getWithBearer("/api/me", accessToken);
+        assertEquals(200, me.statusCode(), me.body());
+        JsonObject body = json(me);
+        assertEquals(claims.getString("sub"), body.getString("sub"));
+        assertEquals(email, body.getString("email"));
+        assertEquals("user", body.getJsonArray("roles").getString(0));
+    }
+
+    @Test
+    void noTokenIsUnauthorized() {
+        HttpResponse<String> response = http.get("/api/me");
+        assertProblem(response, 401);
+        assertEquals("Bearer realm=\"latchkey\"", response.headers().firstValue("WWW-Authenticate").orElse(""));
+    }
+
+    @Test
+    void tamperedTokenIsUnauthorizedWithTheGenericError() {
+        String token = http.registerAndLogin(uniqueEmail(), PASSWORD);
+        String[] parts = token.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                .replace("\"user\"", "\"admin\"");
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+
+        HttpResponse<String> response = http.getWithBearer("/api/me", tampered);
+        assertProblem(response, 401);
+        assertEquals("Bearer realm=\"latchkey\", error=\"invalid_token\", error_description=\"token invalid\"",
+                response.headers().firstValue("WWW-Authenticate").orElse(""));
+    }
+
+    @Test
+    void expiredTokenIsUnauthorizedAsExpired() {
+        String token = http.registerAndLogin(uniqueEmail(), PASSWORD);
+        assertEquals(200, http.getWithBearer("/api/me", token).statusCode());
+
+        // 15 minutes of lifetime plus the 60 s of tolerated clock skew, plus one second.
+        http.advanceClock(900 + 60 + 1);
+
+        HttpResponse<String> response = http.getWithBearer("/api/me", token);
+        assertProblem(response, 401);
+        assertEquals("Bearer realm=\"latchkey\", error=\"invalid_token\", error_description=\"token expired\"",
+                response.headers().firstValue("WWW-Authenticate").orElse(""));
+    }
+
+    @Test
+    void unknownUserAndWrongPasswordGetIdenticalAnswers() {
+        String email = uniqueEmail();
+        assertEquals(202, http.register(email, PASSWORD).statusCode());
+
+        HttpResponse<String> wrongPassword = http.login(email, PASSWORD + " but wrong");
+        HttpResponse<String> unknownUser = http.login(uniqueEmail(), PASSWORD);
+
+        assertProblem(wrongPassword, 401);
+        assertEquals(wrongPassword.statusCode(), unknownUser.statusCode());
+        assertEquals(wrongPassword.body(), unknownUser.body());
+        assertEquals(wrongPassword.headers().firstValue("Content-Type"), unknownUser.headers().firstValue("Content-Type"));
+    }
+
+    @Test
+    void registeringATakenAddressLooksTheSameAndChangesNothing() {
+        String email = uniqueEmail();
+        HttpResponse<String> first = http.register(email, PASSWORD);
+        HttpResponse<String> again = http.register(email.toUpperCase(java.util.Locale.ROOT), "another long passphrase 42");
+
+        assertEquals(202, again.statusCode());
+        assertEquals(first.body(), again.body());
+        assertEquals(200, http.login(email, PASSWORD).statusCode(), "the original password still works");
+        assertProblem(http.login(email, "another long passphrase 42"), 401);
+    }
+
+    @Test
+    void emailAddressesAreCaseInsensitive() {
+        String email = uniqueEmail();
+        assertEquals(202, http.register(email.toUpperCase(java.util.Locale.ROOT), PASSWORD).statusCode());
+        assertEquals(200, http.login(email, PASSWORD).statusCode());
+    }
+
+    @Test
+    void weakPasswordsAreRefusedAtRegistration() {
+        assertProblem(http.register(uniqueEmail(), "short"), 400);
+        assertProblem(http.register(uniqueEmail(), "x".repeat(129)), 400);
+        assertProblem(http.register(uniqueEmail(), "unbelievable"), 400);
+        assertProblem(http.register(uniqueEmail(), "UnBelievable"), 400);
+        // 128 characters of Unicode are fine and are not truncated: a different 128-character
+        // password that shares the first 72 bytes must not log in.
+        String email = uniqueEmail();
+        String longPassword = "ü".repeat(100) + "a".repeat(28);
+        assertEquals(202, http.register(email, longPassword).statusCode());
+        assertEquals(200, http.login(email, longPassword).statusCode());
+        assertProblem(http.login(email, "ü".repeat(100) + "b".repeat(28)), 401);
+    }
+
+    @Test
+    void jwksPublishesThePublicSigningKeyOnly() {
+        HttpResponse<String> response = http.get("/.well-known/jwks.json");
+        assertEquals(200, response.statusCode());
+        JsonObject key = json(response).getJsonArray("keys").getJsonObject(0);
+        assertEquals("RS256", key.getString("alg"));
+        assertEquals("sig", key.getString("use"));
+        assertEquals("RSA", key.getString("kty"));
+        assertFalse(key.getString("kid").isEmpty());
+        for (String privatePart : new String[] {"d", "p", "q", "dp", "dq", "qi"}) {
+            assertFalse(key.containsKey(privatePart), "private parameter " + privatePart + " published");
+        }
+        String token = http.registerAndLogin(uniqueEmail(), PASSWORD);
+        assertEquals(key.getString("kid"), decodeSegment(token, 0).getString("kid"));
+    }
+
+    @Test
+    void everyResponseCarriesTheHardeningHeaders() {
+        for (HttpResponse<String> response : java.util.List.of(http.get("/.well-known/jwks.json"), http.get("/api/me"),
+                http.login(uniqueEmail(), PASSWORD))) {
+            assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
+            assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElse(""));
+            assertTrue(response.headers().firstValue("Strict-Transport-Security").orElse("").startsWith("max-age="));
+            assertTrue(response.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
+            assertFalse(response.headers().firstValue("Referrer-Policy").orElse("").isEmpty());
+        }
+    }
+
+    private static JsonObject decodeSegment(String token, int index) {
+        String json = new String(Base64.getUrlDecoder().decode(token.split("\\.")[index]), StandardCharsets.UTF_8);
+        return jakarta.json.Json.createReader(new java.io.StringReader(json)).readObject();
+    }
+}

@@ -1,0 +1,257 @@
+package dev.latchkey.token;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSSigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.keys.KeyMaterial;
+import dev.latchkey.keys.ManagedKey;
+import dev.latchkey.keys.SigningKeys;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Date;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Each test builds one token that differs from a valid one in exactly one way, so that it fails
+ * only if that one check is missing ({@link #validTokenIsAccepted()} proves the baseline passes).
+ */
+class AccessTokenVerifierTest {
+
+    private static final Instant NOW = Instant.parse("2026-01-01T12:00:00Z");
+    private static final String ISSUER = "https://auth.example.test";
+    private static final String AUDIENCE = "example-api";
+
+    private static ManagedKey rsaKey;
+    private static ManagedKey attackerKey;
+
+    @BeforeAll
+    static void keys() {
+        rsaKey = KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.RS256));
+        attackerKey = KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.RS256));
+    }
+
+    private static AccessTokenVerifier verifierFor(ManagedKey key) {
+        TokenSettings settings = new TokenSettings();
+        settings.issuer = ISSUER;
+        settings.audience = AUDIENCE;
+        settings.accessTtlSeconds = 900;
+        settings.clockSkewSeconds = 60;
+        AccessTokenVerifier verifier = new AccessTokenVerifier();
+        verifier.keys = SigningKeys.of(key);
+        verifier.settings = settings;
+        verifier.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        verifier.init();
+        return verifier;
+    }
+
+    private static JWTClaimsSet.Builder validClaims() {
+        return new JWTClaimsSet.Builder()
+                .issuer(ISSUER)
+                .subject("3f2c9a4e-1111-4222-8333-444455556666")
+                .audience(AUDIENCE)
+                .issueTime(Date.from(NOW.minusSeconds(10)))
+                .notBeforeTime(Date.from(NOW.minusSeconds(10)))
+                .expirationTime(Date.from(NOW.plusSeconds(890)))
+                .jwtID("0123456789abcdefghijkl")
+                .claim("groups", List.of("user"));
+    }
+
+    private static JWSHeader.Builder validHeader(ManagedKey key) {
+        return new JWSHeader.Builder(key.algorithm()).keyID(key.kid()).type(JOSEObjectType.JWT);
+    }
+
+    private static String sign(JWSHeader header, JWTClaimsSet claims, JWSSigner signer) throws Exception {
+        SignedJWT jwt = new SignedJWT(header, claims);
+        jwt.sign(signer);
+        return jwt.serialize();
+    }
+
+    private static String validToken() throws Exception {
+        return sign(validHeader(rsaKey).build(), validClaims().build(), rsaKey.signer());
+    }
+
+    private static String withClaims(UnaryOperator<JWTClaimsSet.Builder> change) throws Exception {
+        return sign(validHeader(rsaKey).build(), change.apply(validClaims()).build(), rsaKey.signer());
+    }
+
+    private static void assertRejected(TokenRejectedException.Reason expected, String token) {
+        TokenRejectedException rejection = assertThrows(TokenRejectedException.class,
+                () -> verifierFor(rsaKey).verify(token));
+        assertEquals(expected, rejection.reason());
+    }
+
+    private static void assertInvalid(String token) {
+        assertRejected(TokenRejectedException.Reason.INVALID, token);
+    }
+
+    private static String b64(String json) {
+        return Base64URL.encode(json.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    @Test
+    void validTokenIsAccepted() throws Exception {
+        VerifiedAccessToken verified = verifierFor(rsaKey).verify(validToken());
+        assertEquals("3f2c9a4e-1111-4222-8333-444455556666", verified.subject());
+        assertEquals(Set.of("user"), verified.groups());
+    }
+
+    @Test
+    void validEs256TokenIsAcceptedWhenEs256IsConfigured() throws Exception {
+        ManagedKey ecKey = KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.ES256));
+        String token = sign(validHeader(ecKey).build(), validClaims().build(), ecKey.signer());
+        assertEquals("0123456789abcdefghijkl", verifierFor(ecKey).verify(token).jti());
+    }
+
+    @Test
+    void unsecuredAlgNoneIsRejected() {
+        assertInvalid(new PlainJWT(validClaims().build()).serialize());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"none", "None", "NONE", "nOnE"})
+    void algNoneInAnySpellingIsRejectedWithAndWithoutSignature(String alg) throws Exception {
+        String header = b64("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\",\"kid\":\"" + rsaKey.kid() + "\"}");
+        String payload = validToken().split("\\.")[1];
+        String realSignature = validToken().split("\\.")[2];
+        assertInvalid(header + "." + payload + ".");
+        assertInvalid(header + "." + payload + "." + realSignature);
+    }
+
+    @Test
+    void strippedSignatureIsRejected() throws Exception {
+        String[] parts = validToken().split("\\.");
+        assertInvalid(parts[0] + "." + parts[1] + ".");
+        assertInvalid(parts[0] + "." + parts[1]);
+    }
+
+    @Test
+    void flippedSignatureByteIsRejected() throws Exception {
+        String[] parts = validToken().split("\\.");
+        byte[] signature = new Base64URL(parts[2]).decode();
+        signature[signature.length / 2] ^= 0x01;
+        assertInvalid(parts[0] + "." + parts[1] + "." + Base64URL.encode(signature));
+    }
+
+    @Test
+    void hs256SignedWithTheRsaPublicKeyIsRejected() throws Exception {
+        byte[] publicKeyDer = ((RSAKey) rsaKey.publicJwk()).toRSAPublicKey().getEncoded();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(rsaKey.kid()).type(JOSEObjectType.JWT).build();
+        assertInvalid(sign(header, validClaims().build(), new MACSigner(publicKeyDer)));
+        byte[] publicJwkJson = rsaKey.publicJwk().toJSONString().getBytes(StandardCharsets.UTF_8);
+        assertInvalid(sign(header, validClaims().build(), new MACSigner(publicJwkJson)));
+    }
+
+    @Test
+    void unknownKidIsRejected() throws Exception {
+        assertInvalid(sign(validHeader(rsaKey).keyID("no-such-key").build(), validClaims().build(), rsaKey.signer()));
+        assertInvalid(sign(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).build(),
+                validClaims().build(), rsaKey.signer()));
+    }
+
+    @Test
+    void embeddedAttackerJwkIsIgnored() throws Exception {
+        JWSHeader ownKid = validHeader(rsaKey).jwk(attackerKey.publicJwk()).build();
+        assertInvalid(sign(ownKid, validClaims().build(), attackerKey.signer()));
+        JWSHeader attackerKid = validHeader(attackerKey).jwk(attackerKey.publicJwk())
+                .jwkURL(java.net.URI.create("http://127.0.0.1:1/jwks.json")).build();
+        assertInvalid(sign(attackerKid, validClaims().build(), attackerKey.signer()));
+    }
+
+    @Test
+    void wrongTypIsRejected() throws Exception {
+        assertInvalid(sign(validHeader(rsaKey).type(new JOSEObjectType("at+jwt")).build(), validClaims().build(), rsaKey.signer()));
+    }
+
+    @Test
+    void expiredTokenIsRejectedAsExpired() throws Exception {
+        assertRejected(TokenRejectedException.Reason.EXPIRED,
+                withClaims(c -> c.expirationTime(Date.from(NOW.minusSeconds(61)))));
+    }
+
+    @Test
+    void expiryWithinTheClockSkewIsAccepted() throws Exception {
+        verifierFor(rsaKey).verify(withClaims(c -> c.expirationTime(Date.from(NOW.minusSeconds(30)))));
+    }
+
+    @Test
+    void futureNotBeforeIsRejected() throws Exception {
+        assertInvalid(withClaims(c -> c.notBeforeTime(Date.from(NOW.plusSeconds(120)))));
+    }
+
+    @Test
+    void futureIssuedAtIsRejected() throws Exception {
+        assertInvalid(withClaims(c -> c.issueTime(Date.from(NOW.plusSeconds(120)))));
+    }
+
+    @Test
+    void wrongIssuerIsRejected() throws Exception {
+        assertInvalid(withClaims(c -> c.issuer("https://evil.example.test")));
+    }
+
+    @Test
+    void wrongAudienceIsRejected() throws Exception {
+        assertInvalid(withClaims(c -> c.audience("another-api")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"exp", "sub", "jti", "iss", "aud", "iat", "nbf"})
+    void missingRequiredClaimIsRejected(String claim) throws Exception {
+        assertInvalid(withClaims(c -> c.claim(claim, null)));
+    }
+
+    @Test
+    void groupsOfTheWrongTypeAreRejected() throws Exception {
+        assertInvalid(withClaims(c -> c.claim("groups", 42)));
+    }
+
+    @Test
+    void unknownCriticalHeaderIsRejected() throws Exception {
+        JWSHeader header = validHeader(rsaKey).criticalParams(Set.of("urn:example:must-understand"))
+                .customParam("urn:example:must-understand", true).build();
+        assertInvalid(sign(header, validClaims().build(), rsaKey.signer()));
+    }
+
+    @Test
+    void nonCanonicalBase64IsRejected() throws Exception {
+        String token = validToken();
+        // A 256-byte RSA signature leaves 4 unused bits in its last base64 character; setting one
+        // of them gives a different spelling of the same signature bytes.
+        char last = token.charAt(token.length() - 1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        char twin = alphabet.charAt(alphabet.indexOf(last) | 0x01);
+        assertInvalid(token.substring(0, token.length() - 1) + twin);
+        assertInvalid(token + "=");
+    }
+
+    @Test
+    void jweShapedTokenIsRejectedUnparsed() {
+        String header = b64("{\"alg\":\"PBES2-HS256+A128KW\",\"enc\":\"A128GCM\",\"p2c\":2147483647,\"p2s\":\"AAAAAAAAAAA\"}");
+        assertInvalid(header + ".AAAA.AAAA.AAAA.AAAA");
+    }
+
+    @Test
+    void oversizedTokensAreRejected() throws Exception {
+        assertInvalid(validToken() + "A".repeat(9000));
+        assertInvalid(".".repeat(10_000));
+        assertInvalid("");
+    }
+}
