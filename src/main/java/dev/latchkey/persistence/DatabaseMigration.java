@@ -34,7 +34,7 @@ import java.util.logging.Logger;
 @DataSourceDefinition(
         name = DatabaseMigration.DATA_SOURCE,
         className = "${MPCONFIG=latchkey.datasource.class-name:org.h2.jdbcx.JdbcDataSource}",
-        url = "${MPCONFIG=latchkey.datasource.url:jdbc:h2:file:./data/latchkey}",
+        url = "${MPCONFIG=latchkey.datasource.url:jdbc:h2:file:./data/latchkey;TRACE_LEVEL_FILE=0}",
         user = "${MPCONFIG=latchkey.datasource.user:sa}",
         password = "${MPCONFIG=latchkey.datasource.password:}",
         minPoolSize = 2,

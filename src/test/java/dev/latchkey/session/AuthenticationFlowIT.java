@@ -85,6 +85,13 @@ class AuthenticationFlowIT {
     }
 
     @Test
+    void rolesFromTheTokenDecideRolesAllowed() {
+        String token = http.registerAndLogin(uniqueEmail(), PASSWORD);
+        assertProblem(http.getWithBearer("/api/test-support/admin-only", token), 403);
+        assertProblem(http.get("/api/test-support/admin-only"), 401);
+    }
+
+    @Test
     void noTokenIsUnauthorized() {
         HttpResponse<String> response = http.get("/api/me");
         assertProblem(response, 401);

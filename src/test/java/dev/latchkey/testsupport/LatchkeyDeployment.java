@@ -18,6 +18,7 @@ public final class LatchkeyDeployment {
     public static WebArchive withTestSupport() {
         File war = new File(System.getProperty("latchkey.it.war", "target/latchkey.war"));
         return ShrinkWrap.create(ZipImporter.class, "ROOT.war").importFrom(war).as(WebArchive.class)
-                .addClasses(MovableClockProducer.class, MovableClockProducer.OffsetClock.class, ClockControlResource.class);
+                .addClasses(MovableClockProducer.class, MovableClockProducer.OffsetClock.class, ClockControlResource.class,
+                        AdminOnlyResource.class);
     }
 }
