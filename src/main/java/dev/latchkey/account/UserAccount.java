@@ -97,6 +97,24 @@ public class UserAccount {
         return passwordChangedAt;
     }
 
+    public void changePassword(String newHash, Instant now) {
+        this.passwordHash = newHash;
+        this.passwordChangedAt = now;
+        this.updatedAt = now;
+    }
+
+    public void disable(Instant now) {
+        this.status = AccountStatus.DISABLED;
+        this.updatedAt = now;
+    }
+
+    public void grantRole(String role, Instant now) {
+        Set<String> granted = roles();
+        granted.add(role);
+        this.roles = String.join(" ", granted);
+        this.updatedAt = now;
+    }
+
     /** Same password, stronger parameters: not a password change, so sessions stay valid. */
     public void upgradePasswordHash(String newHash, Instant now) {
         this.passwordHash = newHash;

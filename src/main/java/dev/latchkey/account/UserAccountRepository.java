@@ -24,16 +24,30 @@ public class UserAccountRepository {
         return Optional.ofNullable(em.find(UserAccount.class, id));
     }
 
+    /**
+     * Flushes inside the method, so a unique-index violation surfaces here, to the caller, rather
+     * than at commit, where the transaction manager would log the driver's message (which quotes
+     * the e-mail address).
+     */
     @Transactional
     public void insert(UserAccount account) {
         em.persist(account);
+        em.flush();
     }
 
+    /**
+     * Loads the account, applies the change and writes it back in one transaction (joining the
+     * caller's, if any).
+     *
+     * @return false when there is no such account
+     */
     @Transactional
-    public void upgradePasswordHash(String id, String newHash, java.time.Instant now) {
+    public boolean update(String id, java.util.function.Consumer<UserAccount> change) {
         UserAccount managed = em.find(UserAccount.class, id);
-        if (managed != null) {
-            managed.upgradePasswordHash(newHash, now);
+        if (managed == null) {
+            return false;
         }
+        change.accept(managed);
+        return true;
     }
 }

@@ -58,6 +58,28 @@ final class DevelopmentKeyStore {
         }
     }
 
+    /** A random secret kept in a file beside the development key, generated on first use. */
+    static byte[] loadOrCreateSecret(Path directory, String name, int bytes) {
+        Path file = directory.resolve(name);
+        try {
+            createOwnerOnlyDirectory(directory);
+            try {
+                createOwnerOnlyFile(file, dev.latchkey.token.RandomTokens.base64Url(bytes));
+                LOG.warning(banner("Generated a DEVELOPMENT secret at " + file.toAbsolutePath()));
+            } catch (FileAlreadyExistsException alreadyThere) {
+                tightenPermissions(file);
+                LOG.warning(banner("Using the DEVELOPMENT secret at " + file.toAbsolutePath()));
+            }
+            byte[] secret = java.util.Base64.getUrlDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).strip());
+            if (secret.length < bytes) {
+                throw new IllegalStateException("Development secret " + file + " is too short");
+            }
+            return secret;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read or create the development secret in " + directory, e);
+        }
+    }
+
     private static String banner(String what) {
         return "\n*****************************************************************************\n"
                 + "  " + what + "\n"
@@ -74,14 +96,28 @@ final class DevelopmentKeyStore {
         }
     }
 
-    /** The file is created with owner-only permissions, so the private key is never readable by others, even briefly. */
+    /**
+     * Written to an owner-only temporary file and moved into place atomically, so the key is never
+     * readable by others, even briefly, and a node starting at the same moment (or after a crash)
+     * never reads a half-written file.
+     *
+     * @throws FileAlreadyExistsException when the file is already there
+     */
     private static void createOwnerOnlyFile(Path file, String content) throws IOException {
-        if (isPosix(file.toAbsolutePath().getRoot())) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE));
-        } else {
-            Files.createFile(file);
+        if (Files.exists(file)) {
+            throw new FileAlreadyExistsException(file.toString());
         }
-        Files.writeString(file, content, StandardCharsets.UTF_8);
+        Path temporary = isPosix(file.toAbsolutePath().getRoot())
+                ? Files.createTempFile(file.getParent(), ".tmp-", ".part", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
+                : Files.createTempFile(file.getParent(), ".tmp-", ".part");
+        try {
+            Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            // A hard link is created atomically and fails if the name exists (a rename would
+            // silently replace it): if another node won the race, its file stands and we read it.
+            Files.createLink(file, temporary);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
     }
 
     private static void tightenPermissions(Path file) throws IOException {

@@ -68,7 +68,13 @@ public class PasswordHasher {
                 }
                 yield BcryptFunction.getInstance(Bcrypt.B, bcryptCost);
             }
-            case "argon2id" -> Argon2Function.getInstance(argon2MemoryKib, argon2Iterations, argon2Parallelism, 32, Argon2.ID);
+            case "argon2id" -> {
+                // OWASP's floor for argon2id; a weaker setting is refused rather than used quietly.
+                if (argon2MemoryKib < 19456 || argon2Iterations < 2 || argon2Parallelism < 1 || argon2Parallelism > 16) {
+                    throw new IllegalStateException("argon2id needs memory-kib >= 19456, iterations >= 2, parallelism 1 to 16");
+                }
+                yield Argon2Function.getInstance(argon2MemoryKib, argon2Iterations, argon2Parallelism, 32, Argon2.ID);
+            }
             default -> throw new IllegalStateException("latchkey.password.algorithm must be bcrypt or argon2id");
         };
         // A hash of a random password with the configured parameters: checking an unknown

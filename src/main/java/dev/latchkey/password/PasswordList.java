@@ -23,7 +23,11 @@ final class PasswordList {
         this.entries = Set.copyOf(entries);
     }
 
-    static PasswordList fromResource(String resource) {
+    /**
+     * @param minimumLength entries shorter than this (in code points) are skipped: the length rule
+     *                      already refuses them, so only the rest need memory
+     */
+    static PasswordList fromResource(String resource, int minimumLength) {
         InputStream in = PasswordList.class.getResourceAsStream(resource);
         if (in == null) {
             // Fail closed: a policy without its list would silently accept common passwords.
@@ -32,8 +36,9 @@ final class PasswordList {
         Set<String> entries = new HashSet<>();
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (!line.isEmpty()) {
-                    entries.add(canonical(line));
+                String entry = canonical(line);
+                if (entry.codePointCount(0, entry.length()) >= minimumLength) {
+                    entries.add(entry);
                 }
             }
         } catch (IOException e) {

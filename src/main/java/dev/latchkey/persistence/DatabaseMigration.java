@@ -7,7 +7,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
+import jakarta.inject.Inject;
 import liquibase.Contexts;
+import liquibase.Scope;
 import liquibase.LabelExpression;
 import liquibase.Liquibase;
 import liquibase.database.Database;
@@ -15,8 +17,17 @@ import liquibase.database.DatabaseFactory;
 import liquibase.database.jvm.JdbcConnection;
 import liquibase.resource.ClassLoaderResourceAccessor;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.util.Map;
+import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -34,7 +45,7 @@ import java.util.logging.Logger;
 @DataSourceDefinition(
         name = DatabaseMigration.DATA_SOURCE,
         className = "${MPCONFIG=latchkey.datasource.class-name:org.h2.jdbcx.JdbcDataSource}",
-        url = "${MPCONFIG=latchkey.datasource.url:jdbc:h2:file:./data/latchkey;TRACE_LEVEL_FILE=0}",
+        url = "${MPCONFIG=latchkey.datasource.url:" + DatabaseMigration.DEFAULT_URL + "}",
         user = "${MPCONFIG=latchkey.datasource.user:sa}",
         password = "${MPCONFIG=latchkey.datasource.password:}",
         minPoolSize = 2,
@@ -44,12 +55,23 @@ public class DatabaseMigration {
 
     public static final String DATA_SOURCE = "java:app/jdbc/latchkey";
 
+    /** H2's trace file is off: it would record failing SQL statements. */
+    static final String DEFAULT_URL = "jdbc:h2:file:./data/latchkey;TRACE_LEVEL_FILE=0";
+
     static final String CHANGELOG = "liquibase/db.changelog-master.xml";
 
     private static final Logger LOG = Logger.getLogger(DatabaseMigration.class.getName());
 
+    private static final String ANALYTICS_ENABLED = "liquibase.analytics.enabled";
+    private static final String H2_FILE_PREFIX = "jdbc:h2:file:";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+
     @Resource(lookup = DATA_SOURCE)
     DataSource dataSource;
+
+    @Inject
+    @ConfigProperty(name = "latchkey.datasource.url", defaultValue = DEFAULT_URL)
+    String url;
 
     void migrate(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class) Object started)
             throws Exception {
@@ -58,10 +80,32 @@ public class DatabaseMigration {
             Database database = DatabaseFactory.getInstance()
                     .findCorrectDatabaseImplementation(new JdbcConnection(connection));
             String product = database.getDatabaseProductName();
-            try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(classLoader), database)) {
-                liquibase.update(new Contexts(), new LabelExpression());
-            }
+            // Liquibase 4.30+ fetches a remote configuration and sends usage analytics unless told
+            // not to: an authentication server makes no outbound calls, and air-gapped hosts must
+            // not wait on one at boot.
+            Scope.child(Map.of(ANALYTICS_ENABLED, false), () -> {
+                try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(classLoader), database)) {
+                    liquibase.update(new Contexts(), new LabelExpression());
+                }
+            });
             LOG.info(() -> "Database schema is up to date (" + product + ")");
+        }
+    }
+
+    /**
+     * The embedded default database holds password hashes: its directory is made private to the
+     * server's user before H2 creates the files in it (H2 itself would leave them world-readable).
+     */
+    void protectEmbeddedDatabaseDirectory(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1)
+                                          @Initialized(ApplicationScoped.class) Object started) throws IOException {
+        if (!url.startsWith(H2_FILE_PREFIX)) {
+            return;
+        }
+        String location = url.substring(H2_FILE_PREFIX.length()).split(";", 2)[0];
+        Path directory = Path.of(location).toAbsolutePath().getParent();
+        if (directory != null && directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            Files.setPosixFilePermissions(directory, OWNER_ONLY);
         }
     }
 }

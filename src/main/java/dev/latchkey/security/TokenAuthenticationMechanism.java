@@ -1,50 +1,59 @@
 package dev.latchkey.security;
 
+import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.token.AccessTokenVerifier;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.VerifiedAccessToken;
 import dev.latchkey.web.Problem;
+import dev.latchkey.web.ProblemException;
+import dev.latchkey.web.SafeStackTrace;
 import dev.latchkey.web.SecurityHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpAuthenticationMechanism;
 import jakarta.security.enterprise.authentication.mechanism.http.HttpMessageContext;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.io.IOException;
-import java.util.Collections;
-import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * The application's one authentication mechanism: it accepts an access token from the
- * {@code Authorization: Bearer} header or, when cookie mode is on, from the access-token cookie,
- * and hands it to the one verifier.
+ * The application's one authentication mechanism: it takes the access token a request presents
+ * (bearer header, or access cookie in cookie mode), has the one verifier check it, and refuses
+ * it if the revocation list says so (a memory lookup: no database or network round trip).
  *
  * <p>It acts only on protected resources (the security constraints in web.xml, or a
  * programmatic {@code authenticate()}): public endpoints such as login and refresh never look at
  * an access token, so a stale one a client sends along cannot make them fail, and costs nothing.
+ *
+ * <p>A state-changing request authenticated by the access cookie must also pass the CSRF checks,
+ * bound to the token's session; a bearer header needs none, as no other site can make a browser
+ * send one.
  */
 @ApplicationScoped
 public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism {
 
-    private static final String BEARER_PREFIX = "bearer ";
+    private static final Logger LOG = Logger.getLogger(TokenAuthenticationMechanism.class.getName());
+
+    private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    @Inject
+    PresentedCredentials credentials;
 
     @Inject
     AccessTokenVerifier verifier;
 
     @Inject
-    @ConfigProperty(name = "latchkey.cookie.access.enabled", defaultValue = "false")
-    boolean accessCookieEnabled;
+    RevocationList revocations;
 
     @Inject
-    @ConfigProperty(name = "latchkey.cookie.access.name", defaultValue = "__Host-latchkey-access")
-    String accessCookieName;
+    CsrfGuard csrf;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -52,21 +61,43 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
         if (!context.isProtected() && !context.isAuthenticationRequest()) {
             return context.doNothing();
         }
-        Optional<PresentedToken> presented;
         try {
-            presented = presentedToken(request);
-        } catch (AmbiguousCredentialsException e) {
+            return authenticate(request, context);
+        } catch (RuntimeException unexpected) {
+            // Fail closed, and keep the container from logging the exception with its message.
+            LOG.log(Level.SEVERE, "Authentication failed unexpectedly with {0}; request refused:\n{1}",
+                    new Object[] {unexpected.getClass().getName(), SafeStackTrace.of(unexpected)});
+            return refuse(context, AuthenticationProblems.rejected(TokenRejectedException.Reason.INVALID));
+        }
+    }
+
+    private AuthenticationStatus authenticate(HttpServletRequest request, HttpMessageContext context) {
+        Optional<PresentedCredentials.PresentedToken> presented;
+        try {
+            presented = credentials.from(request);
+        } catch (PresentedCredentials.AmbiguousCredentialsException e) {
             return refuse(context, AuthenticationProblems.rejected(TokenRejectedException.Reason.INVALID));
         }
         if (presented.isEmpty()) {
             return refuse(context, AuthenticationProblems.missing());
         }
+        VerifiedAccessToken token;
         try {
-            VerifiedAccessToken token = verifier.verify(presented.get().value());
-            return context.notifyContainerAboutLogin(new TokenPrincipal(token, presented.get().source()), token.groups());
+            token = verifier.verify(presented.get().value());
         } catch (TokenRejectedException e) {
             return refuse(context, AuthenticationProblems.rejected(e.reason()));
         }
+        if (revocations.isRevoked(token)) {
+            return refuse(context, AuthenticationProblems.rejected(TokenRejectedException.Reason.INVALID));
+        }
+        if (presented.get().source() == TokenPrincipal.Source.ACCESS_COOKIE && STATE_CHANGING.contains(request.getMethod())) {
+            try {
+                csrf.check(request, token.familyId());
+            } catch (ProblemException forbidden) {
+                return refuse(context, forbidden.problem());
+            }
+        }
+        return context.notifyContainerAboutLogin(new TokenPrincipal(token, presented.get().source()), token.groups());
     }
 
     private static AuthenticationStatus refuse(HttpMessageContext context, Problem problem) {
@@ -77,44 +108,5 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
             // Nothing to tell a client that is gone; the request is refused either way.
         }
         return AuthenticationStatus.SEND_FAILURE;
-    }
-
-    private record PresentedToken(String value, TokenPrincipal.Source source) {
-    }
-
-    /**
-     * Several Authorization headers, or a bearer header that is not well formed, are refused
-     * rather than guessed at: components that pick different headers are how requests get smuggled.
-     */
-    private Optional<PresentedToken> presentedToken(HttpServletRequest request) throws AmbiguousCredentialsException {
-        List<String> authorization = Collections.list(request.getHeaders("Authorization"));
-        if (authorization.size() > 1) {
-            throw new AmbiguousCredentialsException();
-        }
-        if (authorization.size() == 1) {
-            String header = authorization.get(0);
-            if (header.length() <= BEARER_PREFIX.length()
-                    || !header.substring(0, BEARER_PREFIX.length()).toLowerCase(Locale.ROOT).equals(BEARER_PREFIX)) {
-                throw new AmbiguousCredentialsException();
-            }
-            return Optional.of(new PresentedToken(header.substring(BEARER_PREFIX.length()).strip(),
-                    TokenPrincipal.Source.BEARER_HEADER));
-        }
-        if (accessCookieEnabled && request.getCookies() != null) {
-            for (Cookie cookie : request.getCookies()) {
-                if (accessCookieName.equals(cookie.getName())) {
-                    return Optional.of(new PresentedToken(cookie.getValue(), TokenPrincipal.Source.ACCESS_COOKIE));
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static final class AmbiguousCredentialsException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        AmbiguousCredentialsException() {
-            super(null, null, false, false);
-        }
     }
 }

@@ -1,12 +1,15 @@
 package dev.latchkey.session;
 
+import dev.latchkey.web.ClientInfo;
 import dev.latchkey.web.StrictJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -21,11 +24,17 @@ public class LoginResource {
     @Inject
     LoginService login;
 
+    @Inject
+    SessionResponses responses;
+
+    @Context
+    HttpServletRequest request;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response login(InputStream body) {
         Map<String, String> fields = StrictJson.readObject(body, Set.of("email", "password"), Set.of());
-        return TokenResponses.ok(login.login(fields.get("email"), fields.get("password"))).build();
+        return responses.issued(login.login(fields.get("email"), fields.get("password"), ClientInfo.of(request)));
     }
 }

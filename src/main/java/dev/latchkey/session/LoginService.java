@@ -3,20 +3,29 @@ package dev.latchkey.session;
 import dev.latchkey.account.EmailAddress;
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditLog;
 import dev.latchkey.password.PasswordHasher;
-import dev.latchkey.token.AccessTokenIssuer;
-import dev.latchkey.token.IssuedAccessToken;
+import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.web.ClientInfo;
 import dev.latchkey.web.Problem;
 import dev.latchkey.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
-/** Checks credentials and issues the tokens of a new session. */
+/** Checks credentials and starts a session. */
 @ApplicationScoped
 public class LoginService {
+
+    static final String ADMIN_ROLE = "admin";
+
+    private static final Logger LOG = Logger.getLogger(LoginService.class.getName());
 
     @Inject
     UserAccountRepository accounts;
@@ -25,34 +34,79 @@ public class LoginService {
     PasswordHasher hasher;
 
     @Inject
-    AccessTokenIssuer issuer;
+    SessionService sessions;
+
+    @Inject
+    AuditLog audit;
 
     @Inject
     Clock clock;
 
     /**
+     * The address whose account becomes the first administrator at its next successful login
+     * (README, "The first administrator"). Proving the password at login is what makes this safe:
+     * configuring an address nobody can log in as grants nothing.
+     */
+    @Inject
+    @ConfigProperty(name = "latchkey.admin.bootstrap-email")
+    Optional<String> bootstrapAdminEmail;
+
+    /**
      * @throws ProblemException 401 with one and the same problem for an unknown address, a wrong
      *                          password and a disabled account, after the same amount of work
      */
-    public IssuedAccessToken login(String email, String password) {
-        Optional<UserAccount> account = EmailAddress.normalize(email).flatMap(accounts::findByEmail);
+    public SessionTokens login(String email, String password, ClientInfo client) {
+        if (password.length() > PasswordPolicy.MAX_INPUT_CHARS) {
+            // No password this long was ever accepted, so no account can match it; refusing it
+            // before any hashing says nothing about whether the account exists.
+            throw invalidCredentials();
+        }
+        Optional<String> normalized = EmailAddress.normalize(email);
+        Optional<UserAccount> account = normalized.flatMap(accounts::findByEmail);
         if (account.isEmpty()) {
             // No account to check against: spend one password check anyway, so that the response
             // time does not tell an unknown address from a wrong password.
             hasher.verifyAgainstDummy(password);
+            audit.record(AuditEvent.LOGIN, "failure_unknown_account", null, null, client);
             throw invalidCredentials();
         }
         UserAccount user = account.get();
         PasswordHasher.Outcome outcome = hasher.verify(password, user.passwordHash());
         if (outcome == PasswordHasher.Outcome.MISMATCH || !user.isActive()) {
+            audit.record(AuditEvent.LOGIN, user.isActive() ? "failure_wrong_password" : "failure_disabled",
+                    user.id(), null, client);
             throw invalidCredentials();
         }
         if (outcome == PasswordHasher.Outcome.MATCH_NEEDS_REHASH) {
             // The configured hash parameters changed since this password was stored; the plain
             // password is only ever available here, at a successful login.
-            accounts.upgradePasswordHash(user.id(), hasher.hash(password), clock.instant());
+            upgradeHashBestEffort(user.id(), hasher.hash(password));
         }
-        return issuer.issue(user.id(), user.roles());
+        if (isBootstrapAdmin(normalized.get()) && !user.roles().contains(ADMIN_ROLE)) {
+            accounts.update(user.id(), u -> u.grantRole(ADMIN_ROLE, clock.instant()));
+            user = accounts.findById(user.id()).orElseThrow();
+            audit.record(AuditEvent.ADMIN_ROLE_GRANTED, "bootstrap", user.id(), null, client);
+        }
+        SessionTokens tokens = sessions.start(user, client);
+        audit.record(AuditEvent.LOGIN, "success", user.id(), null, client);
+        return tokens;
+    }
+
+    /**
+     * Two logins of the same user may race to upgrade the same hash; the loser's optimistic-lock
+     * failure must not fail its login, since the winner already stored an equivalent hash.
+     */
+    private void upgradeHashBestEffort(String userId, String upgraded) {
+        try {
+            accounts.update(userId, u -> u.upgradePasswordHash(upgraded, clock.instant()));
+        } catch (RuntimeException lostRace) {
+            LOG.log(Level.INFO, "Password hash upgrade skipped for user {0}: {1}",
+                    new Object[] {userId, lostRace.getClass().getName()});
+        }
+    }
+
+    private boolean isBootstrapAdmin(String normalizedEmail) {
+        return bootstrapAdminEmail.flatMap(EmailAddress::normalize).map(normalizedEmail::equals).orElse(false);
     }
 
     static ProblemException invalidCredentials() {

@@ -37,8 +37,10 @@ public class AccessTokenIssuer {
      * @param subject the user id; it also serves as {@code upn}, so MicroProfile JWT consumers get
      *                a stable principal name that is not personal data (no e-mail in the token)
      * @param groups  the user's roles
+     * @param familyId the login session the token belongs to, as {@code sid}: revoking the session
+     *                 revokes every access token issued in it
      */
-    public IssuedAccessToken issue(String subject, Set<String> groups) {
+    public IssuedAccessToken issue(String subject, Set<String> groups, String familyId) {
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(settings.accessTokenLifetime());
         String jti = RandomTokens.base64Url(JTI_BYTES);
@@ -51,6 +53,7 @@ public class AccessTokenIssuer {
                 .notBeforeTime(Date.from(issuedAt))
                 .jwtID(jti)
                 .claim("upn", subject)
+                .claim("sid", familyId)
                 .claim("groups", List.copyOf(groups))
                 .build();
         ManagedKey key = keys.activeSigningKey();

@@ -39,7 +39,7 @@ import java.util.Set;
 @ApplicationScoped
 public class AccessTokenVerifier {
 
-    private static final Set<String> REQUIRED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti");
+    private static final Set<String> REQUIRED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid");
 
     @Inject
     SigningKeys keys;
@@ -96,6 +96,7 @@ public class AccessTokenVerifier {
             return new VerifiedAccessToken(
                     claims.getSubject(),
                     claims.getJWTID(),
+                    claims.getStringClaim("sid"),
                     groups == null ? Set.of() : Set.copyOf(groups),
                     issuedAt,
                     claims.getExpirationTime().toInstant());

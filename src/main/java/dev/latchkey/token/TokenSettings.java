@@ -34,8 +34,16 @@ public class TokenSettings {
         return audience;
     }
 
+    /** Refused at boot outside 1 to 60 minutes: access tokens are meant to be short-lived. */
     public Duration accessTokenLifetime() {
         return Duration.ofSeconds(accessTtlSeconds);
+    }
+
+    @jakarta.annotation.PostConstruct
+    void validate() {
+        if (accessTtlSeconds < 60 || accessTtlSeconds > 3600) {
+            throw new IllegalStateException("latchkey.token.access-ttl-seconds must be between 60 and 3600");
+        }
     }
 
     /** Tolerance for clocks of other nodes; capped at 60 s so it cannot quietly stretch a token's life. */

@@ -34,6 +34,25 @@ public record Problem(int status, String type, String title, String detail, Map<
         return new Problem(status, "urn:latchkey:problem:" + slug, title, detail, Map.of());
     }
 
+    /** The generic problem for a status that carries no more specific story. */
+    public static Problem forStatus(int status) {
+        Response.StatusType statusType = Response.Status.fromStatusCode(status);
+        String title = statusType != null ? statusType.getReasonPhrase() : (status < 500 ? "Client Error" : "Server Error");
+        return switch (status) {
+            case 400 -> of(400, "invalid-request", title, "The request is malformed.");
+            case 401 -> of(401, "unauthorized", title, "Authentication is required.");
+            case 403 -> of(403, "forbidden", title, "You are not allowed to do this.");
+            case 404 -> of(404, "not-found", title, "No resource exists at this address.");
+            case 405 -> of(405, "method-not-allowed", title, "This method is not allowed on this resource.");
+            case 406 -> of(406, "not-acceptable", title, "No acceptable representation is available.");
+            case 413 -> RequestLimits.payloadTooLarge();
+            case 415 -> of(415, "unsupported-media-type", title, "The request body must be application/json.");
+            default -> status < 500
+                    ? of(status, "client-error", title, "The request could not be processed.")
+                    : of(500, "internal-error", "Internal Server Error", "The server could not complete the request.");
+        };
+    }
+
     public Problem withHeader(String name, String value) {
         var merged = new java.util.HashMap<>(headers);
         merged.put(name, value);

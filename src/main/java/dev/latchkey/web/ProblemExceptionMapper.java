@@ -40,25 +40,12 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
         }
         LOG.log(Level.SEVERE, "Unhandled {0}; answered 500:\n{1}",
                 new Object[] {exception.getClass().getName(), SafeStackTrace.of(exception)});
-        return Problem.of(500, "internal-error", "Internal Server Error",
-                "The server could not complete the request.");
+        return Problem.forStatus(500);
     }
 
     private static Problem problemForStatus(WebApplicationException exception) {
         Response response = exception.getResponse();
-        int status = response.getStatus();
-        Response.StatusType statusType = Response.Status.fromStatusCode(status);
-        String title = statusType != null ? statusType.getReasonPhrase() : "Client Error";
-        Problem problem = switch (status) {
-            case 404 -> Problem.of(404, "not-found", title, "No resource exists at this address.");
-            case 405 -> Problem.of(405, "method-not-allowed", title, "This method is not allowed on this resource.");
-            case 406 -> Problem.of(406, "not-acceptable", title, "No acceptable representation is available.");
-            case 413 -> RequestLimits.payloadTooLarge();
-            case 415 -> Problem.of(415, "unsupported-media-type", title, "The request body must be application/json.");
-            case 401 -> Problem.of(401, "unauthorized", title, "Authentication is required.");
-            case 403 -> Problem.of(403, "forbidden", title, "You are not allowed to do this.");
-            default -> Problem.of(status, "client-error", title, "The request could not be processed.");
-        };
+        Problem problem = Problem.forStatus(response.getStatus());
         if (exception instanceof NotAllowedException && response.getHeaderString("Allow") != null) {
             problem = problem.withHeader("Allow", response.getHeaderString("Allow"));
         }

@@ -1,5 +1,6 @@
 package dev.latchkey.web;
 
+import dev.latchkey.csrf.CsrfGuard;
 import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
@@ -33,13 +34,17 @@ public class StartupAnnouncement {
     PasswordPolicy passwordPolicy;
 
     @Inject
+    CsrfGuard csrfGuard;
+
+    @Inject
     @ConfigProperty(name = "latchkey.public-url", defaultValue = "http://localhost:8080")
     String publicUrl;
 
-    void announce(@Observes @Priority(Interceptor.Priority.LIBRARY_AFTER + 1000) @Initialized(ApplicationScoped.class) Object started) {
+    void announce(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) @Initialized(ApplicationScoped.class) Object started) {
         signingKeys.activeSigningKey();
         passwordHasher.hash("warm-up-" + System.nanoTime());
         passwordPolicy.toString();
+        csrfGuard.toString();
         LOG.info(() -> "Latchkey is ready at " + publicUrl);
     }
 }

@@ -4,9 +4,13 @@ import jakarta.json.Json;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,7 +41,7 @@ public final class StrictJson {
             throw ProblemException.badRequest("A JSON object body is required.");
         }
         Map<String, String> fields = new HashMap<>();
-        try (JsonParser parser = Json.createParser(new ByteArrayInputStream(bytes))) {
+        try (JsonParser parser = Json.createParser(new StringReader(decodeUtf8(bytes)))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw ProblemException.badRequest("The body must be a JSON object.");
             }
@@ -59,7 +63,13 @@ public final class StrictJson {
                 if (parser.next() != JsonParser.Event.VALUE_STRING) {
                     throw ProblemException.badRequest("Field '" + name + "' must be a string.");
                 }
-                fields.put(name, parser.getString());
+                String value = parser.getString();
+                if (hasUnpairedSurrogate(value)) {
+                    // "\ud800" is valid JSON but no valid text: encoders would turn it into "?",
+                    // making two different passwords hash alike.
+                    throw ProblemException.badRequest("Field '" + name + "' is not valid Unicode text.");
+                }
+                fields.put(name, value);
             }
             if (parser.hasNext()) {
                 throw ProblemException.badRequest("Nothing may follow the JSON object.");
@@ -74,6 +84,37 @@ public final class StrictJson {
             }
         }
         return fields;
+    }
+
+    /**
+     * Strict UTF-8 (RFC 8259 8.1): malformed bytes are refused, not replaced with U+FFFD, which
+     * would silently turn different passwords into the same one.
+     */
+    private static String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ProblemException.badRequest("The request body is not valid UTF-8.");
+        }
+    }
+
+    private static boolean hasUnpairedSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return true;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static byte[] readBounded(InputStream body) {

@@ -72,6 +72,7 @@ class AccessTokenVerifierTest {
                 .notBeforeTime(Date.from(NOW.minusSeconds(10)))
                 .expirationTime(Date.from(NOW.plusSeconds(890)))
                 .jwtID("0123456789abcdefghijkl")
+                .claim("sid", "0f0e0d0c-1111-4222-8333-444455556666")
                 .claim("groups", List.of("user"));
     }
 
@@ -213,7 +214,7 @@ class AccessTokenVerifierTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"exp", "sub", "jti", "iss", "aud", "iat", "nbf"})
+    @ValueSource(strings = {"exp", "sub", "jti", "iss", "aud", "iat", "nbf", "sid"})
     void missingRequiredClaimIsRejected(String claim) throws Exception {
         assertInvalid(withClaims(c -> c.claim(claim, null)));
     }

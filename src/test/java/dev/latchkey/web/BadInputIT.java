@@ -1,19 +1,12 @@
 package dev.latchkey.web;
 
+import dev.latchkey.testsupport.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.LatchkeyDeployment;
-import org.jboss.arquillian.container.test.api.Deployment;
-import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.arquillian.test.api.ArquillianResource;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.ByteArrayInputStream;
-import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,25 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
  * Every endpoint answers bad input with a problem+json 4xx, never a 500 or a stack trace, and bad
  * input never changes a record.
  */
-@ExtendWith(ArquillianExtension.class)
-class BadInputIT {
+class BadInputIT extends DeployedLatchkeyTest {
 
-    private static final String PASSWORD = "correct horse battery staple";
-
-    @Deployment(testable = false)
-    static WebArchive deployment() {
-        return LatchkeyDeployment.withTestSupport();
-    }
-
-    @ArquillianResource
-    URL base;
-
-    Http http;
-
-    @BeforeEach
-    void client() {
-        http = new Http(base);
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"/auth/register", "/auth/login"})
@@ -78,6 +54,16 @@ class BadInputIT {
         byte[] body = {'{', '"', 'e', 'm', 'a', 'i', 'l', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
         assertProblem(http.send(http.request(endpoint).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))), 400);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/auth/register", "/auth/login"})
+    void unpairedSurrogatesAreABadRequest(String endpoint) {
+        // Valid JSON escapes, but not valid text: they must not reach the password hash as "?".
+        assertProblem(http.postJson(endpoint, "{\"email\":\"" + uniqueEmail() + "\",\"password\":\""
+                + "\\ud800".repeat(12) + "\"}"), 400);
+        assertProblem(http.postJson(endpoint, "{\"email\":\"" + uniqueEmail() + "\",\"password\":\""
+                + "abcdefghijkl\\udc00" + "\"}"), 400);
     }
 
     @ParameterizedTest

@@ -1,0 +1,49 @@
+package dev.latchkey.admin;
+
+import dev.latchkey.web.ClientInfo;
+import dev.latchkey.web.Problem;
+import dev.latchkey.web.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+
+/** Administration of other users' access (role admin, also enforced for /admin/* in web.xml). */
+@Path("/admin/users/{id}")
+@RequestScoped
+@RolesAllowed("admin")
+public class AdminUsersResource {
+
+    @Inject
+    AdminService admin;
+
+    @Context
+    HttpServletRequest request;
+
+    @POST
+    @Path("revoke-tokens")
+    public Response revokeTokens(@PathParam("id") String userId) {
+        if (!admin.revokeTokens(userId, ClientInfo.of(request))) {
+            throw noSuchUser();
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("disable")
+    public Response disable(@PathParam("id") String userId) {
+        if (!admin.disable(userId, ClientInfo.of(request))) {
+            throw noSuchUser();
+        }
+        return Response.noContent().build();
+    }
+
+    private static ProblemException noSuchUser() {
+        return new ProblemException(Problem.of(404, "not-found", "Not Found", "There is no such user."));
+    }
+}

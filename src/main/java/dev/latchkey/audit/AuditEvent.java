@@ -1,0 +1,21 @@
+package dev.latchkey.audit;
+
+import java.util.Locale;
+
+public enum AuditEvent {
+    REGISTRATION,
+    LOGIN,
+    REFRESH,
+    REFRESH_REUSE_DETECTED,
+    LOGOUT,
+    LOGOUT_ALL,
+    SESSION_REVOKED,
+    PASSWORD_CHANGE,
+    ADMIN_REVOKE_TOKENS,
+    ADMIN_DISABLE_USER,
+    ADMIN_ROLE_GRANTED;
+
+    public String code() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

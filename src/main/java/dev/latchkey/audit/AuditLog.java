@@ -1,0 +1,40 @@
+package dev.latchkey.audit;
+
+import dev.latchkey.web.ClientInfo;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+
+import java.util.logging.Logger;
+
+/**
+ * Security events, one structured JSON line each, on the dedicated logger {@code latchkey.audit}
+ * so operators can route them to their SIEM. Callers pass identifiers only: the API offers no
+ * place for a token, password or hash, so none can end up here.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    private static final Logger LOG = Logger.getLogger("latchkey.audit");
+
+    public void record(AuditEvent event, String outcome, String userId, String familyId, ClientInfo client) {
+        JsonObjectBuilder line = Json.createObjectBuilder()
+                .add("event", event.code())
+                .add("outcome", outcome);
+        addIfPresent(line, "user", userId);
+        addIfPresent(line, "family", familyId);
+        if (client != null) {
+            addIfPresent(line, "ip", client.ip());
+            addIfPresent(line, "user_agent", client.userAgent());
+        }
+        // JSON encoding escapes quotes and line breaks in attacker-chosen values (log injection).
+        String text = line.build().toString();
+        LOG.info(text);
+    }
+
+    private static void addIfPresent(JsonObjectBuilder line, String name, String value) {
+        if (value != null) {
+            line.add(name, value);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.latchkey.housekeeping;
+
+import dev.latchkey.revocation.RevocationList;
+import dev.latchkey.session.SessionService;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Prunes what can no longer matter: revocation entries past the lifetime of any token they could
+ * match, and sessions past their absolute expiry. Safe to run on every node at once: each step is
+ * a set-based DELETE of rows that no request can still need.
+ */
+@ApplicationScoped
+public class Housekeeping {
+
+    private static final Logger LOG = Logger.getLogger(Housekeeping.class.getName());
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    RevocationList revocations;
+
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    @ConfigProperty(name = "latchkey.housekeeping.interval-seconds", defaultValue = "600")
+    long intervalSeconds;
+
+    private ScheduledFuture<?> task;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        task = scheduler.scheduleWithFixedDelay(this::run, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+    }
+
+    void run() {
+        try {
+            revocations.prune();
+            int sessionsDeleted = sessions.prune();
+            LOG.fine(() -> "Housekeeping deleted " + sessionsDeleted + " expired sessions");
+        } catch (RuntimeException e) {
+            // The next run tries again; pruning late only keeps dead rows a little longer.
+            LOG.log(Level.WARNING, "Housekeeping failed: {0}", e.getClass().getName());
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (task != null) {
+            task.cancel(false);
+        }
+    }
+}

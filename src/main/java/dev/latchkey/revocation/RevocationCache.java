@@ -1,0 +1,23 @@
+package dev.latchkey.revocation;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The in-memory side of the revocation list, read on every authenticated request. Implementations
+ * must answer from local memory: no network or database round trip on the request path.
+ */
+public interface RevocationCache {
+
+    Optional<Revocation> get(String key);
+
+    /** Stores the entry, widening any entry already held for the key. */
+    void put(String key, Revocation revocation);
+
+    void putAll(Map<String, Revocation> entries);
+
+    void evictExpired(Instant now);
+
+    int size();
+}

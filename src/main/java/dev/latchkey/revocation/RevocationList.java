@@ -1,0 +1,105 @@
+package dev.latchkey.revocation;
+
+import dev.latchkey.token.TokenSettings;
+import dev.latchkey.token.VerifiedAccessToken;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.logging.Logger;
+
+/**
+ * The one revocation list. Access tokens are checked against it on every authenticated request,
+ * from memory; every revocation is written to the database (the durable record) and to the cache
+ * before the call returns, so a restart cannot bring a revoked token back to life.
+ *
+ * <p>Three kinds of entry, each a key with a not-before time:
+ * <ul>
+ *   <li>{@code jti:} one access token (logout);</li>
+ *   <li>{@code sid:} every access token of one session (logout, reuse detection, session revocation);</li>
+ *   <li>{@code sub:} every access token of a user issued before a moment (logout-all, password
+ *       change, disable). Not-before is truncated to whole seconds because {@code iat} is in whole
+ *       seconds: a token issued in the same second survives this entry, which is why those flows
+ *       revoke each session by {@code sid} as well.</li>
+ * </ul>
+ */
+@ApplicationScoped
+public class RevocationList {
+
+    private static final Logger LOG = Logger.getLogger(RevocationList.class.getName());
+
+    @Inject
+    RevocationRepository repository;
+
+    @Inject
+    RevocationCache cache;
+
+    @Inject
+    TokenSettings tokenSettings;
+
+    @Inject
+    Clock clock;
+
+    /** Runs after the schema migration and before the application reports ready. */
+    void loadAtBoot(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class) Object started) {
+        cache.putAll(repository.findLive(clock.instant()));
+        LOG.info(() -> "Revocation list loaded: " + cache.size() + " live entries");
+    }
+
+    public void revokeAccessToken(String jti, Instant expiresAt) {
+        store(tokenKey(jti), new Revocation(Revocation.ALWAYS, expiresAt.plusSeconds(tokenSettings.clockSkewSeconds())));
+    }
+
+    public void revokeSession(String familyId) {
+        store(sessionKey(familyId), new Revocation(Revocation.ALWAYS, lastPossibleExpiryOfTokensIssuedNow()));
+    }
+
+    public void revokeUserTokensIssuedBefore(String userId, Instant moment) {
+        store(userKey(userId), new Revocation(moment.truncatedTo(ChronoUnit.SECONDS), lastPossibleExpiryOfTokensIssuedNow()));
+    }
+
+    public boolean isRevoked(VerifiedAccessToken token) {
+        Instant now = clock.instant();
+        return matches(tokenKey(token.jti()), token, now)
+                || (token.familyId() != null && matches(sessionKey(token.familyId()), token, now))
+                || matches(userKey(token.subject()), token, now);
+    }
+
+    /** Forgets entries that can no longer match a live token. */
+    public void prune() {
+        Instant now = clock.instant();
+        repository.deleteExpired(now);
+        cache.evictExpired(now);
+    }
+
+    private boolean matches(String key, VerifiedAccessToken token, Instant now) {
+        return cache.get(key).map(revocation -> revocation.matches(token.issuedAt(), now)).orElse(false);
+    }
+
+    private void store(String key, Revocation revocation) {
+        repository.save(key, revocation);
+        cache.put(key, revocation);
+    }
+
+    private Instant lastPossibleExpiryOfTokensIssuedNow() {
+        return clock.instant().plus(tokenSettings.accessTokenLifetime()).plusSeconds(tokenSettings.clockSkewSeconds());
+    }
+
+    static String tokenKey(String jti) {
+        return "jti:" + jti;
+    }
+
+    static String sessionKey(String familyId) {
+        return "sid:" + familyId;
+    }
+
+    static String userKey(String userId) {
+        return "sub:" + userId;
+    }
+}

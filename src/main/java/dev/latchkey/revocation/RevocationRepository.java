@@ -1,0 +1,41 @@
+package dev.latchkey.revocation;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+@ApplicationScoped
+public class RevocationRepository {
+
+    @PersistenceContext(unitName = "latchkey")
+    EntityManager em;
+
+    @Transactional
+    public void save(String key, Revocation revocation) {
+        RevocationRecord existing = em.find(RevocationRecord.class, key);
+        if (existing == null) {
+            em.persist(new RevocationRecord(key, revocation));
+        } else {
+            existing.widenTo(revocation);
+        }
+    }
+
+    public Map<String, Revocation> findLive(Instant now) {
+        return em.createQuery("SELECT r FROM RevocationRecord r WHERE r.expiresAt > :now", RevocationRecord.class)
+                .setParameter("now", now)
+                .getResultStream()
+                .collect(Collectors.toMap(RevocationRecord::key, RevocationRecord::toRevocation));
+    }
+
+    @Transactional
+    public int deleteExpired(Instant now) {
+        return em.createQuery("DELETE FROM RevocationRecord r WHERE r.expiresAt <= :now")
+                .setParameter("now", now)
+                .executeUpdate();
+    }
+}

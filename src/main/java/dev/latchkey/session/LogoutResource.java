@@ -1,0 +1,100 @@
+package dev.latchkey.session;
+
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.revocation.RevocationList;
+import dev.latchkey.security.AuthenticatedCaller;
+import dev.latchkey.security.PresentedCredentials;
+import dev.latchkey.security.TokenPrincipal;
+import dev.latchkey.token.AccessTokenVerifier;
+import dev.latchkey.token.TokenRejectedException;
+import dev.latchkey.token.VerifiedAccessToken;
+import dev.latchkey.web.ClientInfo;
+import dev.latchkey.web.CookieSettings;
+import dev.latchkey.web.SetCookie;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Optional;
+
+@Path("/auth")
+@RequestScoped
+public class LogoutResource {
+
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    SessionResponses responses;
+
+    @Inject
+    PresentedCredentials credentials;
+
+    @Inject
+    AccessTokenVerifier verifier;
+
+    @Inject
+    RevocationList revocations;
+
+    @Inject
+    CookieSettings cookies;
+
+    @Inject
+    CsrfGuard csrf;
+
+    @Inject
+    AuthenticatedCaller caller;
+
+    @Context
+    HttpServletRequest request;
+
+    /**
+     * Ends the session of whatever the request presents (refresh cookie, access token, or both)
+     * and deletes the cookies. Always 204, so that it can be repeated safely; only a failed CSRF
+     * check on a cookie-carrying request is refused (403), because a forged logout is an attack.
+     */
+    @POST
+    @Path("logout")
+    public Response logout() {
+        Optional<PresentedCredentials.PresentedToken> presented = presentedOrEmpty();
+        Optional<VerifiedAccessToken> accessToken = presented.flatMap(this::verifiedOrEmpty);
+        if (accessToken.isPresent() && presented.get().source() == TokenPrincipal.Source.ACCESS_COOKIE) {
+            csrf.check(request, accessToken.get().familyId());
+        }
+        sessions.logout(accessToken, SetCookie.read(request, cookies.refreshName()), ClientInfo.of(request),
+                familyId -> csrf.check(request, familyId));
+        return responses.ended();
+    }
+
+    /** Protected (web.xml): every session of the caller ends, and every access token issued before now dies. */
+    @POST
+    @Path("logout-all")
+    public Response logoutAll() {
+        sessions.endAllSessions(caller.token().subject(), TokenFamily.RevocationReason.LOGOUT_ALL,
+                AuditEvent.LOGOUT_ALL, ClientInfo.of(request));
+        return responses.ended();
+    }
+
+    private Optional<PresentedCredentials.PresentedToken> presentedOrEmpty() {
+        try {
+            return credentials.from(request);
+        } catch (PresentedCredentials.AmbiguousCredentialsException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** An expired, forged or already revoked access token has nothing left to log out. */
+    private Optional<VerifiedAccessToken> verifiedOrEmpty(PresentedCredentials.PresentedToken presented) {
+        try {
+            VerifiedAccessToken token = verifier.verify(presented.value());
+            return revocations.isRevoked(token) ? Optional.empty() : Optional.of(token);
+        } catch (TokenRejectedException e) {
+            return Optional.empty();
+        }
+    }
+}

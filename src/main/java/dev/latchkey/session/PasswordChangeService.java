@@ -1,0 +1,57 @@
+package dev.latchkey.session;
+
+import dev.latchkey.account.UserAccount;
+import dev.latchkey.account.UserAccountRepository;
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.password.PasswordHasher;
+import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.web.ClientInfo;
+import dev.latchkey.web.Problem;
+import dev.latchkey.web.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Instant;
+
+/**
+ * Changes a password and ends every session that knew the old one. The caller's own session
+ * ends too and is replaced by a new one, so that every token issued before the change, in any
+ * session, is dead by session id as well as by the user's not-before time.
+ */
+@ApplicationScoped
+public class PasswordChangeService {
+
+    @Inject
+    UserAccountRepository accounts;
+
+    @Inject
+    PasswordHasher hasher;
+
+    @Inject
+    PasswordPolicy policy;
+
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    Clock clock;
+
+    @Transactional
+    public SessionTokens change(String userId, String currentPassword, String newPassword, ClientInfo client) {
+        UserAccount user = accounts.findById(userId).filter(UserAccount::isActive)
+                .orElseThrow(() -> new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
+                        "The account no longer exists or is disabled.")));
+        if (hasher.verify(currentPassword, user.passwordHash()) == PasswordHasher.Outcome.MISMATCH) {
+            throw new ProblemException(Problem.of(403, "wrong-current-password", "Forbidden",
+                    "The current password is incorrect."));
+        }
+        policy.check(newPassword);
+        String newHash = hasher.hash(newPassword);
+        Instant now = clock.instant();
+        accounts.update(userId, account -> account.changePassword(newHash, now));
+        sessions.endAllSessions(userId, TokenFamily.RevocationReason.PASSWORD_CHANGED, AuditEvent.PASSWORD_CHANGE, client);
+        return sessions.start(accounts.findById(userId).orElseThrow(), client);
+    }
+}

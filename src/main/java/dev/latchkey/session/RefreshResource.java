@@ -1,0 +1,45 @@
+package dev.latchkey.session;
+
+import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.web.ClientInfo;
+import dev.latchkey.web.CookieSettings;
+import dev.latchkey.web.SetCookie;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** POST /auth/refresh: the refresh cookie and the CSRF header in, a new access token and rotated cookies out. */
+@Path("/auth/refresh")
+@RequestScoped
+public class RefreshResource {
+
+    @Inject
+    SessionService sessions;
+
+    @Inject
+    SessionResponses responses;
+
+    @Inject
+    CookieSettings cookies;
+
+    @Inject
+    CsrfGuard csrf;
+
+    @Context
+    HttpServletRequest request;
+
+    @POST
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response refresh() {
+        String refreshToken = SetCookie.read(request, cookies.refreshName())
+                .orElseThrow(SessionService::invalidRefreshToken);
+        return responses.issued(sessions.refresh(refreshToken, ClientInfo.of(request),
+                familyId -> csrf.check(request, familyId)));
+    }
+}

@@ -1,0 +1,60 @@
+package dev.latchkey.session;
+
+import dev.latchkey.web.CookieSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** The responses that hand out or take back a session's tokens: the body and the cookies together. */
+@ApplicationScoped
+public class SessionResponses {
+
+    @Inject
+    CookieSettings cookies;
+
+    /**
+     * 200 with the OAuth 2.0-style token body and the session cookies. RFC 6749 5.1: nothing that
+     * carries a token may be stored by a cache.
+     */
+    public Response issued(SessionTokens tokens) {
+        long sessionSeconds = tokens.sessionRemaining().toSeconds();
+        String body = Json.createObjectBuilder()
+                .add("access_token", tokens.accessToken().value())
+                .add("token_type", "Bearer")
+                .add("expires_in", tokens.accessToken().expiresInSeconds())
+                .build().toString();
+        Response.ResponseBuilder response = Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
+                .cacheControl(noStore())
+                .header("Pragma", "no-cache")
+                .header(HttpHeaders.SET_COOKIE, cookies.refreshCookie(tokens.refreshToken(), sessionSeconds))
+                .header(HttpHeaders.SET_COOKIE, cookies.csrfCookie(tokens.csrfToken(), sessionSeconds));
+        if (cookies.accessCookieEnabled()) {
+            response.header(HttpHeaders.SET_COOKIE,
+                    cookies.accessCookie(tokens.accessToken().value(), tokens.accessToken().expiresInSeconds()));
+        }
+        return response.build();
+    }
+
+    /** 204 that deletes the session cookies: same name, path and attributes, Max-Age=0. */
+    public Response ended() {
+        Response.ResponseBuilder response = Response.noContent()
+                .cacheControl(noStore())
+                .header(HttpHeaders.SET_COOKIE, cookies.refreshCookie("", 0))
+                .header(HttpHeaders.SET_COOKIE, cookies.csrfCookie("", 0));
+        if (cookies.accessCookieEnabled()) {
+            response.header(HttpHeaders.SET_COOKIE, cookies.accessCookie("", 0));
+        }
+        return response.build();
+    }
+
+    private static CacheControl noStore() {
+        CacheControl noStore = new CacheControl();
+        noStore.setNoStore(true);
+        noStore.setNoTransform(false);
+        return noStore;
+    }
+}

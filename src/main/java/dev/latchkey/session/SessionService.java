@@ -1,0 +1,213 @@
+package dev.latchkey.session;
+
+import dev.latchkey.account.UserAccount;
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.revocation.RevocationList;
+import dev.latchkey.token.AccessTokenIssuer;
+import dev.latchkey.token.VerifiedAccessToken;
+import dev.latchkey.web.ClientInfo;
+import dev.latchkey.web.Problem;
+import dev.latchkey.web.ProblemException;
+import dev.latchkey.csrf.CsrfGuard;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Login sessions (token families): starting them, rotating their refresh tokens, catching reuse,
+ * and ending them.
+ *
+ * <p>Methods that revoke something and then refuse the request are marked not to roll back on
+ * {@link ProblemException}: the revocation must stand even though the caller gets an error.
+ */
+@ApplicationScoped
+public class SessionService {
+
+    @Inject
+    TokenFamilyRepository families;
+
+    @Inject
+    AccessTokenIssuer issuer;
+
+    @Inject
+    RevocationList revocations;
+
+    @Inject
+    SessionSettings settings;
+
+    @Inject
+    CsrfGuard csrf;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    @Transactional
+    public SessionTokens start(UserAccount user, ClientInfo client) {
+        Instant now = clock.instant();
+        enforceSessionLimit(user.id(), now, client);
+        String refreshToken = RefreshTokens.generate();
+        String hash = RefreshTokens.hash(refreshToken);
+        TokenFamily family = new TokenFamily(user.id(), now, settings.absoluteLifetime(), hash, client.ip(), client.userAgent());
+        families.create(family, new RefreshTokenRecord(hash, family.id(), 0, now));
+        return tokensFor(user, family, refreshToken, now);
+    }
+
+    /**
+     * Rotates a refresh token: one SELECT to resolve it, one conditional UPDATE to use it up, one
+     * INSERT to remember the successor.
+     *
+     * @param csrfCheck proves the request may act on the family; runs before anything changes and
+     *                  throws to refuse
+     */
+    @Transactional(dontRollbackOn = ProblemException.class)
+    public SessionTokens refresh(String presentedToken, ClientInfo client, Consumer<String> csrfCheck) {
+        if (!RefreshTokens.hasValidShape(presentedToken)) {
+            throw invalidRefreshToken();
+        }
+        String presentedHash = RefreshTokens.hash(presentedToken);
+        TokenFamilyRepository.Presented presented = families.findByTokenHash(presentedHash)
+                .orElseThrow(SessionService::invalidRefreshToken);
+        TokenFamily family = presented.family();
+        UserAccount user = presented.user();
+        csrfCheck.accept(family.id());
+
+        Instant now = clock.instant();
+        if (!family.isLive(now, settings.idleTimeout())) {
+            audit.record(AuditEvent.REFRESH, "refused_session_ended", user.id(), family.id(), client);
+            throw invalidRefreshToken();
+        }
+        // The account is re-checked on every refresh: a disabled account, or a password changed
+        // since this session began, ends the session here even if nothing revoked it yet.
+        if (!user.isActive() || user.passwordChangedAt().isAfter(family.createdAt())) {
+            endSession(family.id(), TokenFamily.RevocationReason.USER_INVALID, now);
+            audit.record(AuditEvent.REFRESH, "refused_account_changed", user.id(), family.id(), client);
+            throw invalidRefreshToken();
+        }
+        if (presented.token().generation() == family.generation()) {
+            String successor = RefreshTokens.generate();
+            if (families.rotate(family, presentedHash, RefreshTokens.hash(successor),
+                    RefreshTokens.seal(successor, presentedToken), now)) {
+                audit.record(AuditEvent.REFRESH, "success", user.id(), family.id(), client);
+                return tokensFor(user, family, successor, now);
+            }
+            // Another request rotated this token between our read and our update.
+            family = families.reload(family.id());
+        }
+        return replayWithinGraceOrRevoke(presentedToken, presentedHash, family, user, client, now);
+    }
+
+    private SessionTokens replayWithinGraceOrRevoke(String presentedToken, String presentedHash, TokenFamily family,
+                                                    UserAccount user, ClientInfo client, Instant now) {
+        boolean immediatePredecessor = presentedHash.equals(family.previousTokenHash());
+        Duration grace = settings.reuseGrace();
+        if (immediatePredecessor && !family.isRevoked() && !grace.isZero() && !now.isAfter(family.rotatedAt().plus(grace))) {
+            Optional<String> successor = RefreshTokens.unseal(family.successorSealed(), presentedToken);
+            if (successor.isPresent()) {
+                audit.record(AuditEvent.REFRESH, "grace_replay", user.id(), family.id(), client);
+                return tokensFor(user, family, successor.get(), now);
+            }
+        }
+        // A refresh token that was already rotated, presented again: one of the two presenters
+        // is a thief, and we cannot tell which, so the whole session ends for both.
+        endSession(family.id(), TokenFamily.RevocationReason.REUSE_DETECTED, now);
+        audit.record(AuditEvent.REFRESH_REUSE_DETECTED, "family_revoked", user.id(), family.id(), client);
+        throw invalidRefreshToken();
+    }
+
+    /**
+     * Ends the session of the presented refresh token and of the presented access token, whichever
+     * are present and valid. Idempotent: ending an ended session, or presenting nothing, is fine.
+     */
+    @Transactional
+    public void logout(Optional<VerifiedAccessToken> accessToken, Optional<String> refreshToken, ClientInfo client,
+                       Consumer<String> csrfCheck) {
+        Optional<TokenFamilyRepository.Presented> presented = refreshToken.filter(RefreshTokens::hasValidShape)
+                .flatMap(token -> families.findByTokenHash(RefreshTokens.hash(token)));
+        // The CSRF check comes before any change: a forged logout must not even revoke the access token.
+        presented.ifPresent(p -> csrfCheck.accept(p.family().id()));
+
+        Instant now = clock.instant();
+        presented.ifPresent(p -> endSession(p.family().id(), TokenFamily.RevocationReason.LOGOUT, now));
+        accessToken.ifPresent(token -> {
+            revocations.revokeAccessToken(token.jti(), token.expiresAt());
+            families.findById(token.familyId())
+                    .filter(family -> family.userId().equals(token.subject()))
+                    .ifPresent(family -> endSession(family.id(), TokenFamily.RevocationReason.LOGOUT, now));
+        });
+        String userId = presented.map(p -> p.user().id()).or(() -> accessToken.map(VerifiedAccessToken::subject)).orElse(null);
+        String familyId = presented.map(p -> p.family().id()).or(() -> accessToken.map(VerifiedAccessToken::familyId)).orElse(null);
+        audit.record(AuditEvent.LOGOUT, "success", userId, familyId, client);
+    }
+
+    /**
+     * Ends every session of the user and kills every access token issued to them before now.
+     */
+    @Transactional
+    public void endAllSessions(String userId, TokenFamily.RevocationReason reason, AuditEvent event, ClientInfo client) {
+        Instant now = clock.instant();
+        for (String familyId : families.revokeAllOfUser(userId, reason, now)) {
+            revocations.revokeSession(familyId);
+        }
+        revocations.revokeUserTokensIssuedBefore(userId, now);
+        audit.record(event, "success", userId, null, client);
+    }
+
+    public List<TokenFamily> liveSessions(String userId) {
+        return families.findLiveOfUser(userId, clock.instant(), settings.idleTimeout());
+    }
+
+    /** @return false when the user has no such live session (someone else's counts as none) */
+    @Transactional
+    public boolean endSessionOf(String userId, String familyId, TokenFamily.RevocationReason reason) {
+        Optional<TokenFamily> family = families.findById(familyId).filter(f -> f.userId().equals(userId));
+        if (family.isEmpty() || family.get().isRevoked()) {
+            return false;
+        }
+        endSession(familyId, reason, clock.instant());
+        return true;
+    }
+
+    /** Deletes sessions past their absolute expiry, with their refresh-token history. */
+    @Transactional
+    public int prune() {
+        return families.deleteExpired(clock.instant());
+    }
+
+    private void endSession(String familyId, TokenFamily.RevocationReason reason, Instant now) {
+        families.revoke(familyId, reason, now);
+        revocations.revokeSession(familyId);
+    }
+
+    private void enforceSessionLimit(String userId, Instant now, ClientInfo client) {
+        int limit = settings.maxPerUser();
+        if (limit == 0) {
+            return;
+        }
+        List<TokenFamily> live = families.findLiveOfUser(userId, now, settings.idleTimeout());
+        for (int i = 0; i <= live.size() - limit; i++) {
+            endSession(live.get(i).id(), TokenFamily.RevocationReason.SESSION_LIMIT, now);
+            audit.record(AuditEvent.SESSION_REVOKED, "session_limit", userId, live.get(i).id(), client);
+        }
+    }
+
+    private SessionTokens tokensFor(UserAccount user, TokenFamily family, String refreshToken, Instant now) {
+        return new SessionTokens(issuer.issue(user.id(), user.roles(), family.id()), refreshToken,
+                csrf.mint(family.id()), Duration.between(now, family.absoluteExpiresAt()));
+    }
+
+    static ProblemException invalidRefreshToken() {
+        return new ProblemException(Problem.of(401, "invalid-refresh-token", "Unauthorized",
+                "The refresh token is missing, invalid, expired or revoked. Log in again."));
+    }
+}

@@ -1,0 +1,139 @@
+package dev.latchkey.session;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One login session: the family of refresh tokens that descend from one login by rotation
+ * (liquibase/changes/002-token-family.xml). Rotation itself is a conditional UPDATE in
+ * {@link TokenFamilyRepository#rotate}, never a change made to this object.
+ */
+@Entity
+@Table(name = "token_family")
+public class TokenFamily {
+
+    public enum RevocationReason { LOGOUT, LOGOUT_ALL, REUSE_DETECTED, PASSWORD_CHANGED, USER_DISABLED, USER_INVALID, SESSION_LIMIT, REVOKED_BY_USER, REVOKED_BY_ADMIN }
+
+    @Id
+    @Column(name = "id", length = 36)
+    private String id;
+
+    @Column(name = "user_id", nullable = false, length = 36)
+    private String userId;
+
+    @Column(name = "created_at", nullable = false)
+    private Instant createdAt;
+
+    @Column(name = "absolute_expires_at", nullable = false)
+    private Instant absoluteExpiresAt;
+
+    @Column(name = "last_used_at", nullable = false)
+    private Instant lastUsedAt;
+
+    @Column(name = "rotated_at", nullable = false)
+    private Instant rotatedAt;
+
+    @Column(name = "generation", nullable = false)
+    private int generation;
+
+    @Column(name = "current_token_hash", nullable = false, length = 64)
+    private String currentTokenHash;
+
+    @Column(name = "previous_token_hash", length = 64)
+    private String previousTokenHash;
+
+    @Column(name = "successor_sealed")
+    private String successorSealed;
+
+    @Column(name = "user_agent", length = 512)
+    private String userAgent;
+
+    @Column(name = "client_ip", length = 64)
+    private String clientIp;
+
+    @Column(name = "revoked_reason", length = 32)
+    private String revokedReason;
+
+    @Column(name = "revoked_at")
+    private Instant revokedAt;
+
+    protected TokenFamily() {
+        // for JPA
+    }
+
+    TokenFamily(String userId, Instant now, Duration absoluteLifetime, String firstTokenHash, String clientIp, String userAgent) {
+        this.id = UUID.randomUUID().toString();
+        this.userId = userId;
+        this.createdAt = now;
+        this.absoluteExpiresAt = now.plus(absoluteLifetime);
+        this.lastUsedAt = now;
+        this.rotatedAt = now;
+        this.generation = 0;
+        this.currentTokenHash = firstTokenHash;
+        this.clientIp = clientIp;
+        this.userAgent = userAgent;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String userId() {
+        return userId;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant absoluteExpiresAt() {
+        return absoluteExpiresAt;
+    }
+
+    public Instant lastUsedAt() {
+        return lastUsedAt;
+    }
+
+    Instant rotatedAt() {
+        return rotatedAt;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    String currentTokenHash() {
+        return currentTokenHash;
+    }
+
+    String previousTokenHash() {
+        return previousTokenHash;
+    }
+
+    String successorSealed() {
+        return successorSealed;
+    }
+
+    public String userAgent() {
+        return userAgent;
+    }
+
+    public String clientIp() {
+        return clientIp;
+    }
+
+    boolean isRevoked() {
+        return revokedAt != null;
+    }
+
+    /** Live: not revoked, within its absolute lifetime (which rotation never moves) and not idle too long. */
+    boolean isLive(Instant now, Duration idleTimeout) {
+        return !isRevoked() && now.isBefore(absoluteExpiresAt) && now.isBefore(lastUsedAt.plus(idleTimeout));
+    }
+}

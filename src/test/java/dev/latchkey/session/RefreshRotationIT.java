@@ -1,0 +1,160 @@
+package dev.latchkey.session;
+
+import dev.latchkey.testsupport.BrowserSession;
+import dev.latchkey.testsupport.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.Http;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static dev.latchkey.testsupport.Http.assertProblem;
+import static dev.latchkey.testsupport.Http.uniqueEmail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Refresh-token rotation, reuse detection, the grace window, concurrency and expiry, over real HTTP and cookies. */
+class RefreshRotationIT extends DeployedLatchkeyTest {
+
+    private static final long GRACE_SECONDS = 10;
+    private static final long DAY = 24 * 3600;
+
+    private BrowserSession newSession() {
+        String email = uniqueEmail();
+        assertEquals(202, http.register(email, PASSWORD).statusCode());
+        return BrowserSession.loggedIn(http, email, PASSWORD);
+    }
+
+    @Test
+    void loginSetsTheHardenedCookiesExactly() {
+        String email = uniqueEmail();
+        http.register(email, PASSWORD);
+        HttpResponse<String> login = http.login(email, PASSWORD);
+        List<String> cookies = BrowserSession.setCookies(login);
+        assertEquals(2, cookies.size(), "the refresh and CSRF cookies and nothing else (no JSESSIONID): " + cookies);
+        String refresh = cookies.stream().filter(c -> c.startsWith("__Secure-latchkey-refresh=")).findFirst().orElseThrow();
+        String csrf = cookies.stream().filter(c -> c.startsWith("__Host-latchkey-csrf=")).findFirst().orElseThrow();
+        long sevenDays = 7 * DAY;
+
+        assertTrue(refresh.matches("__Secure-latchkey-refresh=[A-Za-z0-9_-]{43}; Max-Age=(\\d+); Path=/auth; Secure; HttpOnly; SameSite=Strict"), refresh);
+        long refreshMaxAge = Long.parseLong(refresh.replaceAll(".*Max-Age=(\\d+);.*", "$1"));
+        assertTrue(refreshMaxAge <= sevenDays && refreshMaxAge >= sevenDays - 5, "Max-Age matches the 7-day session: " + refreshMaxAge);
+        assertTrue(csrf.matches("__Host-latchkey-csrf=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+; Max-Age=\\d+; Path=/; Secure; SameSite=Strict"), csrf);
+    }
+
+    @Test
+    void refreshRotatesAndReuseOfAnOldTokenRevokesTheWholeFamily() {
+        BrowserSession session = newSession();
+        String firstAccess = session.accessToken();
+        String first = session.refreshToken();
+
+        HttpResponse<String> refreshed = session.refresh();
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        assertEquals("no-store", refreshed.headers().firstValue("Cache-Control").orElse(""));
+        String second = session.refreshToken();
+        assertNotEquals(first, second);
+        assertEquals(200, session.me().statusCode());
+
+        http.advanceClock(GRACE_SECONDS + 1);
+        assertProblem(session.refreshWith(first), 401);
+
+        // The whole family is gone: the newest refresh token, and every access token of the family.
+        assertProblem(session.refreshWith(second), 401);
+        assertProblem(http.getWithBearer("/api/me", session.accessToken()), 401);
+        assertProblem(http.getWithBearer("/api/me", firstAccess), 401);
+    }
+
+    @Test
+    void immediatePredecessorWithinGraceGetsTheSameSuccessorAndOlderOnesAreTheft() {
+        BrowserSession session = newSession();
+        String first = session.refreshToken();
+        assertEquals(200, session.refresh().statusCode());
+        String second = session.refreshToken();
+
+        HttpResponse<String> replay = session.refreshWith(first);
+        assertEquals(200, replay.statusCode(), replay.body());
+        assertEquals(second, refreshCookieValue(replay), "the same successor, not a second branch");
+
+        assertEquals(200, session.refresh().statusCode());
+        String third = session.refreshToken();
+        // Still inside the window, but "first" is now two generations old: theft.
+        assertProblem(session.refreshWith(first), 401);
+        assertProblem(session.refreshWith(third), 401);
+    }
+
+    @Test
+    void twentyParallelRefreshesWithOneTokenYieldExactlyOneSuccessor() throws Exception {
+        BrowserSession session = newSession();
+        int parallel = 20;
+        ExecutorService pool = Executors.newFixedThreadPool(parallel);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
+        for (int i = 0; i < parallel; i++) {
+            futures.add(pool.submit(() -> {
+                start.await();
+                return http.send(session.post("/auth/refresh"));
+            }));
+        }
+        start.countDown();
+        Set<String> successors = new HashSet<>();
+        int ok = 0;
+        for (Future<HttpResponse<String>> future : futures) {
+            HttpResponse<String> response = future.get();
+            assertTrue(response.statusCode() == 200 || response.statusCode() == 401, response.statusCode() + " " + response.body());
+            if (response.statusCode() == 200) {
+                ok++;
+                successors.add(refreshCookieValue(response));
+            }
+        }
+        pool.shutdown();
+        assertEquals(parallel, ok, "every request arrived within the grace window, so every one gets the successor");
+        assertEquals(1, successors.size(), "exactly one successor: " + successors);
+
+        // The family is consistent: the one successor goes on working.
+        session.setCookie(BrowserSession.REFRESH, successors.iterator().next());
+        assertEquals(200, session.refresh().statusCode());
+        assertEquals(200, session.me().statusCode());
+    }
+
+    @Test
+    void absoluteExpiryHoldsDespiteRotation() {
+        BrowserSession session = newSession();
+        http.advanceClock(3 * DAY);
+        assertEquals(200, session.refresh().statusCode());
+        http.advanceClock(3 * DAY);
+        assertEquals(200, session.refresh().statusCode());
+        http.advanceClock(DAY + 1);
+        assertProblem(session.refresh(), 401);
+    }
+
+    @Test
+    void refreshAndAccessTokensCannotStandInForEachOther() {
+        BrowserSession session = newSession();
+        assertProblem(http.getWithBearer("/api/me", session.refreshToken()), 401);
+        assertProblem(session.refreshWith(session.accessToken()), 401);
+    }
+
+    @Test
+    void refreshWithoutACookieIsUnauthorized() {
+        assertProblem(http.send(http.request("/auth/refresh").POST(HttpRequest.BodyPublishers.noBody())), 401);
+        assertProblem(http.send(http.request("/auth/refresh").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Cookie", BrowserSession.REFRESH + "=not-a-token")), 401);
+    }
+
+    static String refreshCookieValue(HttpResponse<String> response) {
+        String cookie = BrowserSession.setCookies(response).stream()
+                .filter(c -> c.startsWith(BrowserSession.REFRESH + "=")).findFirst().orElse(null);
+        assertNotNull(cookie, "a refresh cookie");
+        return cookie.split(";", 2)[0].split("=", 2)[1];
+    }
+}

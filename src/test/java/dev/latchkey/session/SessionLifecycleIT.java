@@ -1,0 +1,225 @@
+package dev.latchkey.session;
+
+import dev.latchkey.testsupport.BrowserSession;
+import dev.latchkey.testsupport.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.Http;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+
+import static dev.latchkey.testsupport.Http.assertProblem;
+import static dev.latchkey.testsupport.Http.json;
+import static dev.latchkey.testsupport.Http.uniqueEmail;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Logout, logout-all, password change, sessions, admin revocation and CSRF, over real HTTP and cookies. */
+class SessionLifecycleIT extends DeployedLatchkeyTest {
+
+    private static final String ADMIN = "first-admin@example.test";
+
+    @Test
+    void logoutClearsTheCookiesAndKillsTheTokens() {
+        BrowserSession session = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        String refresh = session.refreshToken();
+        String access = session.accessToken();
+
+        HttpResponse<String> logout = http.send(session.post("/auth/logout").header("Authorization", "Bearer " + access));
+        assertEquals(204, logout.statusCode(), logout.body());
+        List<String> cleared = BrowserSession.setCookies(logout);
+        assertTrue(cleared.contains("__Secure-latchkey-refresh=; Max-Age=0; Path=/auth; Secure; HttpOnly; SameSite=Strict"), cleared.toString());
+        assertTrue(cleared.contains("__Host-latchkey-csrf=; Max-Age=0; Path=/; Secure; SameSite=Strict"), cleared.toString());
+
+        assertProblem(http.getWithBearer("/api/me", access), 401);
+        assertProblem(session.refreshWith(refresh), 401);
+
+        // Idempotent: the same logout again, and a logout with nothing at all, are both fine.
+        assertEquals(204, http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + access)).statusCode());
+        assertEquals(204, http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+    }
+
+    @Test
+    void logoutWithOnlyTheBearerTokenEndsItsSession() {
+        BrowserSession session = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        assertEquals(204, http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + session.accessToken())).statusCode());
+        assertProblem(session.me(), 401);
+        assertProblem(session.refresh(), 401);
+    }
+
+    @Test
+    void logoutAllEndsEverySession() {
+        String email = registered();
+        BrowserSession laptop = BrowserSession.loggedIn(http, email, PASSWORD);
+        BrowserSession phone = BrowserSession.loggedIn(http, email, PASSWORD);
+
+        assertEquals(204, http.send(http.request("/auth/logout-all").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + laptop.accessToken())).statusCode());
+
+        for (BrowserSession session : List.of(laptop, phone)) {
+            assertProblem(session.me(), 401);
+            assertProblem(session.refresh(), 401);
+        }
+        // A new login afterwards works.
+        assertEquals(200, BrowserSession.loggedIn(http, email, PASSWORD).me().statusCode());
+    }
+
+    @Test
+    void passwordChangeEndsOtherSessionsAndGivesTheCallerAFreshPair() {
+        String email = registered();
+        BrowserSession caller = BrowserSession.loggedIn(http, email, PASSWORD);
+        BrowserSession other = BrowserSession.loggedIn(http, email, PASSWORD);
+        String oldCallerAccess = caller.accessToken();
+        String newPassword = "an entirely different passphrase";
+
+        assertProblem(changePassword(caller, "wrong current password", newPassword), 403);
+        assertProblem(changePassword(caller, PASSWORD, "short"), 400);
+
+        HttpResponse<String> changed = caller.absorb(changePassword(caller, PASSWORD, newPassword));
+        assertEquals(200, changed.statusCode(), changed.body());
+
+        assertEquals(200, caller.me().statusCode(), "the fresh pair works");
+        assertEquals(200, caller.refresh().statusCode());
+        assertProblem(http.getWithBearer("/api/me", oldCallerAccess), 401);
+        assertProblem(other.me(), 401);
+        assertProblem(other.refresh(), 401);
+        assertProblem(http.login(email, PASSWORD), 401);
+        assertEquals(200, http.login(email, newPassword).statusCode());
+    }
+
+    private HttpResponse<String> changePassword(BrowserSession session, String current, String replacement) {
+        String body = jakarta.json.Json.createObjectBuilder().add("current_password", current)
+                .add("new_password", replacement).build().toString();
+        return http.send(http.request("/auth/password/change").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + session.accessToken())
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    @Test
+    void sessionsAreListedAndCanBeEndedOnlyByTheirOwner() {
+        String email = registered();
+        BrowserSession laptop = BrowserSession.loggedIn(http, email, PASSWORD);
+        BrowserSession phone = BrowserSession.loggedIn(http, email, PASSWORD);
+        BrowserSession stranger = BrowserSession.loggedIn(http, registered(), PASSWORD);
+
+        HttpResponse<String> listed = http.getWithBearer("/auth/sessions", laptop.accessToken());
+        assertEquals(200, listed.statusCode(), listed.body());
+        JsonArray sessions = json(listed).getJsonArray("sessions");
+        assertEquals(2, sessions.size());
+        JsonObject current = sessions.getValuesAs(JsonObject.class).stream().filter(s -> s.getBoolean("current")).findFirst().orElseThrow();
+        JsonObject other = sessions.getValuesAs(JsonObject.class).stream().filter(s -> !s.getBoolean("current")).findFirst().orElseThrow();
+        for (String field : new String[] {"id", "created", "last_used", "ip"}) {
+            assertTrue(current.containsKey(field), field);
+        }
+
+        assertProblem(delete("/auth/sessions/" + other.getString("id"), stranger), 404);
+        assertProblem(delete("/auth/sessions/not-a-session-id", laptop), 404);
+        assertEquals(204, delete("/auth/sessions/" + other.getString("id"), laptop).statusCode());
+        assertProblem(phone.me(), 401);
+        assertProblem(phone.refresh(), 401);
+        assertEquals(200, laptop.me().statusCode());
+        assertEquals(1, json(http.getWithBearer("/auth/sessions", laptop.accessToken())).getJsonArray("sessions").size());
+    }
+
+    private HttpResponse<String> delete(String path, BrowserSession session) {
+        return http.send(http.request(path).header("Authorization", "Bearer " + session.accessToken()).DELETE());
+    }
+
+    @Test
+    void theOldestSessionEndsWhenTheLimitIsExceeded() {
+        String email = registered();
+        BrowserSession oldest = BrowserSession.loggedIn(http, email, PASSWORD);
+        for (int i = 0; i < 5; i++) {
+            BrowserSession.loggedIn(http, email, PASSWORD);
+        }
+        assertProblem(oldest.me(), 401);
+        assertProblem(oldest.refresh(), 401);
+    }
+
+    @Test
+    void adminsRevokeAndDisableAndUsersCannot() {
+        http.register(ADMIN, PASSWORD);
+        BrowserSession admin = BrowserSession.loggedIn(http, ADMIN, PASSWORD);
+        String victimEmail = registered();
+        BrowserSession victim = BrowserSession.loggedIn(http, victimEmail, PASSWORD);
+        String victimId = json(victim.me()).getString("sub");
+
+        assertProblem(adminPost("/admin/users/" + victimId + "/revoke-tokens", victim), 403);
+        assertProblem(adminPost("/admin/users/no-such-user/revoke-tokens", admin), 404);
+
+        assertEquals(204, adminPost("/admin/users/" + victimId + "/revoke-tokens", admin).statusCode());
+        assertProblem(victim.me(), 401);
+        assertProblem(victim.refresh(), 401);
+
+        BrowserSession again = BrowserSession.loggedIn(http, victimEmail, PASSWORD);
+        assertEquals(204, adminPost("/admin/users/" + victimId + "/disable", admin).statusCode());
+        assertProblem(again.me(), 401);
+        assertProblem(again.refresh(), 401);
+        assertProblem(http.login(victimEmail, PASSWORD), 401);
+    }
+
+    private HttpResponse<String> adminPost(String path, BrowserSession session) {
+        return http.send(http.request(path).header("Authorization", "Bearer " + session.accessToken())
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    @Test
+    void csrfFailuresOnRefreshAreForbiddenAndChangeNothing() {
+        BrowserSession session = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        BrowserSession otherSession = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        String cookies = session.cookieHeader();
+        String refreshCookieOnly = BrowserSession.REFRESH + "=" + session.refreshToken();
+
+        // Missing header.
+        assertProblem(refresh(cookies, null, null), 403);
+        // Wrong header.
+        assertProblem(refresh(cookies, "wrong.value", null), 403);
+        // Header and cookie from another session (a valid token, for the wrong session).
+        assertProblem(refresh(refreshCookieOnly + "; " + BrowserSession.CSRF + "=" + otherSession.csrfToken(),
+                otherSession.csrfToken(), null), 403);
+        // Unsigned token planted as both cookie and header (double submit alone is not enough).
+        String unsigned = "AAAAAAAAAAAAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+        assertProblem(refresh(refreshCookieOnly + "; " + BrowserSession.CSRF + "=" + unsigned, unsigned, null), 403);
+        // Header that does not match the cookie.
+        assertProblem(refresh(cookies, otherSession.csrfToken(), null), 403);
+        // Hostile Origin, and hostile Referer when Origin is absent.
+        assertProblem(refresh(cookies, session.csrfToken(), "https://evil.example"), 403);
+        assertProblem(http.send(http.request("/auth/refresh").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Cookie", cookies).header("X-CSRF-Token", session.csrfToken())
+                .header("Referer", "https://evil.example/page")), 403);
+        // Logout is protected the same way.
+        assertProblem(http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Cookie", cookies)), 403);
+
+        // None of that changed anything: the untouched token still refreshes, from an allowed origin.
+        HttpResponse<String> fine = refresh(cookies, session.csrfToken(), "http://localhost:8080");
+        assertEquals(200, fine.statusCode(), fine.body());
+    }
+
+    private HttpResponse<String> refresh(String cookieHeader, String csrfHeader, String origin) {
+        HttpRequest.Builder request = http.request("/auth/refresh").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Cookie", cookieHeader);
+        if (csrfHeader != null) {
+            request.header("X-CSRF-Token", csrfHeader);
+        }
+        if (origin != null) {
+            request.header("Origin", origin);
+        }
+        return http.send(request);
+    }
+
+    @Test
+    void bearerAuthenticatedStateChangesNeedNoCsrfToken() {
+        BrowserSession session = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        HttpResponse<String> response = http.send(http.request("/auth/logout-all").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + session.accessToken()));
+        assertEquals(204, response.statusCode());
+        assertFalse(response.body().contains("csrf"));
+    }
+}
