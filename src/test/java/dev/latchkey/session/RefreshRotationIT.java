@@ -41,7 +41,7 @@ class RefreshRotationIT extends DeployedLatchkeyTest {
         http.register(email, PASSWORD);
         HttpResponse<String> login = http.login(email, PASSWORD);
         List<String> cookies = BrowserSession.setCookies(login);
-        assertEquals(2, cookies.size(), "the refresh and CSRF cookies and nothing else (no JSESSIONID): " + cookies);
+        assertEquals(3, cookies.size(), "refresh, CSRF and (cookie mode is on in tests) access cookies, nothing else, no JSESSIONID: " + cookies);
         String refresh = cookies.stream().filter(c -> c.startsWith("__Secure-latchkey-refresh=")).findFirst().orElseThrow();
         String csrf = cookies.stream().filter(c -> c.startsWith("__Host-latchkey-csrf=")).findFirst().orElseThrow();
         long sevenDays = 7 * DAY;
@@ -50,6 +50,8 @@ class RefreshRotationIT extends DeployedLatchkeyTest {
         long refreshMaxAge = Long.parseLong(refresh.replaceAll(".*Max-Age=(\\d+);.*", "$1"));
         assertTrue(refreshMaxAge <= sevenDays && refreshMaxAge >= sevenDays - 5, "Max-Age matches the 7-day session: " + refreshMaxAge);
         assertTrue(csrf.matches("__Host-latchkey-csrf=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+; Max-Age=\\d+; Path=/; Secure; SameSite=Strict"), csrf);
+        String access = cookies.stream().filter(c -> c.startsWith("__Host-latchkey-access=")).findFirst().orElseThrow();
+        assertTrue(access.matches("__Host-latchkey-access=[A-Za-z0-9_.-]+; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Strict"), access);
     }
 
     @Test

@@ -34,6 +34,7 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
         List<String> cleared = BrowserSession.setCookies(logout);
         assertTrue(cleared.contains("__Secure-latchkey-refresh=; Max-Age=0; Path=/auth; Secure; HttpOnly; SameSite=Strict"), cleared.toString());
         assertTrue(cleared.contains("__Host-latchkey-csrf=; Max-Age=0; Path=/; Secure; SameSite=Strict"), cleared.toString());
+        assertTrue(cleared.contains("__Host-latchkey-access=; Max-Age=0; Path=/; Secure; HttpOnly; SameSite=Strict"), cleared.toString());
 
         assertProblem(http.getWithBearer("/api/me", access), 401);
         assertProblem(session.refreshWith(refresh), 401);
@@ -212,6 +213,26 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
             request.header("Origin", origin);
         }
         return http.send(request);
+    }
+
+    @Test
+    void accessCookieAuthenticatesReadsButStateChangesNeedTheCsrfToken() {
+        String email = registered();
+        BrowserSession browser = BrowserSession.loggedIn(http, email, PASSWORD);
+        BrowserSession other = BrowserSession.loggedIn(http, email, PASSWORD);
+        String otherId = json(http.getWithBearer("/auth/sessions", other.accessToken())).getJsonArray("sessions")
+                .getValuesAs(JsonObject.class).stream().filter(s -> s.getBoolean("current")).findFirst().orElseThrow().getString("id");
+        String cookies = browser.cookieHeader();
+
+        assertEquals(200, http.send(http.request("/api/me").header("Cookie", cookies).GET()).statusCode(),
+                "a read needs no CSRF token");
+        assertProblem(http.send(http.request("/auth/sessions/" + otherId).header("Cookie", cookies).DELETE()), 403);
+        assertProblem(http.send(http.request("/auth/sessions/" + otherId).header("Cookie", cookies)
+                .header("X-CSRF-Token", other.csrfToken()).DELETE()), 403);
+        assertEquals(200, other.me().statusCode(), "the refused requests changed nothing");
+        assertEquals(204, http.send(http.request("/auth/sessions/" + otherId).header("Cookie", cookies)
+                .header("X-CSRF-Token", browser.csrfToken()).DELETE()).statusCode());
+        assertProblem(other.me(), 401);
     }
 
     @Test
