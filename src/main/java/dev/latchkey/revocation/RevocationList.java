@@ -12,12 +12,17 @@ import jakarta.interceptor.Interceptor;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
  * The one revocation list. Access tokens are checked against it on every authenticated request,
  * from memory; every revocation is written to the database (the durable record) and to the cache
  * before the call returns, so a restart cannot bring a revoked token back to life.
+ *
+ * <p>A node that starts loads every live revocation from the database into its own replica before
+ * it serves (and, in a cluster, also receives the members' entries by state transfer), so neither
+ * a restarted node nor a restarted cluster accepts a revoked token.
  *
  * <p>Three kinds of entry, each a key with a not-before time:
  * <ul>
@@ -46,10 +51,20 @@ public class RevocationList {
     @Inject
     Clock clock;
 
+    private volatile boolean loaded;
+
     /** Runs after the schema migration and before the application reports ready. */
     void loadAtBoot(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class) Object started) {
-        cache.putAll(repository.findLive(clock.instant()));
-        LOG.info(() -> "Revocation list loaded: " + cache.size() + " live entries");
+        Map<String, Revocation> live = repository.findLive(clock.instant());
+        cache.putAll(live);
+        loaded = true;
+        LOG.info(() -> "Revocation list loaded: " + live.size() + " live entries from the database, "
+                + cache.size() + " in the cache");
+    }
+
+    /** True once this node holds every durable revocation: until then it must not serve authenticated traffic. */
+    public boolean isLoaded() {
+        return loaded;
     }
 
     public void revokeAccessToken(String jti, Instant expiresAt) {

@@ -2,6 +2,7 @@ package dev.latchkey.security;
 
 import dev.latchkey.csrf.CsrfGuard;
 import dev.latchkey.revocation.RevocationList;
+import dev.latchkey.revocation.RevocationStateUnavailableException;
 import dev.latchkey.token.AccessTokenVerifier;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.VerifiedAccessToken;
@@ -63,6 +64,11 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
         }
         try {
             return authenticate(request, context);
+        } catch (RevocationStateUnavailableException partitioned) {
+            // In a minority partition this node may be missing revocations: refuse rather than
+            // trust the token, and tell the client to come back (the load balancer should already
+            // have taken this node out on its failing readiness check).
+            return refuse(context, Problem.forStatus(503).withHeader("Retry-After", "5"));
         } catch (RuntimeException unexpected) {
             // Fail closed, and keep the container from logging the exception with its message.
             LOG.log(Level.SEVERE, "Authentication failed unexpectedly with {0}; request refused:\n{1}",

@@ -47,6 +47,7 @@ public record Problem(int status, String type, String title, String detail, Map<
             case 406 -> of(406, "not-acceptable", title, "No acceptable representation is available.");
             case 413 -> RequestLimits.payloadTooLarge();
             case 415 -> of(415, "unsupported-media-type", title, "The request body must be application/json.");
+            case 503 -> of(503, "unavailable", title, "The service is temporarily unavailable on this node. Try again shortly.");
             default -> status < 500
                     ? of(status, "client-error", title, "The request could not be processed.")
                     : of(500, "internal-error", "Internal Server Error", "The server could not complete the request.");

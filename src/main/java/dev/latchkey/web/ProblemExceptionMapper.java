@@ -1,5 +1,6 @@
 package dev.latchkey.web;
 
+import dev.latchkey.revocation.RevocationStateUnavailableException;
 import jakarta.json.JsonException;
 import jakarta.json.bind.JsonbException;
 import jakarta.ws.rs.NotAllowedException;
@@ -31,6 +32,11 @@ public class ProblemExceptionMapper implements ExceptionMapper<Throwable> {
     static Problem problemFor(Throwable exception) {
         if (exception instanceof ProblemException problemException) {
             return problemException.problem();
+        }
+        if (exception instanceof RevocationStateUnavailableException) {
+            // A revocation could not be recorded cluster-wide (minority partition): nothing was
+            // promised to the client, and it may retry on a healthy node.
+            return Problem.forStatus(503).withHeader("Retry-After", "5");
         }
         if (exception instanceof JsonException || exception instanceof JsonbException) {
             return Problem.of(400, "malformed-json", "Bad Request", "The request body is not valid JSON.");

@@ -105,7 +105,11 @@ public final class Http {
 
     /** Asserts an RFC 9457 problem response with this status, and that it leaks no internals. */
     public static JsonObject assertProblem(HttpResponse<String> response, int status) {
-        assertEquals(status, response.statusCode(), response.body());
+        return assertProblem(response, status, "");
+    }
+
+    public static JsonObject assertProblem(HttpResponse<String> response, int status, String what) {
+        assertEquals(status, response.statusCode(), what + " " + response.body());
         assertEquals("application/problem+json",
                 response.headers().firstValue("Content-Type").orElse("").split(";")[0].trim(), "content type");
         JsonObject problem = json(response);

@@ -19,6 +19,6 @@ public final class LatchkeyDeployment {
         File war = new File(System.getProperty("latchkey.it.war", "target/latchkey.war"));
         return ShrinkWrap.create(ZipImporter.class, "ROOT.war").importFrom(war).as(WebArchive.class)
                 .addClasses(MovableClockProducer.class, MovableClockProducer.OffsetClock.class, ClockControlResource.class,
-                        AdminOnlyResource.class);
+                        AdminOnlyResource.class, MemoryResource.class);
     }
 }

@@ -1,0 +1,227 @@
+package dev.latchkey.testsupport;
+
+import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * A real Latchkey cluster on this machine: N Payara Micro processes, each deploying the same WAR
+ * (the built one plus the test clock control), with its own HTTP and JGroups ports on loopback,
+ * one shared database, one shared signing key directory and CSRF secret. Nodes can be stopped and
+ * started again by index.
+ */
+public final class LatchkeyCluster implements AutoCloseable {
+
+    private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
+
+    private final int size;
+    private final Path work;
+    private final Path war;
+    private final Map<String, String> sharedProperties;
+    private final int[] httpPorts;
+    private final int[] jgroupsPorts;
+    private final Process[] processes;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    /**
+     * @param database the JDBC settings every node shares: class-name, url, user, password
+     */
+    public LatchkeyCluster(int size, Map<String, String> database) {
+        this.size = size;
+        try {
+            this.work = Files.createTempDirectory(Path.of("target"), "cluster-");
+            this.war = work.resolve("latchkey.war");
+            LatchkeyDeployment.withTestSupport().as(ZipExporter.class).exportTo(war.toFile(), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        this.httpPorts = new int[size];
+        this.jgroupsPorts = new int[size];
+        this.processes = new Process[size];
+        for (int i = 0; i < size; i++) {
+            httpPorts[i] = freePort();
+            // JGroups' failure detection listens at bind port + offset (100 here): both must be free.
+            jgroupsPorts[i] = freePortWithFreeNeighbour(100);
+        }
+        String initialHosts = java.util.Arrays.stream(jgroupsPorts).mapToObj(p -> "127.0.0.1[" + p + "]")
+                .collect(Collectors.joining(","));
+        byte[] csrfSecret = new byte[32];
+        new SecureRandom().nextBytes(csrfSecret);
+        this.sharedProperties = new java.util.LinkedHashMap<>(Map.of(
+                "latchkey.cluster.enabled", "true",
+                "latchkey.cluster.name", "latchkey-it-" + jgroupsPorts[0],
+                "latchkey.cluster.bind-address", "127.0.0.1",
+                "latchkey.cluster.initial-hosts", initialHosts,
+                "latchkey.cluster.failure-detection-port-offset", "100",
+                "latchkey.keys.directory", work.resolve("keys").toAbsolutePath().toString(),
+                "latchkey.csrf.secret", Base64.getEncoder().encodeToString(csrfSecret),
+                "latchkey.password.bcrypt.cost", "10"));
+        database.forEach((key, value) -> sharedProperties.put("latchkey.datasource." + key, value));
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public URL url(int node) {
+        try {
+            return URI.create("http://127.0.0.1:" + httpPorts[node] + "/").toURL();
+        } catch (java.net.MalformedURLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Http http(int node) {
+        return new Http(url(node));
+    }
+
+    /** Starts the nodes (in parallel) and returns when every one of them reports ready. */
+    public void start(int... nodes) {
+        for (int node : nodes) {
+            launch(node);
+        }
+        for (int node : nodes) {
+            awaitReady(node);
+        }
+    }
+
+    public void stop(int... nodes) {
+        for (int node : nodes) {
+            Process process = processes[node];
+            if (process != null) {
+                process.destroy();
+            }
+        }
+        for (int node : nodes) {
+            Process process = processes[node];
+            if (process != null) {
+                try {
+                    if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        process.destroyForcibly().waitFor();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                processes[node] = null;
+            }
+        }
+    }
+
+    public String readiness(int node) {
+        return send(node, "/health/ready").body();
+    }
+
+    private void launch(int node) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        sharedProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-Dlatchkey.cluster.bind-port=" + jgroupsPorts[node]);
+        command.addAll(List.of("-jar", payaraMicroJar(), "--nocluster",
+                "--port", String.valueOf(httpPorts[node]), "--contextroot", "/",
+                "--prebootcommandfile", Path.of("server-config/payara/pre-boot-commands.asadmin").toAbsolutePath().toString(),
+                "--deploy", war.toAbsolutePath().toString()));
+        try {
+            File log = work.resolve("node-" + node + ".log").toFile();
+            processes[node] = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void awaitReady(int node) {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (processes[node] == null || !processes[node].isAlive()) {
+                throw new IllegalStateException("Node " + node + " exited; see " + work.resolve("node-" + node + ".log"));
+            }
+            try {
+                if (send(node, "/health/ready").statusCode() == 200) {
+                    return;
+                }
+            } catch (UncheckedIOException notYetListening) {
+                // keep waiting
+            }
+            sleep(500);
+        }
+        throw new IllegalStateException("Node " + node + " not ready within " + READY_TIMEOUT + "; see "
+                + work.resolve("node-" + node + ".log"));
+    }
+
+    private HttpResponse<String> send(int node, String path) {
+        try {
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + path))
+                    .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        int[] all = new int[size];
+        for (int i = 0; i < size; i++) {
+            all[i] = i;
+        }
+        stop(all);
+    }
+
+    private static String payaraMicroJar() {
+        return Path.of(System.getProperty("latchkey.it.payara-micro", "target/payara-micro/payara-micro.jar"))
+                .toAbsolutePath().toString();
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int freePortWithFreeNeighbour(int offset) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = freePort();
+            if (port + offset < 65536) {
+                try (ServerSocket neighbour = new ServerSocket(port + offset)) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
+        throw new IllegalStateException("No free port pair found");
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
