@@ -1,6 +1,10 @@
 package dev.latchkey.account;
 
+import dev.latchkey.ratelimit.RateLimiter;
+import dev.latchkey.web.ClientInfo;
 import dev.latchkey.web.StrictJson;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.core.Context;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -28,10 +32,17 @@ public class RegistrationResource {
     @Inject
     RegistrationService registration;
 
+    @Inject
+    RateLimiter rateLimiter;
+
+    @Context
+    HttpServletRequest request;
+
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response register(InputStream body) {
+        rateLimiter.checkRegistration(ClientInfo.of(request).ip());
         Map<String, String> fields = StrictJson.readObject(body, Set.of("email", "password"), Set.of());
         registration.register(fields.get("email"), fields.get("password"));
         return Response.accepted(ACCEPTED_BODY).build();

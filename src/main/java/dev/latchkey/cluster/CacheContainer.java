@@ -34,6 +34,7 @@ import java.util.logging.Logger;
 public class CacheContainer {
 
     public static final String REVOCATIONS = "revocations";
+    public static final String RATE_LIMITS = "rate-limits";
 
     /**
      * The keys the Infinispan and JGroups files refer to as ${...}. JGroups resolves placeholders

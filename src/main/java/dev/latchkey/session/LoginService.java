@@ -7,6 +7,7 @@ import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.web.ClientInfo;
 import dev.latchkey.web.Problem;
 import dev.latchkey.web.ProblemException;
@@ -40,6 +41,9 @@ public class LoginService {
     AuditLog audit;
 
     @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
     Clock clock;
 
     /**
@@ -62,6 +66,10 @@ public class LoginService {
             throw invalidCredentials();
         }
         Optional<String> normalized = EmailAddress.normalize(email);
+        // Before any hashing: a refused attempt costs next to nothing. Keyed by the address as
+        // given when it is not a valid one, so malformed guesses are throttled too.
+        String accountKey = normalized.orElse(email);
+        rateLimiter.checkLogin(client.ip(), accountKey);
         Optional<UserAccount> account = normalized.flatMap(accounts::findByEmail);
         if (account.isEmpty()) {
             // No account to check against: spend one password check anyway, so that the response
@@ -87,6 +95,7 @@ public class LoginService {
             user = accounts.findById(user.id()).orElseThrow();
             audit.record(AuditEvent.ADMIN_ROLE_GRANTED, "bootstrap", user.id(), null, client);
         }
+        rateLimiter.loginSucceeded(accountKey);
         SessionTokens tokens = sessions.start(user, client);
         audit.record(AuditEvent.LOGIN, "success", user.id(), null, client);
         return tokens;

@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.security.AuthenticatedCaller;
 import dev.latchkey.web.ClientInfo;
 import dev.latchkey.web.StrictJson;
@@ -32,6 +33,9 @@ public class PasswordChangeResource {
     @Inject
     AuthenticatedCaller caller;
 
+    @Inject
+    RateLimiter rateLimiter;
+
     @Context
     HttpServletRequest request;
 
@@ -39,6 +43,7 @@ public class PasswordChangeResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response change(InputStream body) {
+        rateLimiter.checkPasswordChange(ClientInfo.of(request).ip());
         Map<String, String> fields = StrictJson.readObject(body, Set.of("current_password", "new_password"), Set.of());
         return responses.issued(passwords.change(caller.token().subject(), fields.get("current_password"),
                 fields.get("new_password"), ClientInfo.of(request)));

@@ -1,6 +1,7 @@
 package dev.latchkey.session;
 
 import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.web.ClientInfo;
 import dev.latchkey.web.CookieSettings;
 import dev.latchkey.web.SetCookie;
@@ -31,12 +32,16 @@ public class RefreshResource {
     @Inject
     CsrfGuard csrf;
 
+    @Inject
+    RateLimiter rateLimiter;
+
     @Context
     HttpServletRequest request;
 
     @POST
     @Produces(MediaType.APPLICATION_JSON)
     public Response refresh() {
+        rateLimiter.checkRefresh(ClientInfo.of(request).ip());
         String refreshToken = SetCookie.read(request, cookies.refreshName())
                 .orElseThrow(SessionService::invalidRefreshToken);
         return responses.issued(sessions.refresh(refreshToken, ClientInfo.of(request),

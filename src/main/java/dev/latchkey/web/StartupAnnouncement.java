@@ -2,6 +2,7 @@ package dev.latchkey.web;
 
 import dev.latchkey.csrf.CsrfGuard;
 import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
 import jakarta.annotation.Priority;
@@ -37,6 +38,9 @@ public class StartupAnnouncement {
     CsrfGuard csrfGuard;
 
     @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
     @ConfigProperty(name = "latchkey.public-url", defaultValue = "http://localhost:8080")
     String publicUrl;
 
@@ -45,6 +49,7 @@ public class StartupAnnouncement {
         passwordHasher.hash("warm-up-" + System.nanoTime());
         passwordPolicy.toString();
         csrfGuard.toString();
+        rateLimiter.toString();
         LOG.info(() -> "Latchkey is ready at " + publicUrl);
     }
 }

@@ -112,6 +112,26 @@ class AuthenticationFlowIT extends DeployedLatchkeyTest {
     }
 
     @Test
+    void repeatedFailuresForOneAccountAreLimitedAlikeForKnownAndUnknownAddresses() {
+        String known = registered();
+        String unknown = uniqueEmail();
+        for (int i = 0; i < 5; i++) {
+            assertProblem(http.login(known, "not the password " + i), 401);
+            assertProblem(http.login(unknown, "not the password " + i), 401);
+        }
+        // Even the right password is refused now, without a password hash being spent on it.
+        HttpResponse<String> knownRefused = http.login(known, PASSWORD);
+        HttpResponse<String> unknownRefused = http.login(unknown, PASSWORD);
+        assertProblem(knownRefused, 429);
+        assertProblem(unknownRefused, 429);
+        assertEquals(knownRefused.body(), unknownRefused.body(), "the limit says nothing about which account exists");
+        assertTrue(Long.parseLong(knownRefused.headers().firstValue("Retry-After").orElse("0")) > 0);
+        // Other accounts are unaffected.
+        String other = registered();
+        assertEquals(200, http.login(other, PASSWORD).statusCode());
+    }
+
+    @Test
     void registeringATakenAddressLooksTheSameAndChangesNothing() {
         String email = uniqueEmail();
         HttpResponse<String> first = http.register(email, PASSWORD);

@@ -74,6 +74,11 @@ public final class LatchkeyCluster implements AutoCloseable {
                 "latchkey.keys.directory", work.resolve("keys").toAbsolutePath().toString(),
                 "latchkey.csrf.secret", Base64.getEncoder().encodeToString(csrfSecret),
                 "latchkey.password.bcrypt.cost", "10"));
+        // Every test client calls from 127.0.0.1: lift the per-client budgets (unit-tested in
+        // RateLimiterTest); the per-account limits stay as configured.
+        for (String endpoint : List.of("login", "register", "refresh", "password")) {
+            sharedProperties.put("latchkey.ratelimit." + endpoint + ".per-ip-per-minute", "1000000");
+        }
         database.forEach((key, value) -> sharedProperties.put("latchkey.datasource." + key, value));
     }
 

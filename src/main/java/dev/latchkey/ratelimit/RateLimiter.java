@@ -1,0 +1,159 @@
+package dev.latchkey.ratelimit;
+
+import dev.latchkey.cluster.CacheContainer;
+import dev.latchkey.web.Problem;
+import dev.latchkey.web.ProblemException;
+import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.grid.infinispan.Bucket4jInfinispan;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.infinispan.Cache;
+import org.infinispan.functional.impl.FunctionalMapImpl;
+import org.infinispan.functional.impl.ReadWriteMapImpl;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.function.Supplier;
+
+/**
+ * Cluster-wide rate limits on Bucket4j, whose token buckets live in the Infinispan cache
+ * {@code rate-limits} (replicated in a cluster), so every node draws from the same budget.
+ * Bucket4j was chosen because it is maintained, implements the token-bucket arithmetic and the
+ * atomic compare-and-swap on Infinispan's functional API, and needs no locking of our own.
+ *
+ * <p>Every check runs before any password hash, so a refused request costs the server almost
+ * nothing. Account keys are hashed (SHA-256) before they become cache keys: the cache then holds
+ * no e-mail addresses, and an unknown address is throttled exactly like a known one, so the limits
+ * reveal nothing about which accounts exist.
+ */
+@ApplicationScoped
+public class RateLimiter {
+
+    @Inject
+    CacheContainer container;
+
+    @Inject
+    RateLimitSettings settings;
+
+    private ProxyManager<String> buckets;
+    private BucketConfiguration loginPerIp;
+    private BucketConfiguration loginFailuresPerAccount;
+    private BucketConfiguration registerPerIp;
+    private BucketConfiguration refreshPerIp;
+    private BucketConfiguration passwordPerIp;
+
+    @PostConstruct
+    void init() {
+        init(container.cache(CacheContainer.RATE_LIMITS));
+    }
+
+    void init(Cache<String, byte[]> cache) {
+        buckets = Bucket4jInfinispan.entryProcessorBasedBuilder(
+                        ReadWriteMapImpl.create(FunctionalMapImpl.create(cache.getAdvancedCache())))
+                // A bucket is forgotten once it would be full again: the cache holds only active limits.
+                .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
+                .build();
+        loginPerIp = perMinute(settings.loginPerIpPerMinute());
+        loginFailuresPerAccount = failureBackOff(settings.loginFailuresPerAccount(), Duration.ofSeconds(settings.loginFailureWindowSeconds()));
+        registerPerIp = perMinute(settings.registerPerIpPerMinute());
+        refreshPerIp = perMinute(settings.refreshPerIpPerMinute());
+        passwordPerIp = perMinute(settings.passwordPerIpPerMinute());
+    }
+
+    /**
+     * Before a login is attempted: one from the client's budget, and one from the account's
+     * failure budget, taken atomically now and given back by {@link #loginSucceeded} (so
+     * concurrent guesses cannot overdraw it).
+     */
+    public void checkLogin(String clientIp, String account) {
+        consume("login-ip:" + clientIp, loginPerIp);
+        consume(accountKey(account), loginFailuresPerAccount);
+    }
+
+    /** A successful login was not a failure: its token goes back to the account's budget. */
+    public void loginSucceeded(String account) {
+        if (settings.enabled()) {
+            bucket(accountKey(account), loginFailuresPerAccount).addTokens(1);
+        }
+    }
+
+    private static String accountKey(String account) {
+        return "login-account:" + digest(account);
+    }
+
+    public void checkRegistration(String clientIp) {
+        consume("register-ip:" + clientIp, registerPerIp);
+    }
+
+    public void checkRefresh(String clientIp) {
+        consume("refresh-ip:" + clientIp, refreshPerIp);
+    }
+
+    public void checkPasswordChange(String clientIp) {
+        consume("password-ip:" + clientIp, passwordPerIp);
+    }
+
+    private void consume(String key, BucketConfiguration configuration) {
+        if (!settings.enabled()) {
+            return;
+        }
+        ConsumptionProbe probe = bucket(key, configuration).tryConsumeAndReturnRemaining(1);
+        if (!probe.isConsumed()) {
+            throw tooManyRequests(probe.getNanosToWaitForRefill());
+        }
+    }
+
+    private io.github.bucket4j.distributed.BucketProxy bucket(String key, BucketConfiguration configuration) {
+        Supplier<BucketConfiguration> supplier = () -> configuration;
+        return buckets.getProxy(key, supplier);
+    }
+
+    private static BucketConfiguration perMinute(long budget) {
+        return BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(budget).refillGreedy(budget, Duration.ofMinutes(1)))
+                .build();
+    }
+
+    /**
+     * Failed logins per account: {@code failures} in the first window, then nested windows whose
+     * allowed rate halves at each step (an exponential back-off of the attempt rate). Buckets
+     * refill, so the account is never locked for good: a real user can always try again after a
+     * wait, and an attacker gets at most {@code failures} plus a shrinking trickle, far below the
+     * ASVS ceiling of 100 failures an hour.
+     */
+    static BucketConfiguration failureBackOff(long failures, Duration window) {
+        io.github.bucket4j.ConfigurationBuilder builder = BucketConfiguration.builder();
+        long capacity = failures;
+        Duration period = window;
+        for (int step = 0; step < 4; step++) {
+            long stepCapacity = capacity;
+            Duration stepPeriod = period;
+            builder.addLimit(limit -> limit.capacity(stepCapacity).refillGreedy(stepCapacity, stepPeriod));
+            // Twice the attempts over four times the time: half the rate of the step before.
+            capacity *= 2;
+            period = period.multipliedBy(4);
+        }
+        return builder.build();
+    }
+
+    private static ProblemException tooManyRequests(long nanosToWait) {
+        long seconds = Math.max(1, (nanosToWait + 999_999_999L) / 1_000_000_000L);
+        return new ProblemException(Problem.of(429, "rate-limited", "Too Many Requests",
+                "Too many attempts. Try again later.").withHeader("Retry-After", String.valueOf(seconds)));
+    }
+
+    private static String digest(String account) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(account.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is unavailable", e);
+        }
+    }
+}

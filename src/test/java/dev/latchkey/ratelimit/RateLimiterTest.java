@@ -1,0 +1,111 @@
+package dev.latchkey.ratelimit;
+
+import dev.latchkey.web.ProblemException;
+import org.infinispan.Cache;
+import org.infinispan.configuration.cache.ConfigurationBuilder;
+import org.infinispan.manager.DefaultCacheManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The limiter's budgets on a real (local) Infinispan cache, as a single node runs it. */
+class RateLimiterTest {
+
+    private DefaultCacheManager manager;
+    private RateLimiter limiter;
+
+    @BeforeEach
+    void limiter() {
+        manager = new DefaultCacheManager();
+        manager.defineConfiguration("rate-limits", new ConfigurationBuilder().build());
+        Cache<String, byte[]> cache = manager.getCache("rate-limits");
+        RateLimitSettings settings = new RateLimitSettings();
+        settings.enabled = true;
+        settings.loginPerIpPerMinute = 20;
+        settings.loginFailuresPerAccount = 5;
+        settings.loginFailureWindowSeconds = 900;
+        settings.registerPerIpPerMinute = 10;
+        settings.refreshPerIpPerMinute = 120;
+        settings.passwordPerIpPerMinute = 10;
+        limiter = new RateLimiter();
+        limiter.settings = settings;
+        limiter.init(cache);
+    }
+
+    @AfterEach
+    void stop() {
+        manager.stop();
+    }
+
+    @Test
+    void twentyLoginsAMinutePerClientThenTooManyRequestsWithRetryAfter() {
+        for (int i = 0; i < 20; i++) {
+            int attempt = i;
+            assertDoesNotThrow(() -> limiter.checkLogin("203.0.113.7", "user" + attempt + "@example.test"));
+        }
+        ProblemException refused = assertThrows(ProblemException.class,
+                () -> limiter.checkLogin("203.0.113.7", "another@example.test"));
+        assertEquals(429, refused.problem().status());
+        long retryAfter = Long.parseLong(refused.problem().headers().get("Retry-After"));
+        assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+        assertDoesNotThrow(() -> limiter.checkLogin("203.0.113.8", "another@example.test"), "other clients are unaffected");
+    }
+
+    @Test
+    void fiveFailuresPerAccountThenRefusedForEveryClient() {
+        for (int i = 0; i < 5; i++) {
+            limiter.checkLogin("198.51.100." + i, "victim@example.test");
+        }
+        ProblemException refused = assertThrows(ProblemException.class,
+                () -> limiter.checkLogin("198.51.100.99", "victim@example.test"));
+        assertEquals(429, refused.problem().status());
+    }
+
+    @Test
+    void successfulLoginsDoNotUseUpTheFailureBudget() {
+        for (int i = 0; i < 12; i++) {
+            limiter.checkLogin("192.0.2.1", "happy@example.test");
+            limiter.loginSucceeded("happy@example.test");
+        }
+        assertDoesNotThrow(() -> limiter.checkLogin("192.0.2.1", "happy@example.test"));
+    }
+
+    @Test
+    void registrationAndPasswordChangeHaveTheirOwnPerClientBudgets() {
+        for (int i = 0; i < 10; i++) {
+            limiter.checkRegistration("192.0.2.50");
+            limiter.checkPasswordChange("192.0.2.50");
+        }
+        assertEquals(429, assertThrows(ProblemException.class, () -> limiter.checkRegistration("192.0.2.50")).problem().status());
+        assertEquals(429, assertThrows(ProblemException.class, () -> limiter.checkPasswordChange("192.0.2.50")).problem().status());
+        for (int i = 0; i < 120; i++) {
+            limiter.checkRefresh("192.0.2.50");
+        }
+        assertEquals(429, assertThrows(ProblemException.class, () -> limiter.checkRefresh("192.0.2.50")).problem().status());
+    }
+
+    /**
+     * The back-off never locks an account for good, and stays under ASVS's ceiling of 100 failures
+     * an hour: over a day of continuous guessing, an attacker gets the first window's 5 plus a
+     * trickle that halves at every step.
+     */
+    @Test
+    void failureBackOffHalvesTheRateAtEveryStepAndStaysFarBelowTheAsvsCeiling() {
+        var configuration = RateLimiter.failureBackOff(5, Duration.ofMinutes(15));
+        var bandwidths = configuration.getBandwidths();
+        assertEquals(4, bandwidths.length);
+        assertEquals(5, bandwidths[0].getCapacity(), "five failures in the first window");
+        for (int i = 0; i < bandwidths.length; i++) {
+            double ratePerHour = bandwidths[i].getRefillTokens() * 3_600_000_000_000.0 / bandwidths[i].getRefillPeriodNanos();
+            assertEquals(20.0 / Math.pow(2, i), ratePerHour, 1e-9, "step " + i + " halves the rate of the step before");
+            assertTrue(ratePerHour <= 100, "ASVS: at most 100 failures an hour");
+        }
+    }
+}
