@@ -6,6 +6,7 @@ import dev.latchkey.testsupport.Timing;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -227,14 +228,21 @@ class AuthenticationFlowIT extends DeployedLatchkeyTest {
 
     @Test
     void everyResponseCarriesTheHardeningHeaders() {
+        String email = uniqueEmail();
         for (HttpResponse<String> response : java.util.List.of(http.get("/.well-known/jwks.json"), http.get("/api/me"),
-                http.login(uniqueEmail(), PASSWORD))) {
-            assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
-            assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElse(""));
-            assertTrue(response.headers().firstValue("Strict-Transport-Security").orElse("").startsWith("max-age="));
-            assertTrue(response.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
-            assertFalse(response.headers().firstValue("Referrer-Policy").orElse("").isEmpty());
+                http.register(email, PASSWORD), http.login(uniqueEmail(), PASSWORD))) {
+            Http.assertHardened(response);
         }
+        HttpResponse<String> login = http.login(email, PASSWORD);
+        HttpResponse<String> me = http.getWithBearer("/api/me", json(login).getString("access_token"));
+        HttpResponse<String> logout = http.send(http.request("/auth/logout")
+                .header("Authorization", "Bearer " + json(login).getString("access_token")).POST(HttpRequest.BodyPublishers.noBody()));
+        for (HttpResponse<String> response : java.util.List.of(login, me, logout)) {
+            Http.assertHardened(response);
+        }
+        // RFC 6749 5.1: responses that hand out or take back tokens are never stored, by any cache.
+        assertEquals("no-cache", login.headers().firstValue("Pragma").orElse(""));
+        assertEquals("no-cache", logout.headers().firstValue("Pragma").orElse(""));
     }
 
     private static JsonObject decodeSegment(String token, int index) {
