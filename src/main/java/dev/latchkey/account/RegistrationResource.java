@@ -3,15 +3,15 @@ package dev.latchkey.account;
 import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.web.ClientInfo;
 import dev.latchkey.web.StrictJson;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.core.Context;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -44,7 +44,7 @@ public class RegistrationResource {
     public Response register(InputStream body) {
         rateLimiter.checkRegistration(ClientInfo.of(request).ip());
         Map<String, String> fields = StrictJson.readObject(body, Set.of("email", "password"), Set.of());
-        registration.register(fields.get("email"), fields.get("password"));
+        registration.register(fields.get("email"), fields.get("password"), ClientInfo.of(request));
         return Response.accepted(ACCEPTED_BODY).build();
     }
 }

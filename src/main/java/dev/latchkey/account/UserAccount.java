@@ -20,9 +20,11 @@ import java.util.stream.Collectors;
 @Entity
 @Table(name = "user_account")
 @NamedQuery(name = UserAccount.BY_EMAIL, query = "SELECT u FROM UserAccount u WHERE u.email = :email")
+@NamedQuery(name = UserAccount.REWRITE_UNCHANGED, query = "UPDATE UserAccount u SET u.updatedAt = u.updatedAt WHERE u.id = :id")
 public class UserAccount {
 
     static final String BY_EMAIL = "UserAccount.byEmail";
+    static final String REWRITE_UNCHANGED = "UserAccount.rewriteUnchanged";
 
     /** A UUID as text: the same column type on every database we support. */
     @Id

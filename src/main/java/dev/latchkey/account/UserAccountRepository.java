@@ -36,6 +36,16 @@ public class UserAccountRepository {
     }
 
     /**
+     * Writes the account's row back unchanged and commits (called, like {@link #insert}, outside
+     * any transaction): the same kind of work as an insert, for requests that must not answer
+     * faster when the account already exists (see {@link RegistrationService#register}).
+     */
+    @Transactional
+    public void rewriteUnchanged(String id) {
+        em.createNamedQuery(UserAccount.REWRITE_UNCHANGED).setParameter("id", id).executeUpdate();
+    }
+
+    /**
      * Loads the account, applies the change and writes it back in one transaction (joining the
      * caller's, if any).
      *

@@ -1,6 +1,7 @@
 package dev.latchkey.csrf;
 
 import dev.latchkey.web.CookieSettings;
+import dev.latchkey.web.Origins;
 import dev.latchkey.web.Problem;
 import dev.latchkey.web.ProblemException;
 import dev.latchkey.web.SetCookie;
@@ -10,15 +11,12 @@ import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * The CSRF defence for every state-changing request that a cookie authenticates: the refresh and
@@ -55,12 +53,7 @@ public class CsrfGuard {
 
     @PostConstruct
     void init() {
-        allowedOrigins = java.util.Arrays.stream(configuredOrigins.orElse(publicUrl).split(","))
-                .map(String::strip)
-                .filter(origin -> !origin.isEmpty())
-                .map(CsrfGuard::originOf)
-                .flatMap(Optional::stream)
-                .collect(Collectors.toUnmodifiableSet());
+        allowedOrigins = Origins.parseList(configuredOrigins.orElse(publicUrl), Origins::of);
     }
 
     /** @throws ProblemException 403 when any check fails; nothing has been changed by then */
@@ -88,29 +81,15 @@ public class CsrfGuard {
     private boolean originAllowed(HttpServletRequest request) {
         String origin = request.getHeader("Origin");
         if (origin != null) {
-            return originOf(origin).map(allowedOrigins::contains).orElse(false);
+            return Origins.of(origin).map(allowedOrigins::contains).orElse(false);
         }
         String referer = request.getHeader("Referer");
         if (referer != null) {
-            return originOf(referer).map(allowedOrigins::contains).orElse(false);
+            return Origins.of(referer).map(allowedOrigins::contains).orElse(false);
         }
         // Neither header: not a browser navigation or fetch from another site (browsers send
         // Origin on cross-site POSTs); the token checks below still apply.
         return true;
-    }
-
-    /** scheme://host[:port], lower-cased; empty for "null" and anything unparsable. */
-    static Optional<String> originOf(String url) {
-        try {
-            URI uri = URI.create(url.strip());
-            if (uri.getScheme() == null || uri.getHost() == null) {
-                return Optional.empty();
-            }
-            String origin = uri.getScheme() + "://" + uri.getHost() + (uri.getPort() == -1 ? "" : ":" + uri.getPort());
-            return Optional.of(origin.toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     static ProblemException forbidden() {

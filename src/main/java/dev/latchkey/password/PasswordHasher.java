@@ -15,6 +15,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
 
@@ -27,6 +28,9 @@ import java.util.Locale;
  * public domain-separation constant, not a secret: it makes the pre-hash differ from a plain
  * SHA-256 of the password, so leaked unsalted SHA-256 lists cannot be "shucked" against our
  * bcrypt hashes. argon2id has no length limit and hashes the normalized password directly.
+ *
+ * <p>Every hash and every check runs inside one {@link HashingLimit}, so hashing can never take more
+ * than the configured number of cores, whoever calls it.
  */
 @ApplicationScoped
 public class PasswordHasher {
@@ -56,11 +60,26 @@ public class PasswordHasher {
     @ConfigProperty(name = "latchkey.password.argon2.parallelism", defaultValue = "1")
     int argon2Parallelism;
 
+    /** 0 means one per available core. */
+    @Inject
+    @ConfigProperty(name = "latchkey.password.max-concurrent-hashes", defaultValue = "0")
+    int maxConcurrentHashes;
+
+    @Inject
+    @ConfigProperty(name = "latchkey.password.max-wait-millis", defaultValue = "1000")
+    long maxWaitMillis;
+
+    HashingLimit limit;
     private HashingFunction configured;
     private String dummyHash;
 
     @PostConstruct
     void init() {
+        if (maxConcurrentHashes < 0 || maxWaitMillis < 0) {
+            throw new IllegalStateException("latchkey.password.max-concurrent-hashes and max-wait-millis must not be negative");
+        }
+        limit = new HashingLimit(maxConcurrentHashes == 0 ? Runtime.getRuntime().availableProcessors() : maxConcurrentHashes,
+                Duration.ofMillis(maxWaitMillis));
         configured = switch (algorithm.toLowerCase(Locale.ROOT)) {
             case "bcrypt" -> {
                 if (bcryptCost < 10 || bcryptCost > 16) {
@@ -82,13 +101,19 @@ public class PasswordHasher {
         dummyHash = hash(RandomTokens.base64Url(24));
     }
 
+    /** @throws dev.latchkey.web.ProblemException 503 when the server is saturated with hashing (see {@link HashingLimit}) */
     public String hash(String password) {
-        return configured.hash(input(configured, password)).getResult();
+        return limit.run(() -> configured.hash(input(configured, password)).getResult());
     }
 
+    /** @throws dev.latchkey.web.ProblemException 503 when the server is saturated with hashing (see {@link HashingLimit}) */
     public Outcome verify(String password, String storedHash) {
         HashingFunction function = functionOf(storedHash);
-        if (function == null || !function.check(input(function, password), storedHash)) {
+        if (function == null) {
+            return Outcome.MISMATCH;
+        }
+        boolean matches = limit.run(() -> function.check(input(function, password), storedHash));
+        if (!matches) {
             return Outcome.MISMATCH;
         }
         return function.equals(configured) ? Outcome.MATCH : Outcome.MATCH_NEEDS_REHASH;

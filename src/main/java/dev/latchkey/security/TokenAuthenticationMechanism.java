@@ -6,6 +6,7 @@ import dev.latchkey.revocation.RevocationStateUnavailableException;
 import dev.latchkey.token.AccessTokenVerifier;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.VerifiedAccessToken;
+import dev.latchkey.web.CorsPolicy;
 import dev.latchkey.web.Problem;
 import dev.latchkey.web.ProblemException;
 import dev.latchkey.web.SafeStackTrace;
@@ -55,6 +56,9 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
 
     @Inject
     CsrfGuard csrf;
+
+    @Inject
+    CorsPolicy cors;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -106,9 +110,11 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
         return context.notifyContainerAboutLogin(new TokenPrincipal(token, presented.get().source()), token.groups());
     }
 
-    private static AuthenticationStatus refuse(HttpMessageContext context, Problem problem) {
+    /** Ends the request before any filter runs, so it applies the headers the filters would have added. */
+    private AuthenticationStatus refuse(HttpMessageContext context, Problem problem) {
         try {
             SecurityHeaders.applyTo(context.getResponse());
+            cors.applyTo(context.getRequest(), context.getResponse());
             problem.writeTo(context.getResponse());
         } catch (IOException clientWentAway) {
             // Nothing to tell a client that is gone; the request is refused either way.

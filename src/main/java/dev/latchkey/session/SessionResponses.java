@@ -43,6 +43,7 @@ public class SessionResponses {
     public Response ended() {
         Response.ResponseBuilder response = Response.noContent()
                 .cacheControl(noStore())
+                .header("Pragma", "no-cache")
                 .header(HttpHeaders.SET_COOKIE, cookies.refreshCookie("", 0))
                 .header(HttpHeaders.SET_COOKIE, cookies.csrfCookie("", 0));
         if (cookies.accessCookieEnabled()) {

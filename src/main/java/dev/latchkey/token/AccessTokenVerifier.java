@@ -5,6 +5,7 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,14 +34,24 @@ import java.util.Set;
  * <p>The order of checks is chosen so that the cheap, attacker-controlled parts are refused before
  * any cryptography runs: length, shape and canonical encoding first; then the key, looked up by
  * {@code kid} in our own key ring only ({@code jku}, {@code x5u} and {@code jwk} headers are never
- * read, so no attacker-supplied key or URL is ever used); then the algorithm the key is bound to;
- * then the signature (Nimbus refuses any {@code crit} parameter it does not understand); and only
- * then the claims.
+ * read, so no attacker-supplied key or URL is ever used, and a token naming one is refused, as is
+ * any header parameter we never issue); then the algorithm the key is bound to; then the
+ * signature; and only then the claims.
  */
 @ApplicationScoped
 public class AccessTokenVerifier {
 
     private static final Set<String> REQUIRED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "sid");
+
+    /** Nimbus reads a numeric {@code sub} as its decimal text; ours are always strings, so anything else is refused. */
+    private static final Set<String> STRING_CLAIMS = Set.of("iss", "sub", "jti", "sid");
+
+    /**
+     * Exactly the header parameters {@link AccessTokenIssuer} writes. Anything else (a {@code crit}
+     * list, even an empty one; {@code jku}, {@code x5u}, {@code jwk}, {@code x5c}; {@code b64};
+     * {@code cty}) is something we never issue, so a token carrying it is not ours.
+     */
+    private static final Set<String> ISSUED_HEADER_PARAMETERS = Set.of("alg", "kid", "typ");
 
     @Inject
     SigningKeys keys;
@@ -71,7 +83,7 @@ public class AccessTokenVerifier {
     public VerifiedAccessToken verify(String token) throws TokenRejectedException {
         SignedJWT jwt = parseCanonicalJws(token);
         JWSHeader header = jwt.getHeader();
-        if (!JOSEObjectType.JWT.equals(header.getType())) {
+        if (!ISSUED_HEADER_PARAMETERS.containsAll(rawHeaderNames(header)) || !JOSEObjectType.JWT.equals(header.getType())) {
             throw TokenRejectedException.invalid();
         }
         ManagedKey key = keys.verificationKey(header.getKeyID()).orElseThrow(TokenRejectedException::invalid);
@@ -86,6 +98,10 @@ public class AccessTokenVerifier {
             throw TokenRejectedException.invalid();
         }
         try {
+            Map<String, Object> json = jwt.getPayload().toJSONObject();
+            if (json == null || !STRING_CLAIMS.stream().allMatch(name -> json.get(name) instanceof String)) {
+                throw TokenRejectedException.invalid();
+            }
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
             claimsVerifier.verify(claims, null);
             Instant issuedAt = claims.getIssueTime().toInstant();
@@ -112,6 +128,12 @@ public class AccessTokenVerifier {
      * (padding, stray bits in the last character) means one token has one spelling, so a revoked
      * token cannot come back as a differently encoded twin. A JWE (five segments) is refused here
      * too, before any of its headers, such as a PBES2 iteration count, are acted on.
+     *
+     * <p>ES256 tokens have a second spelling all the same: ECDSA signatures are malleable ((r, s)
+     * and (r, n - s) both verify, and the JDK accepts both). That is harmless because nothing keys on
+     * a token's spelling: revocation keys on {@code jti}, {@code sid} and {@code sub}, which are
+     * inside the signed payload and so identical in the twin, which is revoked with the original.
+     * (Refusing high s instead would refuse half of the signatures the JDK's own signer makes.)
      */
     private static SignedJWT parseCanonicalJws(String token) throws TokenRejectedException {
         if (token == null || token.isEmpty() || token.length() > RequestLimits.MAX_TOKEN_CHARS) {
@@ -138,6 +160,18 @@ public class AccessTokenVerifier {
             }
             return jwt;
         } catch (ParseException | IllegalArgumentException e) {
+            throw TokenRejectedException.invalid();
+        }
+    }
+
+    /**
+     * The names in the header as sent. Nimbus's own view drops some it treats as defaults (an empty
+     * {@code crit} list, {@code "b64":true}), so the allow-list is checked against the raw JSON.
+     */
+    private static Set<String> rawHeaderNames(JWSHeader header) throws TokenRejectedException {
+        try {
+            return JSONObjectUtils.parse(header.getParsedBase64URL().decodeToString()).keySet();
+        } catch (ParseException e) {
             throw TokenRejectedException.invalid();
         }
     }

@@ -1,5 +1,6 @@
 package dev.latchkey.web;
 
+import jakarta.inject.Inject;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -23,6 +24,9 @@ public class ContainerErrorServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(ContainerErrorServlet.class.getName());
 
+    @Inject
+    transient CorsPolicy cors;
+
     @Override
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
@@ -35,6 +39,7 @@ public class ContainerErrorServlet extends HttpServlet {
         int code = status instanceof Integer integer ? integer : HttpServletResponse.SC_NOT_FOUND;
         response.resetBuffer();
         SecurityHeaders.applyTo(response);
+        cors.applyTo(request, response);
         Problem.forStatus(code).writeTo(response);
     }
 }

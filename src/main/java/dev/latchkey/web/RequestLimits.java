@@ -12,11 +12,24 @@ public final class RequestLimits {
     /** Our access tokens are under 1 KiB; anything over 8 KiB is refused before it is parsed. */
     public static final int MAX_TOKEN_CHARS = 8 * 1024;
 
+    /**
+     * No header Latchkey reads needs more; a longer one is refused before anything else reads it.
+     * The HTTP listener refuses all headers together beyond 32 KiB
+     * (server-config/payara/pre-boot-commands.asadmin).
+     */
+    public static final int MAX_HEADER_CHARS = 8 * 1024;
+
     private RequestLimits() {
     }
 
     public static Problem payloadTooLarge() {
         return Problem.of(413, "payload-too-large", "Content Too Large",
                 "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+    }
+
+    /** RFC 6585: 431 Request Header Fields Too Large. */
+    public static Problem headerTooLarge() {
+        return Problem.of(431, "header-too-large", "Request Header Fields Too Large",
+                "A request header is longer than " + MAX_HEADER_CHARS + " characters.");
     }
 }

@@ -2,12 +2,17 @@ package dev.latchkey.session;
 
 import dev.latchkey.testsupport.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.Http;
+import dev.latchkey.testsupport.Timing;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.Base64;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.IntFunction;
 
 import static dev.latchkey.testsupport.Http.assertProblem;
 import static dev.latchkey.testsupport.Http.json;
@@ -19,6 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Register, log in and call the protected resource over real HTTP against a real Payara Micro. */
 class AuthenticationFlowIT extends DeployedLatchkeyTest {
 
+    private static final int TIMED_ATTEMPTS = 30;
+    private static final int WARM_UP_ATTEMPTS = 5;
+    private static final double MAX_MEDIAN_RATIO = 1.25;
 
     @Test
     void registerLoginAndCallTheProtectedResource() {
@@ -111,6 +119,61 @@ class AuthenticationFlowIT extends DeployedLatchkeyTest {
         assertEquals(wrongPassword.headers().firstValue("Content-Type"), unknownUser.headers().firstValue("Content-Type"));
     }
 
+    /**
+     * Issue 5, "No account enumeration": 30 attempts each way, medians within 25% of each other,
+     * identical status and body. Each kind is warmed up first, and the two kinds are interleaved in
+     * ABBA order, so that whatever else loads the machine meanwhile (other builds, garbage
+     * collection) falls on both alike. Every existing account is used once per flow, as a real
+     * enumeration would, and so no per-account limit can come into play.
+     */
+    @Test
+    void existingAndUnknownAccountsCannotBeToldApartByTimeStatusOrBody() {
+        List<String> existing = new ArrayList<>();
+        for (int i = 0; i < TIMED_ATTEMPTS + WARM_UP_ATTEMPTS; i++) {
+            existing.add(registered());
+        }
+        assertIndistinguishable("login", 401, i -> http.login(existing.get(i), "not the password of " + i),
+                i -> http.login(uniqueEmail(), "not the password of " + i));
+        // A new address costs an INSERT and a commit; a taken one must cost as much.
+        assertIndistinguishable("registration", 202, i -> http.register(existing.get(i), "another long passphrase " + i),
+                i -> http.register(uniqueEmail(), "another long passphrase " + i));
+    }
+
+    private static void assertIndistinguishable(String flow, int status, IntFunction<HttpResponse<String>> existingAccount,
+                                                IntFunction<HttpResponse<String>> unknownAccount) {
+        HttpResponse<String> reference = existingAccount.apply(TIMED_ATTEMPTS);
+        assertEquals(status, reference.statusCode(), reference.body());
+        for (int i = TIMED_ATTEMPTS + 1; i < TIMED_ATTEMPTS + WARM_UP_ATTEMPTS; i++) {
+            existingAccount.apply(i);
+            unknownAccount.apply(i);
+        }
+        List<Long> existingMicros = new ArrayList<>();
+        List<Long> unknownMicros = new ArrayList<>();
+        for (int i = 0; i < TIMED_ATTEMPTS; i++) {
+            int attempt = i;
+            Runnable existingAttempt = () -> assertSameAnswer(flow, reference, existingAccount.apply(attempt));
+            Runnable unknownAttempt = () -> assertSameAnswer(flow, reference, unknownAccount.apply(attempt));
+            if (i % 2 == 0) {
+                existingMicros.add(Timing.micros(existingAttempt));
+                unknownMicros.add(Timing.micros(unknownAttempt));
+            } else {
+                unknownMicros.add(Timing.micros(unknownAttempt));
+                existingMicros.add(Timing.micros(existingAttempt));
+            }
+        }
+        long existingMedian = Timing.median(existingMicros);
+        long unknownMedian = Timing.median(unknownMicros);
+        double ratio = (double) Math.max(existingMedian, unknownMedian) / Math.min(existingMedian, unknownMedian);
+        assertTrue(ratio <= MAX_MEDIAN_RATIO, flow + ": median " + existingMedian + " µs for existing accounts, "
+                + unknownMedian + " µs for unknown ones (ratio " + ratio + ")");
+    }
+
+    private static void assertSameAnswer(String flow, HttpResponse<String> reference, HttpResponse<String> response) {
+        assertEquals(reference.statusCode(), response.statusCode(), flow);
+        assertEquals(reference.body(), response.body(), flow);
+        assertEquals(reference.headers().firstValue("Content-Type"), response.headers().firstValue("Content-Type"), flow);
+    }
+
     @Test
     void repeatedFailuresForOneAccountAreLimitedAlikeForKnownAndUnknownAddresses() {
         String known = registered();
@@ -185,14 +248,21 @@ class AuthenticationFlowIT extends DeployedLatchkeyTest {
 
     @Test
     void everyResponseCarriesTheHardeningHeaders() {
+        String email = uniqueEmail();
         for (HttpResponse<String> response : java.util.List.of(http.get("/.well-known/jwks.json"), http.get("/api/me"),
-                http.login(uniqueEmail(), PASSWORD))) {
-            assertEquals("nosniff", response.headers().firstValue("X-Content-Type-Options").orElse(""));
-            assertEquals("DENY", response.headers().firstValue("X-Frame-Options").orElse(""));
-            assertTrue(response.headers().firstValue("Strict-Transport-Security").orElse("").startsWith("max-age="));
-            assertTrue(response.headers().firstValue("Content-Security-Policy").orElse("").contains("default-src 'none'"));
-            assertFalse(response.headers().firstValue("Referrer-Policy").orElse("").isEmpty());
+                http.register(email, PASSWORD), http.login(uniqueEmail(), PASSWORD))) {
+            Http.assertHardened(response);
         }
+        HttpResponse<String> login = http.login(email, PASSWORD);
+        HttpResponse<String> me = http.getWithBearer("/api/me", json(login).getString("access_token"));
+        HttpResponse<String> logout = http.send(http.request("/auth/logout")
+                .header("Authorization", "Bearer " + json(login).getString("access_token")).POST(HttpRequest.BodyPublishers.noBody()));
+        for (HttpResponse<String> response : java.util.List.of(login, me, logout)) {
+            Http.assertHardened(response);
+        }
+        // RFC 6749 5.1: responses that hand out or take back tokens are never stored, by any cache.
+        assertEquals("no-cache", login.headers().firstValue("Pragma").orElse(""));
+        assertEquals("no-cache", logout.headers().firstValue("Pragma").orElse(""));
     }
 
     private static JsonObject decodeSegment(String token, int index) {

@@ -243,4 +243,70 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
         assertEquals(204, response.statusCode());
         assertFalse(response.body().contains("csrf"));
     }
+
+    /**
+     * Issue 5, audit log: after a full flow (registration, a taken address, failed logins, login,
+     * refresh, refresh-token reuse, password change, logout, logout-all), none of the secrets it
+     * used appears in any log line the server wrote, from any logger (the test deployment copies
+     * every record, see CapturedLog): no password, access token or signature, refresh token or its
+     * stored hash, CSRF token, and no password hash of any kind.
+     */
+    @Test
+    void noSecretEverReachesTheLog() throws Exception {
+        String email = uniqueEmail();
+        String password = "audit flow passphrase " + java.util.UUID.randomUUID();
+        String newPassword = "audit flow replacement " + java.util.UUID.randomUUID();
+        String wrongPassword = "audit flow wrong guess " + java.util.UUID.randomUUID();
+        List<String> secrets = new java.util.ArrayList<>(List.of(password, newPassword, wrongPassword));
+
+        assertEquals(202, http.register(email, password).statusCode());
+        assertEquals(202, http.register(email, wrongPassword).statusCode());
+        assertProblem(http.login(email, wrongPassword), 401);
+        assertProblem(http.login(uniqueEmail(), wrongPassword), 401);
+        BrowserSession session = BrowserSession.loggedIn(http, email, password);
+        remember(secrets, session);
+        String firstRefresh = session.refreshToken();
+        assertEquals(200, session.refresh().statusCode());
+        remember(secrets, session);
+        http.advanceClock(60);
+        assertProblem(session.refreshWith(firstRefresh), 401);
+
+        BrowserSession second = BrowserSession.loggedIn(http, email, password);
+        remember(secrets, second);
+        assertProblem(changePassword(second, wrongPassword, newPassword), 403);
+        HttpResponse<String> changed = second.absorb(changePassword(second, password, newPassword));
+        assertEquals(200, changed.statusCode(), changed.body());
+        remember(secrets, second);
+        assertEquals(204, http.send(second.post("/auth/logout").header("Authorization", "Bearer " + second.accessToken()))
+                .statusCode());
+        BrowserSession third = BrowserSession.loggedIn(http, email, newPassword);
+        remember(secrets, third);
+        assertEquals(204, http.send(http.request("/auth/logout-all").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + third.accessToken())).statusCode());
+
+        String log = http.get("/test-support/log").body();
+        for (String event : new String[] {"\"event\":\"registration\",\"outcome\":\"success\"",
+            "\"event\":\"registration\",\"outcome\":\"address_taken\"", "\"outcome\":\"failure_wrong_password\"",
+            "\"outcome\":\"failure_unknown_account\"", "\"event\":\"refresh\",\"outcome\":\"success\"",
+            "\"event\":\"refresh_reuse_detected\"", "\"event\":\"password_change\"", "\"event\":\"logout\"",
+            "\"event\":\"logout_all\""}) {
+            assertTrue(log.contains(event), "the captured log has the audit line " + event + " (so the capture works)");
+        }
+        for (String secret : secrets) {
+            assertFalse(log.contains(secret), "a secret of the flow is in the log: " + secret.substring(0, 8) + "...");
+        }
+        for (String hashPrefix : new String[] {"$2a$", "$2b$", "$2y$", "$argon2"}) {
+            assertFalse(log.contains(hashPrefix), "a password hash is in the log");
+        }
+    }
+
+    /** The session's current tokens, the signature of its access token, and the stored hash of its refresh token. */
+    private static void remember(List<String> secrets, BrowserSession session) throws Exception {
+        secrets.add(session.accessToken());
+        secrets.add(session.accessToken().substring(session.accessToken().lastIndexOf('.') + 1));
+        secrets.add(session.refreshToken());
+        secrets.add(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.security.MessageDigest
+                .getInstance("SHA-256").digest(session.refreshToken().getBytes(java.nio.charset.StandardCharsets.US_ASCII))));
+        secrets.add(session.csrfToken());
+    }
 }

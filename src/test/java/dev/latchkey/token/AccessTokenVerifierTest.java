@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
@@ -247,6 +248,93 @@ class AccessTokenVerifierTest {
     void jweShapedTokenIsRejectedUnparsed() {
         String header = b64("{\"alg\":\"PBES2-HS256+A128KW\",\"enc\":\"A128GCM\",\"p2c\":2147483647,\"p2s\":\"AAAAAAAAAAA\"}");
         assertInvalid(header + ".AAAA.AAAA.AAAA.AAAA");
+    }
+
+    /** Signs exactly these bytes, for tokens no JSON library would write (duplicate names). */
+    private static String signRaw(String headerJson, String payloadJson, ManagedKey key) throws Exception {
+        String signingInput = b64(headerJson) + "." + b64(payloadJson);
+        return signingInput + "." + key.signer().sign(new JWSHeader(key.algorithm()), signingInput.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Test
+    void duplicateNamesAreRejectedEvenWhenGenuinelySigned() throws Exception {
+        String header = validHeader(rsaKey).build().toString();
+        String claims = validClaims().build().toString();
+        verifierFor(rsaKey).verify(signRaw(header, claims, rsaKey));
+        // Nimbus refuses duplicate member names at the top level of the header and the claims (its
+        // JSON parser reads them into a map and fails on a second put); these pin that behaviour.
+        assertInvalid(signRaw(header, "{\"sub\":\"someone-else\"," + claims.substring(1), rsaKey));
+        assertInvalid(signRaw(header, claims.substring(0, claims.length() - 1) + ",\"groups\":[\"admin\"]}", rsaKey));
+        assertInvalid(signRaw(header, claims.substring(0, claims.length() - 1)
+                + ",\"exp\":" + NOW.plusSeconds(86_400).getEpochSecond() + "}", rsaKey));
+        assertInvalid(signRaw("{\"alg\":\"none\"," + header.substring(1), claims, rsaKey));
+        assertInvalid(signRaw(header.substring(0, header.length() - 1) + ",\"kid\":\"other\"}", claims, rsaKey));
+    }
+
+    @Test
+    void headerParametersWeNeverIssueAreRejected() throws Exception {
+        String claims = validClaims().build().toString();
+        String header = validHeader(rsaKey).build().toString();
+        String withoutBrace = header.substring(0, header.length() - 1);
+        for (String extra : new String[] {"\"crit\":[]", "\"b64\":true", "\"cty\":\"JWT\"", "\"x5c\":[]",
+            "\"x5t#S256\":\"AAAA\"", "\"zip\":\"DEF\"", "\"urn:example:anything\":1"}) {
+            assertInvalid(signRaw(withoutBrace + "," + extra + "}", claims, rsaKey));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sub", "jti", "sid", "iss"})
+    void identifierClaimsThatAreNotStringsAreRejected(String claim) throws Exception {
+        assertInvalid(withClaims(c -> c.claim(claim, 42)));
+    }
+
+    /** CVE-2022-21449 ("psychic signatures"): r = s = 0 must never verify, in either encoding. */
+    @Test
+    void psychicSignatureIsRefusedByAnEs256Key() throws Exception {
+        ManagedKey ecKey = KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.ES256));
+        String[] parts = sign(validHeader(ecKey).build(), validClaims().build(), ecKey.signer()).split("\\.");
+        String joseZeros = Base64URL.encode(new byte[64]).toString();
+        String derZeros = Base64URL.encode(new byte[] {0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00}).toString();
+        for (String signature : new String[] {joseZeros, derZeros}) {
+            TokenRejectedException rejection = assertThrows(TokenRejectedException.class,
+                    () -> verifierFor(ecKey).verify(parts[0] + "." + parts[1] + "." + signature));
+            assertEquals(TokenRejectedException.Reason.INVALID, rejection.reason());
+        }
+    }
+
+    /**
+     * ECDSA signatures are malleable: if (r, s) verifies, so does (r, n - s), so anyone holding an
+     * ES256 token can spell a second, different token string that verifies too. The JDK accepts
+     * both, and so do MicroProfile JWT consumers; refusing "high" s would refuse about half of the
+     * tokens the JDK's own signer makes. The defence is therefore that nothing keys on a token's
+     * spelling: revocation keys on jti, sid and sub, which sit inside the signed payload and are
+     * identical in the twin. The verifier yields the very same facts for both, and the revocation
+     * list, a function of those facts, gives both the same answer: revoke one, and both are dead.
+     */
+    @Test
+    void malleatedEcdsaTwinIsTheSameTokenToTheRevocationList() throws Exception {
+        ManagedKey ecKey = KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.ES256));
+        String token = sign(validHeader(ecKey).build(), validClaims().build(), ecKey.signer());
+        String[] parts = token.split("\\.");
+        byte[] signature = new Base64URL(parts[2]).decode();
+        java.math.BigInteger n = com.nimbusds.jose.jwk.Curve.P_256.toECParameterSpec().getOrder();
+        java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(signature, 32, 64));
+        byte[] malleatedS = n.subtract(s).toByteArray();
+        byte[] twinSignature = java.util.Arrays.copyOf(signature, 64);
+        java.util.Arrays.fill(twinSignature, 32, 64, (byte) 0);
+        int length = Math.min(malleatedS.length, 32);
+        System.arraycopy(malleatedS, malleatedS.length - length, twinSignature, 64 - length, length);
+        String twin = parts[0] + "." + parts[1] + "." + Base64URL.encode(twinSignature);
+        assertNotEquals(token, twin, "a different token string");
+
+        AccessTokenVerifier verifier = verifierFor(ecKey);
+        VerifiedAccessToken original = verifier.verify(token);
+        try {
+            assertEquals(original, verifier.verify(twin), "the twin is the same token: same jti, sid, sub, iat");
+        } catch (TokenRejectedException refused) {
+            // Refusing the twin outright is just as safe (a future JDK may insist on low s).
+            assertEquals(TokenRejectedException.Reason.INVALID, refused.reason());
+        }
     }
 
     @Test
