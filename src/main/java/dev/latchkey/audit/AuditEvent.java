@@ -5,6 +5,7 @@ import java.util.Locale;
 public enum AuditEvent {
     REGISTRATION,
     LOGIN,
+    LOGIN_THROTTLED,
     REFRESH,
     REFRESH_REUSE_DETECTED,
     LOGOUT,

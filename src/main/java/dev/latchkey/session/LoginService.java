@@ -69,7 +69,14 @@ public class LoginService {
         // Before any hashing: a refused attempt costs next to nothing. Keyed by the address as
         // given when it is not a valid one, so malformed guesses are throttled too.
         String accountKey = normalized.orElse(email);
-        rateLimiter.checkLogin(client.ip(), accountKey);
+        try {
+            rateLimiter.checkLogin(client.ip(), accountKey);
+        } catch (ProblemException throttled) {
+            // The lockout event of the audit trail: which account is not recorded, since the
+            // address may not belong to any account (and is not ours to log).
+            audit.record(AuditEvent.LOGIN_THROTTLED, "refused", null, null, client);
+            throw throttled;
+        }
         Optional<UserAccount> account = normalized.flatMap(accounts::findByEmail);
         if (account.isEmpty()) {
             // No account to check against: spend one password check anyway, so that the response

@@ -133,6 +133,20 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
     }
 
     @Test
+    void aSpoofedForwardingHeaderFromAnUntrustedPeerChangesNothing() throws java.net.UnknownHostException {
+        String email = registered();
+        HttpResponse<String> login = http.send(http.request("/auth/login").header("Content-Type", "application/json")
+                .header("X-Forwarded-For", "203.0.113.9").header("Forwarded", "for=203.0.113.9")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.credentials(email, PASSWORD))));
+        assertEquals(200, login.statusCode(), login.body());
+        JsonObject session = json(http.getWithBearer("/auth/sessions", json(login).getString("access_token")))
+                .getJsonArray("sessions").getJsonObject(0);
+        // The test connects to the server's own host address, so that is the socket's peer too.
+        assertEquals(java.net.InetAddress.getByName(base.getHost()).getHostAddress(), session.getString("ip"),
+                "the socket's address, not the header's");
+    }
+
+    @Test
     void theOldestSessionEndsWhenTheLimitIsExceeded() {
         String email = registered();
         BrowserSession oldest = BrowserSession.loggedIn(http, email, PASSWORD);

@@ -1,0 +1,62 @@
+package dev.latchkey.web;
+
+import jakarta.inject.Inject;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.annotation.WebFilter;
+import jakarta.servlet.http.HttpFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Behind configured trusted proxies, makes {@code getRemoteAddr()} the client's address (from
+ * {@code Forwarded} or {@code X-Forwarded-For}, see {@link TrustedProxies}), so that rate limits,
+ * session records and audit lines see the client rather than the proxy. Without trusted proxies
+ * (the default) the headers are ignored: a client cannot choose its own address.
+ */
+@WebFilter(filterName = "TrustedProxyFilter", urlPatterns = "/*")
+public class TrustedProxyFilter extends HttpFilter {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Absent by default: MicroProfile Config treats an empty default as no value at all. */
+    @Inject
+    @ConfigProperty(name = "latchkey.http.trusted-proxies")
+    Optional<String> trustedProxiesConfig;
+
+    private transient TrustedProxies trustedProxies;
+
+    @Override
+    public void init(FilterConfig config) throws ServletException {
+        super.init(config);
+        trustedProxies = TrustedProxies.parse(trustedProxiesConfig.orElse(""));
+    }
+
+    @Override
+    protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        if (trustedProxies.isEmpty() || !trustedProxies.trusts(request.getRemoteAddr())) {
+            chain.doFilter(request, response);
+            return;
+        }
+        String client = trustedProxies.clientAddress(request.getRemoteAddr(),
+                request.getHeader("Forwarded"), request.getHeader("X-Forwarded-For"));
+        chain.doFilter(new HttpServletRequestWrapper(request) {
+            @Override
+            public String getRemoteAddr() {
+                return client;
+            }
+
+            @Override
+            public String getRemoteHost() {
+                return client;
+            }
+        }, response);
+    }
+}
