@@ -93,6 +93,22 @@ public final class Http {
         assertEquals(204, send(request("/test-support/clock/reset").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
     }
 
+    /** The {@code kid} in a compact JWS's header. */
+    public static String kid(String token) {
+        String header = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0]), java.nio.charset.StandardCharsets.UTF_8);
+        try (JsonReader reader = Json.createReader(new StringReader(header))) {
+            return reader.readObject().getString("kid");
+        }
+    }
+
+    /** The {@code kid}s of the keys Latchkey publishes now. */
+    public java.util.Set<String> publishedKids() {
+        HttpResponse<String> jwks = get("/.well-known/jwks.json");
+        assertEquals(200, jwks.statusCode());
+        return json(jwks).getJsonArray("keys").getValuesAs(JsonObject.class).stream()
+                .map(key -> key.getString("kid")).collect(java.util.stream.Collectors.toSet());
+    }
+
     public static String uniqueEmail() {
         return "user-" + UUID.randomUUID() + "@example.test";
     }
