@@ -1,6 +1,7 @@
 package dev.latchkey.keys;
 
 import com.nimbusds.jose.JWSAlgorithm;
+import dev.latchkey.introspection.ClientSecrets;
 import dev.latchkey.persistence.SchemaMigration;
 
 import java.io.PrintStream;
@@ -19,9 +20,10 @@ import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 
 /**
- * The operator's command line for signing keys. It works on
+ * The operator's command line for signing keys (and resource-server client secrets). It works on
  * the database directly, with the same settings as the server, so it needs no running node:
  *
  * <pre>
@@ -31,6 +33,7 @@ import java.util.logging.Logger;
  *   promote [&lt;kid&gt;] [--force]
  *   retire &lt;kid&gt;
  *   revoke &lt;kid&gt;
+ *   client-secret &lt;client-id&gt;
  * </pre>
  *
  * Settings come from system properties or the environment, exactly as the server reads them:
@@ -47,6 +50,8 @@ public final class KeyTool {
     static final int USAGE = 2;
     static final int FAILED = 3;
 
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
     private static final String USAGE_TEXT = """
             Usage: KeyTool <command>
               list                                   the keys, their states and dates
@@ -56,6 +61,7 @@ public final class KeyTool {
                                                      (refused until the next key is 15 minutes old)
               retire <kid>                           withdraw a next key that should never sign
               revoke <kid>                           a next or retired key is never trusted again
+              client-secret <client-id>              a secret for a resource server, and its config entry
             Settings: LATCHKEY_DATASOURCE_URL, LATCHKEY_DATASOURCE_USER, LATCHKEY_DATASOURCE_PASSWORD,
                       LATCHKEY_KEYS_KEK or LATCHKEY_KEYS_KEK_FILE (generate only)""";
 
@@ -98,6 +104,7 @@ public final class KeyTool {
                 case "promote" -> promote(arguments);
                 case "retire" -> retire(arguments);
                 case "revoke" -> revoke(arguments);
+                case "client-secret" -> clientSecret(arguments);
                 default -> usage();
             };
         } catch (KeyAdministration.RefusedException refused) {
@@ -174,6 +181,19 @@ public final class KeyTool {
         out.println("Key " + kid + " is revoked. Every node drops it at its next re-read of the key set"
                 + " (latchkey.keys.refresh-seconds); for an instant cluster-wide refusal of its tokens,"
                 + " revoke through POST /admin/signing-keys/" + kid + "/revoke instead.");
+        return OK;
+    }
+
+    private int clientSecret(List<String> arguments) {
+        String clientId = single(arguments, "client-secret <client-id>");
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            throw new IllegalArgumentException("A client id is 1 to 64 of A-Z a-z 0-9 . _ -");
+        }
+        String secret = ClientSecrets.generate();
+        out.println("Client secret for " + clientId + " (shown once; hand it to that resource server's secret store):");
+        out.println("  " + secret);
+        out.println("Add this entry to latchkey.introspection.clients (comma-separated) on every node:");
+        out.println("  " + clientId + ":" + ClientSecrets.hash(secret));
         return OK;
     }
 

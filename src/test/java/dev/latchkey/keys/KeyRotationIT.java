@@ -2,6 +2,7 @@ package dev.latchkey.keys;
 
 import dev.latchkey.testsupport.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.Http;
+import dev.latchkey.testsupport.ResourceServerClient;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -138,11 +139,14 @@ class KeyRotationIT extends DeployedLatchkeyTest {
         http.register(ADMIN, PASSWORD);
         String adminToken = Http.json(http.login(ADMIN, PASSWORD)).getString("access_token");
         assertEquals(replacement, kid(adminToken));
+        ResourceServerClient resourceServer = new ResourceServerClient(http);
         assertEquals(200, http.getWithBearer("/api/me", signedByCurrent).statusCode());
+        assertTrue(resourceServer.introspect(signedByCurrent).getBoolean("active"));
 
         assertEquals(204, revoke(current, adminToken).statusCode());
         // At once: no waiting for a re-read, on this node or (through the revocation list) any other.
         assertProblem(http.getWithBearer("/api/me", signedByCurrent), 401);
+        assertFalse(resourceServer.introspect(signedByCurrent).getBoolean("active"));
         assertFalse(http.publishedKids().contains(current));
         assertEquals("true", http.send(http.request("/test-support/signing-keys/" + current + "/revocation-list-entry").GET()).body());
         assertEquals(200, http.getWithBearer("/api/me", adminToken).statusCode(), "the other keys are unaffected");

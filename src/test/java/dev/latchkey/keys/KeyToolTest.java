@@ -1,5 +1,6 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.introspection.ClientSecrets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -153,5 +154,16 @@ class KeyToolTest {
                 List.of("list", "extra"), List.of("client-secret", "bad id"))) {
             assertEquals(KeyTool.USAGE, run(args.toArray(String[]::new)), args.toString());
         }
+    }
+
+    @Test
+    void aClientSecretComesWithTheConfigurationEntryOfItsHash() {
+        assertEquals(KeyTool.OK, run("client-secret", "orders-api"), out());
+        List<String> lines = out().lines().map(String::strip).toList();
+        String secret = lines.get(1);
+        String entry = lines.get(3);
+        assertEquals(43, secret.length());
+        assertEquals("orders-api:" + ClientSecrets.hash(secret), entry);
+        assertFalse(entry.contains(secret));
     }
 }

@@ -8,7 +8,7 @@ import java.io.File;
 
 /**
  * The archive integration tests deploy: the real WAR the build just packaged, plus the test-only
- * clock and key controls. Served at the context root, as in production.
+ * clock, key and token controls. Served at the context root, as in production.
  */
 public final class LatchkeyDeployment {
 
@@ -19,6 +19,6 @@ public final class LatchkeyDeployment {
         File war = new File(System.getProperty("latchkey.it.war", "target/latchkey.war"));
         return ShrinkWrap.create(ZipImporter.class, "ROOT.war").importFrom(war).as(WebArchive.class)
                 .addClasses(MovableClockProducer.class, MovableClockProducer.OffsetClock.class, ClockControlResource.class,
-                        AdminOnlyResource.class, SigningKeyControlResource.class);
+                        AdminOnlyResource.class, SigningKeyControlResource.class, TokenMintingResource.class);
     }
 }
