@@ -14,7 +14,8 @@ public enum AuditEvent {
     PASSWORD_CHANGE,
     ADMIN_REVOKE_TOKENS,
     ADMIN_DISABLE_USER,
-    ADMIN_ROLE_GRANTED;
+    ADMIN_ROLE_GRANTED,
+    SIGNING_KEY_REVOKED;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -18,11 +18,21 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger("latchkey.audit");
 
     public void record(AuditEvent event, String outcome, String userId, String familyId, ClientInfo client) {
+        write(event, outcome, userId, "family", familyId, client);
+    }
+
+    /** An event about a signing key, named by its (public) {@code kid}. */
+    public void recordKeyEvent(AuditEvent event, String outcome, String userId, String kid, ClientInfo client) {
+        write(event, outcome, userId, "kid", kid, client);
+    }
+
+    private static void write(AuditEvent event, String outcome, String userId, String subjectName, String subject,
+                              ClientInfo client) {
         JsonObjectBuilder line = Json.createObjectBuilder()
                 .add("event", event.code())
                 .add("outcome", outcome);
         addIfPresent(line, "user", userId);
-        addIfPresent(line, "family", familyId);
+        addIfPresent(line, subjectName, subject);
         if (client != null) {
             addIfPresent(line, "ip", client.ip());
             addIfPresent(line, "user_agent", client.userAgent());

@@ -1,8 +1,5 @@
 package dev.latchkey.keys;
 
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.JWK;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.text.ParseException;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * A signing key kept as a private JWK file in a local directory, generated on first start. It
- * exists so that the README's one run command works on a bare machine; it is not how production
- * keys are managed, and every start says so loudly.
+ * Development secrets kept as owner-only files in a local directory, generated on first start:
+ * the key-encryption key that seals the development signing keys in the database, and the CSRF
+ * secret. They exist so that the README's one run command works on a bare machine; they are not
+ * how production keys are managed, and every start says so loudly.
  */
 final class DevelopmentKeyStore {
 
@@ -33,32 +30,7 @@ final class DevelopmentKeyStore {
     private DevelopmentKeyStore() {
     }
 
-    static ManagedKey loadOrCreate(Path directory, JWSAlgorithm algorithm) {
-        Path file = directory.resolve("dev-signing-key-" + algorithm.getName().toLowerCase() + ".jwk.json");
-        try {
-            createOwnerOnlyDirectory(directory);
-            try {
-                createOwnerOnlyFile(file, KeyMaterial.generate(algorithm).toJSONString());
-                LOG.warning(banner("Generated a DEVELOPMENT signing key at " + file.toAbsolutePath()));
-            } catch (FileAlreadyExistsException alreadyThere) {
-                tightenPermissions(file);
-                LOG.warning(banner("Signing with the DEVELOPMENT key at " + file.toAbsolutePath()));
-            }
-            ManagedKey key = KeyMaterial.toManagedKey(JWK.parse(Files.readString(file, StandardCharsets.UTF_8)));
-            if (!algorithm.equals(key.algorithm())) {
-                throw new IllegalStateException("Key file " + file + " is bound to " + key.algorithm()
-                        + ", not the configured " + algorithm);
-            }
-            return key;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create the development signing key in " + directory, e);
-        } catch (ParseException e) {
-            // The message of a JWK parse error may quote key material: keep it out of the log.
-            throw new IllegalStateException("Development signing key file " + file + " is not a valid JWK");
-        }
-    }
-
-    /** A random secret kept in a file beside the development key, generated on first use. */
+    /** A random secret kept in a file in the development key directory, generated on first use. */
     static byte[] loadOrCreateSecret(Path directory, String name, int bytes) {
         Path file = directory.resolve(name);
         try {
@@ -80,10 +52,10 @@ final class DevelopmentKeyStore {
         }
     }
 
-    private static String banner(String what) {
+    static String banner(String what) {
         return "\n*****************************************************************************\n"
                 + "  " + what + "\n"
-                + "  THIS KEY IS NOT FOR PRODUCTION. Configure production keys before going live.\n"
+                + "  THIS IS NOT FOR PRODUCTION. Configure production keys and secrets before going live.\n"
                 + "*****************************************************************************";
     }
 

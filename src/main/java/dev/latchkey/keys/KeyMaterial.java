@@ -10,20 +10,30 @@ import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 
+import java.util.List;
 import java.util.Set;
 
 /** Turns private JWKs into {@link ManagedKey}s, and generates new ones, for the algorithms Latchkey signs with. */
 public final class KeyMaterial {
 
-    /** The algorithms a key may be bound to. HS256 is deliberately absent: see the README. */
-    public static final Set<JWSAlgorithm> SUPPORTED_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256);
+    /**
+     * The algorithms an asymmetric key may be bound to. HS256 is not among them: it is a separate,
+     * explicitly configured mode ({@link HmacSecret}), never a key in the published set.
+     */
+    public static final Set<JWSAlgorithm> SUPPORTED_ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA);
 
     /** NIST SP 800-131A: RSA keys below 2048 bits are not acceptable for signatures. */
     static final int MIN_RSA_BITS = 2048;
+
+    /** Larger keys buy nothing against today's attacks and would not fit the key table's column. */
+    static final int MAX_RSA_BITS = 4096;
+
+    static final List<Integer> RSA_SIZES = List.of(2048, 3072, 4096);
 
     private KeyMaterial() {
     }
@@ -37,15 +47,32 @@ public final class KeyMaterial {
         return algorithm;
     }
 
+    /** @return the supported algorithm of that name, or null */
+    static JWSAlgorithm parseAlgorithmOrNull(String name) {
+        JWSAlgorithm algorithm = JWSAlgorithm.parse(name);
+        return SUPPORTED_ALGORITHMS.contains(algorithm) ? algorithm : null;
+    }
+
     public static JWK generate(JWSAlgorithm algorithm) {
+        return generate(algorithm, MIN_RSA_BITS);
+    }
+
+    /** @param rsaBits the modulus size for RS256 (2048, 3072 or 4096); ignored for the others */
+    public static JWK generate(JWSAlgorithm algorithm, int rsaBits) {
         try {
             if (JWSAlgorithm.RS256.equals(algorithm)) {
-                return new RSAKeyGenerator(MIN_RSA_BITS).keyUse(KeyUse.SIGNATURE).algorithm(algorithm)
+                if (!RSA_SIZES.contains(rsaBits)) {
+                    throw new IllegalStateException("RSA keys must be one of " + RSA_SIZES + " bits");
+                }
+                return new RSAKeyGenerator(rsaBits).keyUse(KeyUse.SIGNATURE).algorithm(algorithm)
                         .keyIDFromThumbprint(true).generate();
             }
             if (JWSAlgorithm.ES256.equals(algorithm)) {
                 return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(algorithm)
                         .keyIDFromThumbprint(true).generate();
+            }
+            if (JWSAlgorithm.EdDSA.equals(algorithm)) {
+                return Ed25519Keys.generate();
             }
         } catch (JOSEException e) {
             throw new IllegalStateException("Could not generate a " + algorithm + " key", e);
@@ -64,8 +91,9 @@ public final class KeyMaterial {
         JWSAlgorithm algorithm = parseAlgorithm(jwk.getAlgorithm().getName());
         try {
             if (JWSAlgorithm.RS256.equals(algorithm) && jwk instanceof RSAKey rsa) {
-                if (rsa.size() < MIN_RSA_BITS) {
-                    throw new IllegalStateException("RSA key " + jwk.getKeyID() + " is shorter than " + MIN_RSA_BITS + " bits");
+                if (rsa.size() < MIN_RSA_BITS || rsa.size() > MAX_RSA_BITS) {
+                    throw new IllegalStateException("RSA key " + jwk.getKeyID() + " must have "
+                            + MIN_RSA_BITS + " to " + MAX_RSA_BITS + " bits");
                 }
                 return new ManagedKey(jwk.getKeyID(), algorithm, rsa.toPublicJWK(),
                         new RSASSASigner(rsa), new RSASSAVerifier(rsa.toRSAPublicKey()));
@@ -73,6 +101,10 @@ public final class KeyMaterial {
             if (JWSAlgorithm.ES256.equals(algorithm) && jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
                 return new ManagedKey(jwk.getKeyID(), algorithm, ec.toPublicJWK(),
                         new ECDSASigner(ec), new ECDSAVerifier(ec.toECPublicKey()));
+            }
+            if (JWSAlgorithm.EdDSA.equals(algorithm) && jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
+                return new ManagedKey(jwk.getKeyID(), algorithm, okp.toPublicJWK(),
+                        Ed25519Keys.signer(okp), Ed25519Keys.verifier(okp));
             }
         } catch (JOSEException e) {
             throw new IllegalStateException("Signing key " + jwk.getKeyID() + " is unusable", e);

@@ -8,14 +8,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
-import liquibase.Contexts;
-import liquibase.Scope;
-import liquibase.LabelExpression;
-import liquibase.Liquibase;
-import liquibase.database.Database;
-import liquibase.database.DatabaseFactory;
-import liquibase.database.jvm.JdbcConnection;
-import liquibase.resource.ClassLoaderResourceAccessor;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -26,7 +18,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
-import java.util.Map;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -55,14 +46,10 @@ public class DatabaseMigration {
 
     public static final String DATA_SOURCE = "java:app/jdbc/latchkey";
 
-    /** H2's trace file is off: it would record failing SQL statements. */
-    static final String DEFAULT_URL = "jdbc:h2:file:./data/latchkey;TRACE_LEVEL_FILE=0";
-
-    static final String CHANGELOG = "liquibase/db.changelog-master.xml";
+    static final String DEFAULT_URL = SchemaMigration.DEFAULT_URL;
 
     private static final Logger LOG = Logger.getLogger(DatabaseMigration.class.getName());
 
-    private static final String ANALYTICS_ENABLED = "liquibase.analytics.enabled";
     private static final String H2_FILE_PREFIX = "jdbc:h2:file:";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
@@ -75,19 +62,8 @@ public class DatabaseMigration {
 
     void migrate(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class) Object started)
             throws Exception {
-        ClassLoader classLoader = DatabaseMigration.class.getClassLoader();
         try (Connection connection = dataSource.getConnection()) {
-            Database database = DatabaseFactory.getInstance()
-                    .findCorrectDatabaseImplementation(new JdbcConnection(connection));
-            String product = database.getDatabaseProductName();
-            // Liquibase 4.30+ fetches a remote configuration and sends usage analytics unless told
-            // not to: an authentication server makes no outbound calls, and air-gapped hosts must
-            // not wait on one at boot.
-            Scope.child(Map.of(ANALYTICS_ENABLED, false), () -> {
-                try (Liquibase liquibase = new Liquibase(CHANGELOG, new ClassLoaderResourceAccessor(classLoader), database)) {
-                    liquibase.update(new Contexts(), new LabelExpression());
-                }
-            });
+            String product = SchemaMigration.migrate(connection);
             LOG.info(() -> "Database schema is up to date (" + product + ")");
         }
     }

@@ -79,6 +79,21 @@ public class RevocationList {
         store(userKey(userId), new Revocation(moment.truncatedTo(ChronoUnit.SECONDS), lastPossibleExpiryOfTokensIssuedNow()));
     }
 
+    /**
+     * A fourth kind of entry, {@code kid:}: every access token signed by one signing key (the key
+     * was revoked). The key set drops a revoked key too, but each node only at its next re-read;
+     * this entry travels with the revocation list, so every node refuses the key's tokens at once.
+     *
+     * @param until when every token the key signed has expired; the entry can be forgotten then
+     */
+    public void revokeSigningKey(String kid, Instant until) {
+        store(signingKeyKey(kid), new Revocation(Revocation.ALWAYS, until));
+    }
+
+    public boolean isSignedWithRevokedKey(VerifiedAccessToken token) {
+        return token.keyId() != null && matches(signingKeyKey(token.keyId()), token, clock.instant());
+    }
+
     public boolean isRevoked(VerifiedAccessToken token) {
         Instant now = clock.instant();
         return matches(tokenKey(token.jti()), token, now)
@@ -116,5 +131,9 @@ public class RevocationList {
 
     static String userKey(String userId) {
         return "sub:" + userId;
+    }
+
+    static String signingKeyKey(String kid) {
+        return "kid:" + kid;
     }
 }

@@ -1,9 +1,7 @@
 package dev.latchkey.security;
 
 import dev.latchkey.csrf.CsrfGuard;
-import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.revocation.RevocationStateUnavailableException;
-import dev.latchkey.token.AccessTokenVerifier;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.VerifiedAccessToken;
 import dev.latchkey.web.CorsPolicy;
@@ -28,7 +26,8 @@ import java.util.logging.Logger;
 /**
  * The application's one authentication mechanism: it takes the access token a request presents
  * (bearer header, or access cookie in cookie mode), has the one verifier check it, and refuses
- * it if the revocation list says so (a memory lookup: no database or network round trip).
+ * it if the revocation list says so (a memory lookup: no database or network round trip); both
+ * through {@link TrustedAccessTokens}.
  *
  * <p>It acts only on protected resources (the security constraints in web.xml, or a
  * programmatic {@code authenticate()}): public endpoints such as login and refresh never look at
@@ -49,10 +48,7 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
     PresentedCredentials credentials;
 
     @Inject
-    AccessTokenVerifier verifier;
-
-    @Inject
-    RevocationList revocations;
+    TrustedAccessTokens trustedTokens;
 
     @Inject
     CsrfGuard csrf;
@@ -93,12 +89,9 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
         }
         VerifiedAccessToken token;
         try {
-            token = verifier.verify(presented.get().value());
+            token = trustedTokens.check(presented.get().value());
         } catch (TokenRejectedException e) {
             return refuse(context, AuthenticationProblems.rejected(e.reason()));
-        }
-        if (revocations.isRevoked(token)) {
-            return refuse(context, AuthenticationProblems.rejected(TokenRejectedException.Reason.INVALID));
         }
         if (presented.get().source() == TokenPrincipal.Source.ACCESS_COOKIE && STATE_CHANGING.contains(request.getMethod())) {
             try {

@@ -115,7 +115,8 @@ public class AccessTokenVerifier {
                     claims.getStringClaim("sid"),
                     groups == null ? Set.of() : Set.copyOf(groups),
                     issuedAt,
-                    claims.getExpirationTime().toInstant());
+                    claims.getExpirationTime().toInstant(),
+                    key.kid());
         } catch (ExpiredJWTException e) {
             throw TokenRejectedException.expired();
         } catch (BadJWTException | ParseException | NullPointerException e) {

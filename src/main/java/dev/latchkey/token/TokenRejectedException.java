@@ -22,7 +22,8 @@ public class TokenRejectedException extends Exception {
         return reason;
     }
 
-    static TokenRejectedException invalid() {
+    /** Also for checks after verification (the revocation list): the caller learns nothing more. */
+    public static TokenRejectedException invalid() {
         return new TokenRejectedException(Reason.INVALID);
     }
 

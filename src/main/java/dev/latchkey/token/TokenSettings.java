@@ -26,6 +26,17 @@ public class TokenSettings {
     @ConfigProperty(name = "latchkey.token.clock-skew-seconds", defaultValue = "60")
     int clockSkewSeconds;
 
+    /** Settings outside any container (for tools and unit tests). */
+    public static TokenSettings of(String issuer, String audience, long accessTtlSeconds, int clockSkewSeconds) {
+        TokenSettings settings = new TokenSettings();
+        settings.issuer = issuer;
+        settings.audience = audience;
+        settings.accessTtlSeconds = accessTtlSeconds;
+        settings.clockSkewSeconds = clockSkewSeconds;
+        settings.validate();
+        return settings;
+    }
+
     public String issuer() {
         return issuer;
     }

@@ -7,7 +7,8 @@ import java.util.Set;
  * The facts of an access token whose signature and claims all checked out.
  *
  * @param familyId the {@code sid} claim: the login session (token family) the token was issued in
+ * @param keyId    the {@code kid} of the key that signed it: a revoked key takes its tokens down with it
  */
 public record VerifiedAccessToken(String subject, String jti, String familyId, Set<String> groups,
-                                  Instant issuedAt, Instant expiresAt) {
+                                  Instant issuedAt, Instant expiresAt, String keyId) {
 }

@@ -1,6 +1,7 @@
 package dev.latchkey.web;
 
 import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.introspection.ResourceServerClients;
 import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.password.PasswordHasher;
@@ -16,9 +17,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import java.util.logging.Logger;
 
 /**
- * Initializes the beans that hold keys and word lists at boot rather than on the first request,
- * so that a missing key or list stops the deployment (fail closed), and then says the server is
- * ready, with its URL, in one line.
+ * Initializes the beans that hold keys, word lists and client registrations at boot rather than
+ * on the first request, so that a missing key or list, or a malformed registration, stops the
+ * deployment (fail closed), and then says the server is ready, with its URL, in one line.
  */
 @ApplicationScoped
 public class StartupAnnouncement {
@@ -41,6 +42,9 @@ public class StartupAnnouncement {
     RateLimiter rateLimiter;
 
     @Inject
+    ResourceServerClients resourceServerClients;
+
+    @Inject
     @ConfigProperty(name = "latchkey.public-url", defaultValue = "http://localhost:8080")
     String publicUrl;
 
@@ -50,6 +54,7 @@ public class StartupAnnouncement {
         passwordPolicy.toString();
         csrfGuard.toString();
         rateLimiter.toString();
+        resourceServerClients.toString();
         LOG.info(() -> "Latchkey is ready at " + publicUrl);
     }
 }

@@ -117,7 +117,7 @@ public final class StrictJson {
         return false;
     }
 
-    private static byte[] readBounded(InputStream body) {
+    static byte[] readBounded(InputStream body) {
         if (body == null) {
             return new byte[0];
         }

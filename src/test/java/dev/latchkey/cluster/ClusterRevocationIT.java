@@ -39,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ClusterRevocationIT {
 
     private static final String PASSWORD = "correct horse battery staple";
+    private static final String ADMIN = "first-admin@example.test";
     private static final int A = 0;
     private static final int B = 1;
     private static final int C = 2;
@@ -192,6 +193,50 @@ class ClusterRevocationIT {
 
     @Test
     @Order(5)
+    void aSigningKeyRevokedThroughOneNodeIsRefusedAtOnceByEveryNode() throws Exception {
+        Http onA = cluster.http(A);
+        String current = onA.send(onA.request("/test-support/signing-keys/active").GET()).body();
+        HttpResponse<String> generated = onA.send(onA.request("/test-support/signing-keys/generate?alg=RS256")
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertEquals(200, generated.statusCode(), generated.body());
+        String replacement = generated.body();
+        // A key must be published as next for 15 minutes before it may sign.
+        for (int node = 0; node < cluster.size(); node++) {
+            cluster.http(node).advanceClock(15 * 60);
+        }
+        String signedByCurrent = loginOn(A).accessToken();
+        assertEquals(204, onA.send(onA.request("/test-support/signing-keys/" + replacement + "/promote")
+                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        for (int node = 0; node < cluster.size(); node++) {
+            Http http = cluster.http(node);
+            awaitUntil(() -> replacement.equals(http.send(http.request("/test-support/signing-keys/active").GET()).body()));
+        }
+        onA.register(ADMIN, PASSWORD);
+        String adminToken = Http.json(onA.login(ADMIN, PASSWORD)).getString("access_token");
+        assertEquals(200, me(B, signedByCurrent).statusCode());
+        assertEquals(200, me(C, signedByCurrent).statusCode());
+
+        assertEquals(204, onA.send(onA.request("/admin/signing-keys/" + current + "/revoke")
+                .header("Authorization", "Bearer " + adminToken).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+
+        // The very next request on the other nodes: no waiting for their re-read of the key set.
+        assertProblem(me(B, signedByCurrent), 401);
+        assertProblem(me(C, signedByCurrent), 401);
+        assertEquals(200, me(B, adminToken).statusCode(), "tokens of the new key are unaffected");
+    }
+
+    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("a node did not pick up the promoted key within 60 s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    @Test
+    @Order(6)
     void aNodeThatWasDownRejectsTokensRevokedMeanwhileOnItsFirstRequest() {
         BrowserSession session = loginOn(A);
         String token = session.accessToken();
@@ -208,7 +253,7 @@ class ClusterRevocationIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void revocationsSurviveARestartOfTheWholeCluster() {
         cluster.stop(A, B, C);
         cluster.start(C);

@@ -86,6 +86,19 @@ public final class Http {
         return json(login).getString("access_token");
     }
 
+    /**
+     * A token from these two segments, signed with the server's own active key through the test
+     * deployment's {@code /test-support/sign}: for tests whose token must differ from a genuine
+     * one in its header or claims only, never in its signature.
+     */
+    public String signedByServer(String headerSegment, String payloadSegment) {
+        String signingInput = headerSegment + "." + payloadSegment;
+        HttpResponse<String> signature = send(request("/test-support/sign").header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(signingInput)));
+        assertEquals(200, signature.statusCode(), signature.body());
+        return signingInput + "." + signature.body();
+    }
+
     public void advanceClock(long seconds) {
         assertEquals(204, send(request("/test-support/clock/advance?seconds=" + seconds)
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
@@ -93,6 +106,22 @@ public final class Http {
 
     public void resetClock() {
         assertEquals(204, send(request("/test-support/clock/reset").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+    }
+
+    /** The {@code kid} in a compact JWS's header. */
+    public static String kid(String token) {
+        String header = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0]), java.nio.charset.StandardCharsets.UTF_8);
+        try (JsonReader reader = Json.createReader(new StringReader(header))) {
+            return reader.readObject().getString("kid");
+        }
+    }
+
+    /** The {@code kid}s of the keys Latchkey publishes now. */
+    public java.util.Set<String> publishedKids() {
+        HttpResponse<String> jwks = get("/.well-known/jwks.json");
+        assertEquals(200, jwks.statusCode());
+        return json(jwks).getJsonArray("keys").getValuesAs(JsonObject.class).stream()
+                .map(key -> key.getString("kid")).collect(java.util.stream.Collectors.toSet());
     }
 
     public static String uniqueEmail() {

@@ -71,9 +71,15 @@ public final class LatchkeyCluster implements AutoCloseable {
                 "latchkey.cluster.bind-address", "127.0.0.1",
                 "latchkey.cluster.initial-hosts", initialHosts,
                 "latchkey.cluster.failure-detection-port-offset", "100",
-                "latchkey.keys.directory", work.resolve("keys").toAbsolutePath().toString(),
+                // The development key directory holds the key-encryption key that seals the signing
+                // keys in the database: nodes sharing a database with earlier tests must share it too.
+                "latchkey.keys.directory", Path.of(System.getProperty("latchkey.it.keys-directory",
+                        work.resolve("keys").toString())).toAbsolutePath().toString(),
                 "latchkey.csrf.secret", Base64.getEncoder().encodeToString(csrfSecret),
                 "latchkey.password.bcrypt.cost", "10"));
+        sharedProperties.put("latchkey.admin.bootstrap-email", "first-admin@example.test");
+        // Nodes re-read the shared key set every second, so key rotations land quickly in tests.
+        sharedProperties.put("latchkey.keys.refresh-seconds", "1");
         // Every test client calls from 127.0.0.1: lift the per-client budgets (unit-tested in
         // RateLimiterTest); the per-account limits stay as configured.
         for (String endpoint : List.of("login", "register", "refresh", "password")) {

@@ -8,8 +8,8 @@ import java.io.File;
 
 /**
  * The archive integration tests deploy: the real WAR the build just packaged, plus the test-only
- * support (clock control, an admin-only resource, signing with the server's key, a copy of the
- * server's log). Served at the context root, as in production.
+ * support (clock control, an admin-only resource, signing with the server's key, signing-key
+ * controls, a copy of the server's log). Served at the context root, as in production.
  */
 public final class LatchkeyDeployment {
 
@@ -21,6 +21,7 @@ public final class LatchkeyDeployment {
         return ShrinkWrap.create(ZipImporter.class, "ROOT.war").importFrom(war).as(WebArchive.class)
                 .addClasses(MovableClockProducer.class, MovableClockProducer.OffsetClock.class, ClockControlResource.class,
                         AdminOnlyResource.class, MemoryResource.class, InsiderSigningResource.class,
-                        CapturedLog.class, CapturedLog.CopyingHandler.class, CapturedLogResource.class);
+                        CapturedLog.class, CapturedLog.CopyingHandler.class, CapturedLogResource.class,
+                        SigningKeyControlResource.class);
     }
 }

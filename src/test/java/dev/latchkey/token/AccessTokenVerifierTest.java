@@ -124,6 +124,28 @@ class AccessTokenVerifierTest {
     }
 
     @Test
+    void validEdDsaTokenIsAcceptedWithAnEd25519Key() throws Exception {
+        ManagedKey edKey = KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.EdDSA));
+        String token = sign(validHeader(edKey).build(), validClaims().build(), edKey.signer());
+        assertEquals(edKey.kid(), verifierFor(edKey).verify(token).keyId());
+    }
+
+    @Test
+    void theVerifiedTokenNamesTheKeyThatSignedIt() throws Exception {
+        assertEquals(rsaKey.kid(), verifierFor(rsaKey).verify(validToken()).keyId());
+    }
+
+    @Test
+    void aKeyVerifiesOnlyTheAlgorithmItIsBoundTo() throws Exception {
+        ManagedKey ecKey = KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.ES256));
+        ManagedKey edKey = KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.EdDSA));
+        // Signed correctly by the EC key, but the header claims EdDSA under the EC key's kid.
+        String token = sign(validHeader(edKey).keyID(ecKey.kid()).build(), validClaims().build(), edKey.signer());
+        TokenRejectedException rejection = assertThrows(TokenRejectedException.class, () -> verifierFor(ecKey).verify(token));
+        assertEquals(TokenRejectedException.Reason.INVALID, rejection.reason());
+    }
+
+    @Test
     void unsecuredAlgNoneIsRejected() {
         assertInvalid(new PlainJWT(validClaims().build()).serialize());
     }

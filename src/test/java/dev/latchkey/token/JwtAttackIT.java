@@ -409,11 +409,7 @@ class JwtAttackIT extends DeployedLatchkeyTest {
     }
 
     private String insiderSignedSegments(String headerSegment, String payloadSegment) {
-        String signingInput = headerSegment + "." + payloadSegment;
-        HttpResponse<String> signature = http.send(http.request("/test-support/sign").header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(signingInput)));
-        assertEquals(200, signature.statusCode(), signature.body());
-        return signingInput + "." + signature.body();
+        return http.signedByServer(headerSegment, payloadSegment);
     }
 
     private static JWSHeader.Builder rs256(String kid) {

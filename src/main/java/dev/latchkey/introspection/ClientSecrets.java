@@ -1,0 +1,35 @@
+package dev.latchkey.introspection;
+
+import dev.latchkey.token.RandomTokens;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+
+/**
+ * Secrets of resource-server clients: 256 random bits, generated (never chosen by a person), and
+ * known to Latchkey only as their SHA-256 hash. A fast hash is enough, and right, for a secret
+ * with 256 bits of entropy: nobody can guess one from its hash, and introspection stays cheap.
+ */
+public final class ClientSecrets {
+
+    static final int SECRET_BYTES = 32;
+
+    private ClientSecrets() {
+    }
+
+    public static String generate() {
+        return RandomTokens.base64Url(SECRET_BYTES);
+    }
+
+    /** @return base64url of SHA-256 over the secret's UTF-8 bytes */
+    public static String hash(String secret) {
+        try {
+            return Base64.getUrlEncoder().withoutPadding()
+                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is unavailable", e);
+        }
+    }
+}

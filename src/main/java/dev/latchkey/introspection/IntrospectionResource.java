@@ -1,0 +1,145 @@
+package dev.latchkey.introspection;
+
+import dev.latchkey.security.TrustedAccessTokens;
+import dev.latchkey.token.TokenRejectedException;
+import dev.latchkey.token.TokenSettings;
+import dev.latchkey.token.VerifiedAccessToken;
+import dev.latchkey.web.Problem;
+import dev.latchkey.web.ProblemException;
+import dev.latchkey.web.StrictForm;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.CacheControl;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * OAuth 2.0 Token Introspection (RFC 7662) for resource servers that must see a revocation the
+ * moment it happens: the answer comes from the same check as Latchkey's own protected
+ * endpoints, revocation list included, so a token logged out, or of a disabled user, or signed
+ * by a revoked key, is {@code "active": false} at once. Local JWKS verification is cheaper but
+ * learns of a revocation only when the token expires.
+ *
+ * <p>Only registered resource servers may ask (client_secret_basic or client_secret_post, never
+ * both): otherwise this endpoint would tell anyone holding a stolen token whether it still works.
+ * An unknown client and a wrong secret get one identical 401.
+ */
+@Path("/auth/introspect")
+@RequestScoped
+public class IntrospectionResource {
+
+    private static final String TOKEN = "token";
+    private static final String CLIENT_ID = "client_id";
+    private static final String CLIENT_SECRET = "client_secret";
+    private static final Set<String> PARAMETERS = Set.of(TOKEN, "token_type_hint", CLIENT_ID, CLIENT_SECRET);
+    private static final String BASIC_PREFIX = "basic ";
+
+    @Inject
+    ResourceServerClients clients;
+
+    @Inject
+    TrustedAccessTokens trustedTokens;
+
+    @Inject
+    TokenSettings tokenSettings;
+
+    @Context
+    HttpServletRequest request;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response introspect(InputStream body) {
+        Map<String, String> form = StrictForm.read(body, PARAMETERS);
+        authenticateClient(form);
+        String token = form.get(TOKEN);
+        if (token == null || token.isEmpty()) {
+            throw ProblemException.badRequest("The token parameter is required.");
+        }
+        JsonObject answer;
+        try {
+            answer = active(trustedTokens.check(token));
+        } catch (TokenRejectedException expiredInvalidOrRevoked) {
+            // RFC 7662 section 2.2: an inactive token gets "active": false and nothing else.
+            answer = Json.createObjectBuilder().add("active", false).build();
+        }
+        CacheControl noStore = new CacheControl();
+        noStore.setNoStore(true);
+        noStore.setNoTransform(false);
+        return Response.ok(answer.toString()).cacheControl(noStore).header("Pragma", "no-cache").build();
+    }
+
+    private JsonObject active(VerifiedAccessToken token) {
+        return Json.createObjectBuilder()
+                .add("active", true)
+                .add("token_type", "Bearer")
+                .add("iss", tokenSettings.issuer())
+                .add("aud", tokenSettings.audience())
+                .add("sub", token.subject())
+                .add("exp", token.expiresAt().getEpochSecond())
+                .add("iat", token.issuedAt().getEpochSecond())
+                .add("jti", token.jti())
+                .add("sid", token.familyId())
+                .add("groups", Json.createArrayBuilder(token.groups()))
+                .build();
+    }
+
+    /** RFC 6749 section 2.3.1: HTTP Basic with form-encoded id and secret, or both in the body. */
+    private void authenticateClient(Map<String, String> form) {
+        List<String> authorization = Collections.list(request.getHeaders("Authorization"));
+        boolean inBody = form.containsKey(CLIENT_ID) || form.containsKey(CLIENT_SECRET);
+        if (!authorization.isEmpty() && inBody) {
+            throw ProblemException.badRequest("Use one client authentication method, not two.");
+        }
+        Optional<String[]> credentials = authorization.isEmpty()
+                ? Optional.ofNullable(form.get(CLIENT_ID)).flatMap(id -> Optional.ofNullable(form.get(CLIENT_SECRET))
+                        .map(secret -> new String[] {id, secret}))
+                : basicCredentials(authorization);
+        if (credentials.isEmpty() || !clients.authenticate(credentials.get()[0], credentials.get()[1])) {
+            throw new ProblemException(Problem.of(401, "invalid-client", "Unauthorized", "Client authentication failed.")
+                    .withHeader("WWW-Authenticate", "Basic realm=\"latchkey-introspection\""));
+        }
+    }
+
+    private static Optional<String[]> basicCredentials(List<String> authorization) {
+        if (authorization.size() != 1) {
+            return Optional.empty();
+        }
+        String header = authorization.get(0);
+        if (header.length() <= BASIC_PREFIX.length()
+                || !header.substring(0, BASIC_PREFIX.length()).toLowerCase(Locale.ROOT).equals(BASIC_PREFIX)) {
+            return Optional.empty();
+        }
+        try {
+            String decoded = new String(Base64.getDecoder().decode(header.substring(BASIC_PREFIX.length()).strip()),
+                    StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                return Optional.empty();
+            }
+            return Optional.of(new String[] {
+                StrictForm.decodeComponent(decoded.substring(0, colon)),
+                StrictForm.decodeComponent(decoded.substring(colon + 1))});
+        } catch (IllegalArgumentException | ProblemException malformed) {
+            return Optional.empty();
+        }
+    }
+}

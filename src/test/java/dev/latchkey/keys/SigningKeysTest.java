@@ -1,0 +1,212 @@
+package dev.latchkey.keys;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import dev.latchkey.persistence.SchemaMigration;
+import dev.latchkey.token.TokenSettings;
+import org.h2.jdbcx.JdbcDataSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The key ring of one node over a real (in-memory H2) key table: what it signs with, what it
+ * trusts and publishes, and how it follows changes made by the key tool or another node.
+ */
+class SigningKeysTest {
+
+    private static final int TTL = 900;
+    private static final int SKEW = 60;
+    private static final int REFRESH = 30;
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));
+    private JdbcDataSource dataSource;
+    private Path directory;
+
+    @BeforeEach
+    void freshDatabase() throws Exception {
+        dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:signing-keys-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
+        try (Connection connection = dataSource.getConnection()) {
+            SchemaMigration.migrate(connection);
+        }
+        directory = Files.createTempDirectory("latchkey-keys-test");
+    }
+
+    private KeySettings settings(String algorithm, Optional<String> kek) {
+        KeySettings settings = new KeySettings();
+        settings.algorithm = algorithm;
+        settings.directory = directory.toString();
+        settings.kek = kek;
+        settings.kekFile = Optional.empty();
+        settings.refreshSeconds = REFRESH;
+        settings.jwksMaxAgeSeconds = 300;
+        settings.hs256Secret = Optional.empty();
+        settings.validate();
+        return settings;
+    }
+
+    private SigningKeys node(Optional<String> kek) {
+        SigningKeys keys = new SigningKeys();
+        keys.settings = settings("RS256", kek);
+        keys.tokenSettings = TokenSettings.of("https://auth.example.test", "api", TTL, SKEW);
+        keys.clock = clock;
+        keys.dataSource = dataSource;
+        keys.load();
+        return keys;
+    }
+
+    private static String randomKek() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    private static Set<String> publishedKids(SigningKeys keys) {
+        return Set.copyOf(keys.publicJwkSet().getKeys().stream().map(JWK::getKeyID).toList());
+    }
+
+    @Test
+    void withoutConfigurationTwoNodesShareOneGeneratedDevelopmentKey() {
+        SigningKeys first = node(Optional.empty());
+        SigningKeys second = node(Optional.empty());
+        assertEquals(first.activeSigningKey().kid(), second.activeSigningKey().kid());
+        assertEquals(JWSAlgorithm.RS256, first.activeSigningKey().algorithm());
+        assertTrue(Files.exists(directory.resolve("dev-key-encryption-key")));
+        assertEquals(1, first.administration().list().size());
+    }
+
+    @Test
+    void productionModeNeverInventsAKey() {
+        IllegalStateException refusal = assertThrows(IllegalStateException.class, () -> node(Optional.of(randomKek())));
+        assertTrue(refusal.getMessage().contains("key tool"), refusal.getMessage());
+        assertTrue(new SigningKeyStore(dataSource::getConnection).findAll().isEmpty());
+    }
+
+    @Test
+    void aNodeWithTheWrongKekRefusesToStart() {
+        String kek = randomKek();
+        KeyAdministration administration = new KeyAdministration(new SigningKeyStore(dataSource::getConnection), clock);
+        administration.generate(JWSAlgorithm.ES256, 2048, KeyEncryptionKey.parse(kek));
+        administration.promote(Optional.empty(), false);
+        assertEquals(JWSAlgorithm.ES256, node(Optional.of(kek)).activeSigningKey().algorithm());
+        assertThrows(IllegalStateException.class, () -> node(Optional.of(randomKek())));
+    }
+
+    @Test
+    void aRotationAsOneNodeSeesIt() {
+        String kek = randomKek();
+        KeyAdministration tool = new KeyAdministration(new SigningKeyStore(dataSource::getConnection), clock);
+        String first = tool.generate(JWSAlgorithm.RS256, 2048, KeyEncryptionKey.parse(kek)).kid();
+        tool.promote(Optional.empty(), false);
+        SigningKeys node = node(Optional.of(kek));
+
+        // Generated: published and trusted at the node's next re-read, not yet signing.
+        String second = tool.generate(JWSAlgorithm.EdDSA, 2048, KeyEncryptionKey.parse(kek)).kid();
+        assertEquals(Set.of(first), publishedKids(node));
+        node.refresh();
+        assertEquals(Set.of(first, second), publishedKids(node));
+        assertTrue(node.verificationKey(second).isPresent());
+        assertEquals(first, node.activeSigningKey().kid());
+        assertEquals(Set.of("EdDSA", "RS256"), node.trustedAlgorithms());
+
+        // Promoted: the new key signs; the old one is still trusted for what it signed.
+        clock.advance(Duration.ofMinutes(15));
+        tool.promote(Optional.empty(), false);
+        node.refresh();
+        assertEquals(second, node.activeSigningKey().kid());
+        assertTrue(node.verificationKey(first).isPresent());
+
+        // The retired key leaves once nothing it could have signed is alive.
+        clock.advance(Duration.ofSeconds(REFRESH + TTL + SKEW - 1));
+        assertTrue(node.verificationKey(first).isPresent());
+        assertEquals(Set.of(first, second), publishedKids(node));
+        clock.advance(Duration.ofSeconds(1));
+        assertFalse(node.verificationKey(first).isPresent());
+        assertEquals(Set.of(second), publishedKids(node));
+        assertEquals(Set.of("EdDSA"), node.trustedAlgorithms());
+    }
+
+    @Test
+    void aRevokedKeyIsGoneAtTheNextReRead() {
+        SigningKeys node = node(Optional.empty());
+        KeyEncryptionKey kek = KeyEncryptionKey.readFile(directory.resolve("dev-key-encryption-key"));
+        KeyAdministration tool = node.administration();
+        String next = tool.generate(JWSAlgorithm.ES256, 2048, kek).kid();
+        node.reload();
+        assertTrue(node.verificationKey(next).isPresent());
+        tool.revoke(next);
+        node.reload();
+        assertFalse(node.verificationKey(next).isPresent());
+        assertFalse(publishedKids(node).contains(next));
+    }
+
+    @Test
+    void aDatabaseOutageKeepsTheKeysAlreadyRead() throws Exception {
+        SigningKeys node = node(Optional.empty());
+        String active = node.activeSigningKey().kid();
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("DROP TABLE signing_key");
+        }
+        node.refresh();
+        assertEquals(active, node.activeSigningKey().kid());
+        assertTrue(node.verificationKey(active).isPresent());
+    }
+
+    @Test
+    void hs256IsOnlyOnWhenAskedForAndNeverPublished() {
+        KeySettings settings = settings("HS256", Optional.empty());
+        ServerSecrets secrets = new ServerSecrets();
+        secrets.csrfSecret = Optional.empty();
+        secrets.directory = directory.toString();
+        secrets.load();
+        SigningKeys keys = new SigningKeys();
+        keys.settings = settings;
+        keys.serverSecrets = secrets;
+        keys.clock = clock;
+        assertThrows(IllegalStateException.class, keys::load, "HS256 without a secret");
+
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        settings.hs256Secret = Optional.of(Base64.getEncoder().encodeToString(secret));
+        keys.load();
+        assertEquals(JWSAlgorithm.HS256, keys.activeSigningKey().algorithm());
+        assertEquals(List.of(), keys.publicJwkSet().getKeys());
+        assertEquals(Set.of("HS256"), keys.trustedAlgorithms());
+    }
+
+    @Test
+    void refreshAndCacheLimitsAreEnforced() {
+        KeySettings settings = new KeySettings();
+        settings.algorithm = "RS256";
+        settings.refreshSeconds = KeySettings.MAX_REFRESH_SECONDS + 1;
+        settings.jwksMaxAgeSeconds = 300;
+        assertThrows(IllegalStateException.class, settings::validate);
+        settings.refreshSeconds = 30;
+        settings.jwksMaxAgeSeconds = KeySettings.MAX_MAX_AGE_SECONDS + 1;
+        assertThrows(IllegalStateException.class, settings::validate);
+        settings.jwksMaxAgeSeconds = 300;
+        settings.algorithm = "none";
+        assertThrows(IllegalStateException.class, settings::validate);
+        // Whatever the settings, a key is next for longer than consumers and nodes take to see it.
+        assertTrue(Duration.ofSeconds(KeySettings.MAX_MAX_AGE_SECONDS + KeySettings.MAX_REFRESH_SECONDS)
+                .compareTo(KeyAdministration.MIN_TIME_AS_NEXT) < 0);
+    }
+}
