@@ -2,11 +2,10 @@ package dev.latchkey.session;
 
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.csrf.CsrfGuard;
-import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.security.AuthenticatedCaller;
 import dev.latchkey.security.PresentedCredentials;
 import dev.latchkey.security.TokenPrincipal;
-import dev.latchkey.token.AccessTokenVerifier;
+import dev.latchkey.security.TrustedAccessTokens;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.VerifiedAccessToken;
 import dev.latchkey.web.ClientInfo;
@@ -36,10 +35,7 @@ public class LogoutResource {
     PresentedCredentials credentials;
 
     @Inject
-    AccessTokenVerifier verifier;
-
-    @Inject
-    RevocationList revocations;
+    TrustedAccessTokens trustedTokens;
 
     @Inject
     CookieSettings cookies;
@@ -91,8 +87,7 @@ public class LogoutResource {
     /** An expired, forged or already revoked access token has nothing left to log out. */
     private Optional<VerifiedAccessToken> verifiedOrEmpty(PresentedCredentials.PresentedToken presented) {
         try {
-            VerifiedAccessToken token = verifier.verify(presented.value());
-            return revocations.isRevoked(token) ? Optional.empty() : Optional.of(token);
+            return Optional.of(trustedTokens.check(presented.value()));
         } catch (TokenRejectedException e) {
             return Optional.empty();
         }
