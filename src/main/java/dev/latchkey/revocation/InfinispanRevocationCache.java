@@ -88,12 +88,6 @@ public class InfinispanRevocationCache implements RevocationCache {
         });
     }
 
-    /** Infinispan expires entries by their lifespan itself. */
-    @Override
-    public void evictExpired(Instant now) {
-        // Nothing to do.
-    }
-
     @Override
     public int size() {
         return cache.size();

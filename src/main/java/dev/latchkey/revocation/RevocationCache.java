@@ -1,11 +1,10 @@
 package dev.latchkey.revocation;
 
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The in-memory side of the revocation list, read on every authenticated request. Implementations
+ * The in-memory side of the revocation list (entries expire by their own lifespan), read on every authenticated request. Implementations
  * must answer from local memory: no network or database round trip on the request path.
  */
 public interface RevocationCache {
@@ -16,8 +15,6 @@ public interface RevocationCache {
     void put(String key, Revocation revocation);
 
     void putAll(Map<String, Revocation> entries);
-
-    void evictExpired(Instant now);
 
     int size();
 }

@@ -104,8 +104,8 @@ public class RevocationList {
     /** Forgets entries that can no longer match a live token. */
     public void prune() {
         Instant now = clock.instant();
+        // The cache expires its entries by their lifespan; only the durable rows need deleting.
         repository.deleteExpired(now);
-        cache.evictExpired(now);
     }
 
     private boolean matches(String key, VerifiedAccessToken token, Instant now) {
