@@ -1,11 +1,8 @@
 package dev.latchkey.introspection;
 
 import dev.latchkey.token.RandomTokens;
+import dev.latchkey.token.TokenDigests;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 
 /**
  * Secrets of resource-server clients: 256 random bits, generated (never chosen by a person), and
@@ -25,11 +22,6 @@ public final class ClientSecrets {
 
     /** @return base64url of SHA-256 over the secret's UTF-8 bytes */
     public static String hash(String secret) {
-        try {
-            return Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is unavailable", e);
-        }
+        return TokenDigests.sha256(secret);
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.ratelimit;
 
+import dev.latchkey.token.TokenDigests;
 import dev.latchkey.cluster.CacheContainer;
 import dev.latchkey.web.Problem;
 import dev.latchkey.web.ProblemException;
@@ -15,11 +16,7 @@ import org.infinispan.Cache;
 import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.functional.impl.ReadWriteMapImpl;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.function.Supplier;
 
 /**
@@ -150,10 +147,6 @@ public class RateLimiter {
     }
 
     private static String digest(String account) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(account.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is unavailable", e);
-        }
+        return TokenDigests.sha256(account);
     }
 }

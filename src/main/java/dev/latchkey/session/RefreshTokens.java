@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.token.TokenDigests;
 import dev.latchkey.token.RandomTokens;
 
 import javax.crypto.Cipher;
@@ -9,7 +10,6 @@ import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
@@ -50,11 +50,7 @@ final class RefreshTokens {
     }
 
     static String hash(String token) {
-        try {
-            return ENCODER.encodeToString(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 is unavailable", e);
-        }
+        return TokenDigests.sha256(token);
     }
 
     static String seal(String successor, String previousToken) {
