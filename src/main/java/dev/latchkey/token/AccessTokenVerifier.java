@@ -1,5 +1,8 @@
 package dev.latchkey.token;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
@@ -20,6 +23,7 @@ import jakarta.inject.Inject;
 
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.HashSet;
@@ -37,6 +41,10 @@ import java.util.Set;
  * read, so no attacker-supplied key or URL is ever used, and a token naming one is refused, as is
  * any header parameter we never issue); then the algorithm the key is bound to; then the
  * signature; and only then the claims.
+ *
+ * <p>A token that passed all of that is remembered, keyed by the SHA-256 of its exact text, until it
+ * expires (see {@link #verify(String)}): a client sends the same token on every request for its
+ * whole life, and an ES256 signature check costs about a millisecond of CPU on JDK 17.
  */
 @ApplicationScoped
 public class AccessTokenVerifier {
@@ -64,6 +72,9 @@ public class AccessTokenVerifier {
 
     private DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier;
 
+    /** Absent when {@code latchkey.token.verified-cache-size} is 0. */
+    private Cache<String, VerifiedAccessToken> alreadyVerified;
+
     @PostConstruct
     void init() {
         // Nimbus probes these sets with null, which immutable Set.of() sets refuse; hence HashSets.
@@ -78,9 +89,47 @@ public class AccessTokenVerifier {
             }
         };
         claimsVerifier.setMaxClockSkew(settings.clockSkewSeconds());
+        if (settings.verifiedCacheSize() > 0) {
+            alreadyVerified = Caffeine.newBuilder()
+                    .maximumSize(settings.verifiedCacheSize())
+                    .expireAfter(new UntilTheTokenExpires())
+                    .build();
+        }
     }
 
+    /**
+     * Verifies a token, or recognises one that verified before.
+     *
+     * <p>Why remembering is safe: the key is a digest of the whole token, so only the exact string
+     * that verified, signature included, can ever hit (a single changed character, or ECDSA's
+     * malleable twin, is a different key and takes the full path); only successes are remembered,
+     * so an attacker cannot fill the cache with anything but valid tokens; an entry never outlives
+     * the token's {@code exp} (judged by the same injected clock as the claims, with no skew, so a
+     * remembered answer is never more lenient than a fresh one); and an entry whose signing key is
+     * no longer trusted is ignored. Revocation is not part of this answer at all: the revocation
+     * list is checked on every request, after this, by {@code TrustedAccessTokens}.
+     */
     public VerifiedAccessToken verify(String token) throws TokenRejectedException {
+        if (alreadyVerified == null) {
+            return verifySignatureAndClaims(token);
+        }
+        if (token == null || token.length() > RequestLimits.MAX_TOKEN_CHARS) {
+            throw TokenRejectedException.invalid();
+        }
+        String digest = TokenDigests.sha256(token);
+        VerifiedAccessToken remembered = alreadyVerified.getIfPresent(digest);
+        if (remembered != null && clock.instant().isBefore(remembered.expiresAt())
+                && keys.verificationKey(remembered.keyId()).isPresent()) {
+            return remembered;
+        }
+        VerifiedAccessToken verified = verifySignatureAndClaims(token);
+        if (clock.instant().isBefore(verified.expiresAt())) {
+            alreadyVerified.put(digest, verified);
+        }
+        return verified;
+    }
+
+    private VerifiedAccessToken verifySignatureAndClaims(String token) throws TokenRejectedException {
         SignedJWT jwt = parseCanonicalJws(token);
         JWSHeader header = jwt.getHeader();
         if (!ISSUED_HEADER_PARAMETERS.containsAll(rawHeaderNames(header)) || !JOSEObjectType.JWT.equals(header.getType())) {
@@ -179,5 +228,27 @@ public class AccessTokenVerifier {
 
     private static boolean isBase64UrlChar(char c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+
+    /**
+     * Entries live until their token's {@code exp}, measured from the injected clock at insertion.
+     * (Caffeine counts the time after that on its own ticker; a test clock moved past {@code exp}
+     * is caught by the expiry check in {@link #verify(String)}.)
+     */
+    private final class UntilTheTokenExpires implements Expiry<String, VerifiedAccessToken> {
+        @Override
+        public long expireAfterCreate(String digest, VerifiedAccessToken token, long currentTime) {
+            return Math.max(0, Duration.between(clock.instant(), token.expiresAt()).toNanos());
+        }
+
+        @Override
+        public long expireAfterUpdate(String digest, VerifiedAccessToken token, long currentTime, long currentDuration) {
+            return expireAfterCreate(digest, token, currentTime);
+        }
+
+        @Override
+        public long expireAfterRead(String digest, VerifiedAccessToken token, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
     }
 }

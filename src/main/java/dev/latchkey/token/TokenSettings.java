@@ -26,6 +26,10 @@ public class TokenSettings {
     @ConfigProperty(name = "latchkey.token.clock-skew-seconds", defaultValue = "60")
     int clockSkewSeconds;
 
+    @Inject
+    @ConfigProperty(name = "latchkey.token.verified-cache-size", defaultValue = "10000")
+    long verifiedCacheSize = 10_000;
+
     /** Settings outside any container (for tools and unit tests). */
     public static TokenSettings of(String issuer, String audience, long accessTtlSeconds, int clockSkewSeconds) {
         TokenSettings settings = new TokenSettings();
@@ -55,6 +59,14 @@ public class TokenSettings {
         if (accessTtlSeconds < 60 || accessTtlSeconds > 3600) {
             throw new IllegalStateException("latchkey.token.access-ttl-seconds must be between 60 and 3600");
         }
+        if (verifiedCacheSize < 0 || verifiedCacheSize > 1_000_000) {
+            throw new IllegalStateException("latchkey.token.verified-cache-size must be between 0 and 1000000");
+        }
+    }
+
+    /** How many verified access tokens the verifier remembers; 0 verifies every signature every time. */
+    public long verifiedCacheSize() {
+        return verifiedCacheSize;
     }
 
     /** Tolerance for clocks of other nodes; capped at 60 s so it cannot quietly stretch a token's life. */

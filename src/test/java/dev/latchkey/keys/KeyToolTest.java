@@ -1,5 +1,6 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.testsupport.MutableClock;
 import dev.latchkey.introspection.ClientSecrets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

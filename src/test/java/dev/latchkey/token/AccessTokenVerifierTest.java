@@ -13,6 +13,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.keys.KeyMaterial;
 import dev.latchkey.keys.ManagedKey;
 import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.testsupport.MutableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
@@ -51,6 +53,10 @@ class AccessTokenVerifierTest {
     }
 
     private static AccessTokenVerifier verifierFor(ManagedKey key) {
+        return verifierFor(key, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    private static AccessTokenVerifier verifierFor(ManagedKey key, Clock clock) {
         TokenSettings settings = new TokenSettings();
         settings.issuer = ISSUER;
         settings.audience = AUDIENCE;
@@ -59,7 +65,7 @@ class AccessTokenVerifierTest {
         AccessTokenVerifier verifier = new AccessTokenVerifier();
         verifier.keys = SigningKeys.of(key);
         verifier.settings = settings;
-        verifier.clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        verifier.clock = clock;
         verifier.init();
         return verifier;
     }
@@ -364,5 +370,53 @@ class AccessTokenVerifierTest {
         assertInvalid(validToken() + "A".repeat(9000));
         assertInvalid(".".repeat(10_000));
         assertInvalid("");
+    }
+
+    // The verified-token cache: a remembered answer is never more lenient than a fresh one.
+
+    @Test
+    void aRememberedTokenIsStillRefusedOnceItExpires() throws Exception {
+        MutableClock clock = new MutableClock(NOW);
+        AccessTokenVerifier verifier = verifierFor(rsaKey, clock);
+        String token = validToken();
+        verifier.verify(token);
+        assertEquals("0123456789abcdefghijkl", verifier.verify(token).jti());
+
+        clock.advance(Duration.ofSeconds(890 + 61));
+
+        TokenRejectedException rejection = assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
+        assertEquals(TokenRejectedException.Reason.EXPIRED, rejection.reason());
+    }
+
+    @Test
+    void aRememberedTokenIsRefusedOnceItsKeyIsNoLongerTrusted() throws Exception {
+        AccessTokenVerifier verifier = verifierFor(rsaKey);
+        String token = validToken();
+        verifier.verify(token);
+
+        verifier.keys = SigningKeys.of(attackerKey);
+
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(token));
+    }
+
+    @Test
+    void rememberingATokenDoesNotVouchForAnyAlteredCopyOfIt() throws Exception {
+        AccessTokenVerifier verifier = verifierFor(rsaKey);
+        String token = validToken();
+        verifier.verify(token);
+        char last = token.charAt(token.length() - 2);
+        String altered = token.substring(0, token.length() - 2) + (last == 'A' ? 'B' : 'A') + token.charAt(token.length() - 1);
+
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(altered));
+        assertEquals("0123456789abcdefghijkl", verifier.verify(token).jti());
+    }
+
+    @Test
+    void aRefusedTokenIsRefusedAgainNotRemembered() throws Exception {
+        AccessTokenVerifier verifier = verifierFor(rsaKey);
+        String forged = sign(validHeader(rsaKey).build(), validClaims().build(), attackerKey.signer());
+
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(forged));
+        assertThrows(TokenRejectedException.class, () -> verifier.verify(forged));
     }
 }
