@@ -3,6 +3,8 @@ package dev.latchkey.session;
 import dev.latchkey.testsupport.BrowserSession;
 import dev.latchkey.testsupport.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.Http;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -126,6 +128,27 @@ class RefreshRotationIT extends DeployedLatchkeyTest {
         session.setCookie(BrowserSession.REFRESH, successors.iterator().next());
         assertEquals(200, session.refresh().statusCode());
         assertEquals(200, session.me().statusCode());
+    }
+
+    /**
+     * Issue 7's budget for a refresh: one transaction of at most three statements (resolve the
+     * token, use it up with a conditional UPDATE, remember the successor), as the database sees it.
+     */
+    @Test
+    void aRefreshIsOneTransactionOfThreeStatements() {
+        BrowserSession session = newSession();
+        assertEquals(204, http.send(http.request("/test-support/sql").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        HttpResponse<String> refreshed = session.refresh();
+        assertEquals(204, http.send(http.request("/test-support/sql").DELETE()).statusCode());
+        assertEquals(200, refreshed.statusCode());
+
+        JsonObject recorded = Http.json(http.get("/test-support/sql"));
+        List<String> statements = recorded.getJsonArray("statements").getValuesAs(JsonString::getString);
+        assertEquals(1, recorded.getInt("transactions"), statements.toString());
+        assertEquals(3, statements.size(), statements.toString());
+        assertTrue(statements.get(0).toUpperCase().startsWith("1 SELECT"), statements.toString());
+        assertTrue(statements.get(1).toUpperCase().startsWith("1 UPDATE TOKEN_FAMILY"), statements.toString());
+        assertTrue(statements.get(2).toUpperCase().startsWith("1 INSERT INTO REFRESH_TOKEN"), statements.toString());
     }
 
     @Test

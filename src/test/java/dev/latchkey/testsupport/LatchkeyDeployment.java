@@ -22,6 +22,6 @@ public final class LatchkeyDeployment {
                 .addClasses(MovableClockProducer.class, MovableClockProducer.OffsetClock.class, ClockControlResource.class,
                         AdminOnlyResource.class, MemoryResource.class, InsiderSigningResource.class,
                         CapturedLog.class, CapturedLog.CopyingHandler.class, CapturedLogResource.class,
-                        SigningKeyControlResource.class);
+                        SigningKeyControlResource.class, SqlStatementLogResource.class, SqlStatementLogResource.Recorder.class);
     }
 }
