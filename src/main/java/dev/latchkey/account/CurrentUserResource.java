@@ -1,12 +1,12 @@
 package dev.latchkey.account;
 
+import dev.latchkey.web.JsonValues;
 import dev.latchkey.security.AuthenticatedCaller;
 import dev.latchkey.web.Problem;
 import dev.latchkey.web.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -33,10 +33,10 @@ public class CurrentUserResource {
                 .filter(UserAccount::isActive)
                 .orElseThrow(() -> new ProblemException(
                         Problem.of(404, "not-found", "Not Found", "The account no longer exists.")));
-        return Json.createObjectBuilder()
+        return JsonValues.createObjectBuilder()
                 .add("sub", account.id())
                 .add("email", account.email())
-                .add("roles", Json.createArrayBuilder(account.roles()))
+                .add("roles", JsonValues.createArrayBuilder(account.roles()))
                 .build();
     }
 }

@@ -1,11 +1,11 @@
 package dev.latchkey.account;
 
+import dev.latchkey.web.JsonValues;
 import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.web.ClientInfo;
 import dev.latchkey.web.StrictJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -24,7 +24,7 @@ import java.util.Set;
 public class RegistrationResource {
 
     /** One body for new and existing addresses alike: the response must not reveal which it was. */
-    static final String ACCEPTED_BODY = Json.createObjectBuilder()
+    static final String ACCEPTED_BODY = JsonValues.createObjectBuilder()
             .add("status", "accepted")
             .add("detail", "If the address can be registered, the account is ready to log in.")
             .build().toString();

@@ -1,8 +1,8 @@
 package dev.latchkey.audit;
 
+import dev.latchkey.web.JsonValues;
 import dev.latchkey.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 
 import java.util.logging.Logger;
@@ -28,7 +28,7 @@ public class AuditLog {
 
     private static void write(AuditEvent event, String outcome, String userId, String subjectName, String subject,
                               ClientInfo client) {
-        JsonObjectBuilder line = Json.createObjectBuilder()
+        JsonObjectBuilder line = JsonValues.createObjectBuilder()
                 .add("event", event.code())
                 .add("outcome", outcome);
         addIfPresent(line, "user", userId);

@@ -1,11 +1,11 @@
 package dev.latchkey.discovery;
 
+import dev.latchkey.web.JsonValues;
 import dev.latchkey.keys.KeySettings;
 import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.token.TokenSettings;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -48,14 +48,14 @@ public class OpenIdConfigurationResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response configuration() {
         String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
-        String body = Json.createObjectBuilder()
+        String body = JsonValues.createObjectBuilder()
                 .add("issuer", tokenSettings.issuer())
                 .add("jwks_uri", base + JWKS_PATH)
-                .add("access_token_signing_alg_values_supported", Json.createArrayBuilder(keys.trustedAlgorithms()))
+                .add("access_token_signing_alg_values_supported", JsonValues.createArrayBuilder(keys.trustedAlgorithms()))
                 .add("introspection_endpoint", base + INTROSPECTION_PATH)
                 .add("introspection_endpoint_auth_methods_supported",
-                        Json.createArrayBuilder().add("client_secret_basic").add("client_secret_post"))
-                .add("claims_supported", Json.createArrayBuilder()
+                        JsonValues.createArrayBuilder().add("client_secret_basic").add("client_secret_post"))
+                .add("claims_supported", JsonValues.createArrayBuilder()
                         .add("iss").add("sub").add("aud").add("exp").add("iat").add("nbf").add("jti")
                         .add("sid").add("upn").add("groups"))
                 .build().toString();

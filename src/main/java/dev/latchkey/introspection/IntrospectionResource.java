@@ -1,5 +1,6 @@
 package dev.latchkey.introspection;
 
+import dev.latchkey.web.JsonValues;
 import dev.latchkey.security.TrustedAccessTokens;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.TokenSettings;
@@ -9,7 +10,6 @@ import dev.latchkey.web.ProblemException;
 import dev.latchkey.web.StrictForm;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
@@ -79,7 +79,7 @@ public class IntrospectionResource {
             answer = active(trustedTokens.check(token));
         } catch (TokenRejectedException expiredInvalidOrRevoked) {
             // RFC 7662 section 2.2: an inactive token gets "active": false and nothing else.
-            answer = Json.createObjectBuilder().add("active", false).build();
+            answer = JsonValues.createObjectBuilder().add("active", false).build();
         }
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
@@ -88,7 +88,7 @@ public class IntrospectionResource {
     }
 
     private JsonObject active(VerifiedAccessToken token) {
-        return Json.createObjectBuilder()
+        return JsonValues.createObjectBuilder()
                 .add("active", true)
                 .add("token_type", "Bearer")
                 .add("iss", tokenSettings.issuer())
@@ -98,7 +98,7 @@ public class IntrospectionResource {
                 .add("iat", token.issuedAt().getEpochSecond())
                 .add("jti", token.jti())
                 .add("sid", token.familyId())
-                .add("groups", Json.createArrayBuilder(token.groups()))
+                .add("groups", JsonValues.createArrayBuilder(token.groups()))
                 .build();
     }
 

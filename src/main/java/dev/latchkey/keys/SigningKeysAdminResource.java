@@ -1,5 +1,6 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.web.JsonValues;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.revocation.RevocationList;
@@ -11,7 +12,6 @@ import dev.latchkey.web.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
@@ -72,9 +72,9 @@ public class SigningKeysAdminResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public String list() {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonValues.createArrayBuilder();
         for (StoredSigningKey key : administration().list()) {
-            JsonObjectBuilder entry = Json.createObjectBuilder()
+            JsonObjectBuilder entry = JsonValues.createObjectBuilder()
                     .add("kid", key.kid())
                     .add("alg", key.algorithm())
                     .add("state", key.state().code())
@@ -84,7 +84,7 @@ public class SigningKeysAdminResource {
             addIfPresent(entry, "revoked", key.revokedAt());
             list.add(entry);
         }
-        return Json.createObjectBuilder().add("keys", list).build().toString();
+        return JsonValues.createObjectBuilder().add("keys", list).build().toString();
     }
 
     @POST

@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.web.JsonValues;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.security.AuthenticatedCaller;
@@ -9,7 +10,6 @@ import dev.latchkey.web.Problem;
 import dev.latchkey.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -48,9 +48,9 @@ public class SessionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject list() {
         VerifiedAccessToken token = caller.token();
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JsonValues.createArrayBuilder();
         for (TokenFamily family : sessions.liveSessions(token.subject())) {
-            JsonObjectBuilder session = Json.createObjectBuilder()
+            JsonObjectBuilder session = JsonValues.createObjectBuilder()
                     .add("id", family.id())
                     .add("created", family.createdAt().toString())
                     .add("last_used", family.lastUsedAt().toString())
@@ -60,7 +60,7 @@ public class SessionsResource {
             addIfPresent(session, "ip", family.clientIp());
             list.add(session);
         }
-        return Json.createObjectBuilder().add("sessions", list).build();
+        return JsonValues.createObjectBuilder().add("sessions", list).build();
     }
 
     /** Someone else's session, or an id that is not one, is "not found": nothing confirms it exists. */

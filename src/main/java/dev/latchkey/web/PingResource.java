@@ -1,7 +1,6 @@
 package dev.latchkey.web;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -18,7 +17,7 @@ import jakarta.ws.rs.core.MediaType;
 @ApplicationScoped
 public class PingResource {
 
-    private static final JsonObject PONG = Json.createObjectBuilder().add("status", "ok").build();
+    private static final JsonObject PONG = JsonValues.createObjectBuilder().add("status", "ok").build();
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)

@@ -1,6 +1,5 @@
 package dev.latchkey.web;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletResponse;
@@ -61,7 +60,7 @@ public record Problem(int status, String type, String title, String detail, Map<
     }
 
     public JsonObject toJson() {
-        JsonObjectBuilder body = Json.createObjectBuilder()
+        JsonObjectBuilder body = JsonValues.createObjectBuilder()
                 .add("type", type)
                 .add("title", title)
                 .add("status", status)

@@ -1,6 +1,5 @@
 package dev.latchkey.web;
 
-import jakarta.json.Json;
 import jakarta.json.stream.JsonParser;
 import jakarta.json.stream.JsonParsingException;
 
@@ -41,7 +40,7 @@ public final class StrictJson {
             throw ProblemException.badRequest("A JSON object body is required.");
         }
         Map<String, String> fields = new HashMap<>();
-        try (JsonParser parser = Json.createParser(new StringReader(decodeUtf8(bytes)))) {
+        try (JsonParser parser = JsonValues.createParser(new StringReader(decodeUtf8(bytes)))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw ProblemException.badRequest("The body must be a JSON object.");
             }
