@@ -99,8 +99,13 @@ public final class KeyMaterial {
                         new RSASSASigner(rsa), new RSASSAVerifier(rsa.toRSAPublicKey()));
             }
             if (JWSAlgorithm.ES256.equals(algorithm) && jwk instanceof ECKey ec && Curve.P_256.equals(ec.getCurve())) {
-                return new ManagedKey(jwk.getKeyID(), algorithm, ec.toPublicJWK(),
-                        new ECDSASigner(ec), new ECDSAVerifier(ec.toECPublicKey()));
+                ECDSASigner signer = new ECDSASigner(ec);
+                ECDSAVerifier verifier = new ECDSAVerifier(ec.toECPublicKey());
+                EcdsaProvider.get().ifPresent(provider -> {
+                    signer.getJCAContext().setProvider(provider);
+                    verifier.getJCAContext().setProvider(provider);
+                });
+                return new ManagedKey(jwk.getKeyID(), algorithm, ec.toPublicJWK(), signer, verifier);
             }
             if (JWSAlgorithm.EdDSA.equals(algorithm) && jwk instanceof OctetKeyPair okp && Curve.Ed25519.equals(okp.getCurve())) {
                 return new ManagedKey(jwk.getKeyID(), algorithm, okp.toPublicJWK(),

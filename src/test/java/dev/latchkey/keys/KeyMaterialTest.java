@@ -5,12 +5,17 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSObject;
 import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -83,5 +88,34 @@ class KeyMaterialTest {
         assertThrows(IllegalStateException.class, () -> KeyMaterial.toManagedKey(ecKeyClaimingRs256));
         assertThrows(IllegalStateException.class, () -> KeyMaterial.parseAlgorithm("HS256"));
         assertThrows(IllegalStateException.class, () -> KeyMaterial.parseAlgorithm("none"));
+    }
+
+    // ES256 runs on the native provider where it loads; tokens must not care which side signed.
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void es256UsesTheNativeProviderOnLinuxX64() {
+        assertTrue(EcdsaProvider.get().isPresent(), "ACCP should load on linux-x86_64");
+    }
+
+    @Test
+    void es256SignaturesVerifyAcrossTheNativeAndTheJdkProvider() throws Exception {
+        JWK jwk = KeyMaterial.generate(JWSAlgorithm.ES256);
+        ManagedKey key = KeyMaterial.toManagedKey(jwk);
+        ECKey ec = jwk.toECKey();
+        JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.kid()).type(JOSEObjectType.JWT).build();
+
+        JWSObject byManagedKey = new JWSObject(header, new Payload("{\"sub\":\"a\"}"));
+        byManagedKey.sign(key.signer());
+        assertTrue(JWSObject.parse(byManagedKey.serialize()).verify(new ECDSAVerifier(ec.toECPublicKey())),
+                "the JDK's ECDSA accepts what the managed key signed");
+
+        JWSObject byJdk = new JWSObject(header, new Payload("{\"sub\":\"b\"}"));
+        byJdk.sign(new ECDSASigner(ec));
+        assertTrue(JWSObject.parse(byJdk.serialize()).verify(key.verifier()), "the managed key accepts the JDK's signature");
+
+        String tampered = byJdk.serialize().replace(byJdk.getPayload().toBase64URL().toString(),
+                new Payload("{\"sub\":\"c\"}").toBase64URL().toString());
+        assertFalse(JWSObject.parse(tampered).verify(key.verifier()), "and refuses a changed payload");
     }
 }
