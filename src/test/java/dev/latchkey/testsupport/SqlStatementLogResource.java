@@ -62,7 +62,10 @@ public class SqlStatementLogResource {
         recording = false;
     }
 
-    /** {@code {"statements":[{"transaction":1,"sql":"SELECT ..."}, ...], "transactions":1}}; 0 means none. */
+    /**
+     * {@code {"statements":["1 SELECT ...", ...], "transactions":1}}: each statement prefixed with
+     * the number of the database transaction it ran in, 0 for none (autocommit).
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public synchronized JsonObject recorded() {
@@ -74,8 +77,8 @@ public class SqlStatementLogResource {
                 .build();
     }
 
-    private synchronized void record(String sql) {
-        Object key = transactions.getTransactionKey();
+    private synchronized void record(String sql, boolean onTheTransactionsConnection) {
+        Object key = onTheTransactionsConnection ? transactions.getTransactionKey() : null;
         int number = key == null ? 0 : transactionNumbers.computeIfAbsent(key, k -> transactionNumbers.size() + 1);
         statements.add(number + " " + sql);
     }
@@ -92,7 +95,9 @@ public class SqlStatementLogResource {
         public void postExecuteCall(SessionEvent event) {
             if (log.recording && Thread.currentThread().getName().startsWith("http-thread-pool")
                     && event.getCall() instanceof DatabaseCall call) {
-                log.record(call.getSQLString());
+                // A call made by the server session itself went through EclipseLink's shared read
+                // connections, outside the database transaction, whatever the JTA context says.
+                log.record(call.getSQLString(), !event.getSession().isServerSession());
             }
         }
     }
