@@ -54,13 +54,11 @@ class ClusterRevocationIT {
 
     @BeforeAll
     static void startCluster() throws SQLException {
-        long started = System.nanoTime();
         cluster = new LatchkeyCluster(3, sharedDatabase());
         // The first node migrates the schema and generates the shared development key; the
         // others then join it together.
         cluster.start(A);
         cluster.start(B, C);
-        System.out.printf("Cluster of 3 ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
 
     /**
