@@ -102,7 +102,7 @@ keycloak__curl() {
   printf '%s' "$out"
 }
 
-keycloak__json_field() { # FIELD < json   (flat string fields only: tokens, ids)
+json_field() { # FIELD < json   (flat string fields only: tokens, ids); run.sh uses it too
   sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p"
 }
 
@@ -229,7 +229,7 @@ keycloak__admin_token() {
   keycloak__curl 200 "http://127.0.0.1:$port/realms/master/protocol/openid-connect/token" \
       --data-urlencode grant_type=password --data-urlencode client_id=admin-cli \
       --data-urlencode "username=$KEYCLOAK_ADMIN_USER" --data-urlencode "password=$KEYCLOAK_ADMIN_PASSWORD" |
-    keycloak__json_field access_token
+    json_field access_token
 }
 
 keycloak_setup() {

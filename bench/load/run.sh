@@ -123,12 +123,12 @@ database_counters() {
     "SELECT xact_commit, tup_inserted + tup_updated + tup_deleted FROM pg_stat_database WHERE datname = '$1'"
 }
 
-# per_refresh <database> <before> <after> <refreshes> <label>
+# per_refresh <before> <after> <refreshes> <label>
 per_refresh() {
   local before_x before_w after_x after_w
-  IFS='|' read -r before_x before_w <<< "$2"
-  IFS='|' read -r after_x after_w <<< "$3"
-  awk -v label="$5" -v x=$((after_x - before_x)) -v w=$((after_w - before_w)) -v n="$4" \
+  IFS='|' read -r before_x before_w <<< "$1"
+  IFS='|' read -r after_x after_w <<< "$2"
+  awk -v label="$4" -v x=$((after_x - before_x)) -v w=$((after_w - before_w)) -v n="$3" \
     'BEGIN { printf "DATABASE %s %.3f %.3f\n", label, x / n, w / n }' | tee -a "$RESULTS" >&2
 }
 
@@ -185,8 +185,6 @@ start_latchkey() {
   log "Latchkey ready in $((SECONDS - started)) s (pid $LATCHKEY_PID)"
 }
 
-json_field() { sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p"; }
-
 # latchkey_login <email>: prints "<access token> <refresh token> <csrf token>"
 latchkey_login() {
   local headers body
@@ -216,12 +214,15 @@ latchkey_scenarios() {
 
   local rs256="$BENCH_WORK/latchkey-rs256-tokens.txt" es256="$BENCH_WORK/latchkey-es256-tokens.txt"
   local sessions="$BENCH_WORK/latchkey-sessions.txt"
-  : > "$rs256"; : > "$es256"; : > "$sessions"
-  while read -r email _; do
-    read -r access refresh csrf <<< "$(latchkey_login "$email")"
-    echo "$access" >> "$rs256"
-    echo "$refresh $csrf" >> "$sessions"
-  done < "$credentials"
+  # access_tokens <file>: one fresh access token per user, signed by whichever key is active now.
+  access_tokens() {
+    : > "$1"
+    while read -r email _; do
+      read -r access _ _ <<< "$(latchkey_login "$email")"
+      echo "$access" >> "$1"
+    done < "$credentials"
+  }
+  access_tokens "$rs256"
   [ "$(token_algorithm "$(head -1 "$rs256")")" = RS256 ] || fail "expected RS256 tokens first"
 
   log "Latchkey: promoting an ES256 key with the key tool (RS256 tokens stay valid)"
@@ -229,10 +230,7 @@ latchkey_scenarios() {
   keytool generate --alg ES256 >&2
   keytool promote --force >&2
   sleep 3
-  while read -r email _; do
-    read -r access _ _ <<< "$(latchkey_login "$email")"
-    echo "$access" >> "$es256"
-  done < "$credentials"
+  access_tokens "$es256"
   [ "$(token_algorithm "$(head -1 "$es256")")" = ES256 ] || fail "the ES256 key did not become active"
 
   # A refresh run needs chains nobody else advanced: every run starts from fresh logins.
@@ -268,7 +266,7 @@ latchkey_scenarios() {
   measure latchkey-refresh "${refreshing[@]}"
   sleep 12
   after=$(database_counters latchkey_bench)
-  per_refresh latchkey_bench "$before" "$after" "$(result_field latchkey-refresh 8)" latchkey-refresh
+  per_refresh "$before" "$after" "$(result_field latchkey-refresh 8)" latchkey-refresh
 
   # Login: one connection per core keeps every hashing slot busy without ever queueing past it.
   measure latchkey-login "$LATCHKEY_URL" "$CORES" login.lua BENCH_CREDENTIALS="$credentials"
@@ -324,7 +322,7 @@ keycloak_scenarios() {
   measure keycloak-refresh "${refreshing[@]}"
   sleep 12
   after=$(database_counters keycloak_bench)
-  per_refresh keycloak_bench "$before" "$after" "$(result_field keycloak-refresh 8)" keycloak-refresh
+  per_refresh "$before" "$after" "$(result_field keycloak-refresh 8)" keycloak-refresh
 
   local rss
   rss=$(ps -o rss= -p "$KEYCLOAK_PID")

@@ -11,7 +11,7 @@ local flood = os.getenv("BENCH_FLOOD") == "1"
 
 setup = common.setup
 
-local body
+local credentials_body
 unexpected = 0
 
 function init(args)
@@ -19,12 +19,12 @@ function init(args)
   if not flood then
     local credentials = common.lines(credentials_file)
     local email, password = credentials[((id - 1) % #credentials) + 1]:match("^(%S+) (%S+)$")
-    body = '{"email":"' .. email .. '","password":"' .. password .. '"}'
+    credentials_body = '{"email":"' .. email .. '","password":"' .. password .. '"}'
   end
 end
 
 function request()
-  local payload = body
+  local payload = credentials_body
   if flood then
     payload = string.format('{"email":"flood-%d-%d@bench.example","password":"not-the-password-%d"}',
         id, math.random(1, 2000000000), math.random(1, 2000000000))
