@@ -1,5 +1,5 @@
 #!/bin/sh
-# Latchkey's key tool (dev.latchkey.keys.KeyTool), run from a Latchkey WAR or an exploded one.
+# Latchkey's key tool (dev.latchkey.keytool.KeyTool), run from a Latchkey WAR or an exploded one.
 #
 #   server-config/keytool.sh <latchkey.war | exploded WAR directory> <command> [arguments]
 #
@@ -30,5 +30,5 @@ else
 fi
 
 status=0
-java -cp "$root/WEB-INF/classes:$root/WEB-INF/lib/*" dev.latchkey.keys.KeyTool "$@" || status=$?
+java -cp "$root/WEB-INF/classes:$root/WEB-INF/lib/*" dev.latchkey.keytool.KeyTool "$@" || status=$?
 exit $status

@@ -1,9 +1,6 @@
 package dev.latchkey.cluster;
 
-import org.eclipse.microprofile.config.Config;
 
-import java.lang.reflect.Proxy;
-import java.util.Optional;
 
 /**
  * Starts the real single-node cache container for the JMH benchmarks (bench/jmh): {@link CacheContainer#start()}
@@ -17,26 +14,12 @@ public final class ClusterBenchWiring {
 
     public static CacheContainer startLocal() {
         CacheContainer container = new CacheContainer();
-        container.clustered = false;
-        container.externalConfiguration = Optional.empty();
-        container.config = noConfiguration();
+        container.settings = ClusterSettings.defaults();
         container.start();
         return container;
     }
 
     public static void stop(CacheContainer container) {
         container.stop();
-    }
-
-    /** A MicroProfile Config with nothing set: start() only asks it for the (absent) transport keys. */
-    private static Config noConfiguration() {
-        return (Config) Proxy.newProxyInstance(Config.class.getClassLoader(), new Class<?>[] {Config.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "getOptionalValue" -> Optional.empty();
-                    case "toString" -> "no configuration";
-                    case "hashCode" -> System.identityHashCode(proxy);
-                    case "equals" -> proxy == args[0];
-                    default -> throw new UnsupportedOperationException("Config." + method.getName());
-                });
     }
 }

@@ -1,5 +1,7 @@
 package dev.latchkey.password;
 
+import java.util.Map;
+import dev.latchkey.config.SettingsSource;
 /** The password hasher with the production defaults of every {@code latchkey.password.*} setting, for the JMH benchmarks (bench/jmh). */
 public final class PasswordBenchWiring {
 
@@ -9,13 +11,7 @@ public final class PasswordBenchWiring {
     /** @param algorithm "bcrypt" (the default) or "argon2id" */
     public static PasswordHasher hasher(String algorithm) {
         PasswordHasher hasher = new PasswordHasher();
-        hasher.algorithm = algorithm;
-        hasher.bcryptCost = 12;
-        hasher.argon2MemoryKib = 19456;
-        hasher.argon2Iterations = 2;
-        hasher.argon2Parallelism = 1;
-        hasher.maxConcurrentHashes = 0;
-        hasher.maxWaitMillis = 1000;
+        hasher.settings = PasswordSettings.from(SettingsSource.of(Map.of(PasswordSettings.ALGORITHM, algorithm)));
         hasher.init();
         return hasher;
     }

@@ -1,9 +1,8 @@
 package dev.latchkey.revocation;
 
 import dev.latchkey.cluster.CacheContainer;
-import dev.latchkey.token.RandomTokens;
+import dev.latchkey.crypto.RandomTokens;
 import dev.latchkey.token.TokenSettings;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -22,8 +22,10 @@ public final class SecurityBenchWiring {
 
     public static TokenAuthenticationMechanism bearerMechanism(TrustedAccessTokens trusted) {
         TokenAuthenticationMechanism mechanism = new TokenAuthenticationMechanism();
-        mechanism.credentials = new PresentedCredentials();
-        mechanism.trustedTokens = trusted;
+        RequestAuthentication authentication = new RequestAuthentication();
+        authentication.credentials = new PresentedCredentials();
+        authentication.trustedTokens = trusted;
+        mechanism.authentication = authentication;
         return mechanism;
     }
 }

@@ -1,7 +1,8 @@
 package dev.latchkey.token;
 
+import java.util.Map;
+import dev.latchkey.config.SettingsSource;
 import dev.latchkey.keys.SigningKeys;
-
 import java.time.Clock;
 
 /**
@@ -10,19 +11,16 @@ import java.time.Clock;
  */
 public final class TokenBenchWiring {
 
-    /** The production defaults of {@code latchkey.token.access-ttl-seconds} and {@code clock-skew-seconds}. */
-    private static final long ACCESS_TTL_SECONDS = 900;
-    private static final int CLOCK_SKEW_SECONDS = 60;
-
     private TokenBenchWiring() {
     }
 
     /** @param verifiedCacheSize {@code latchkey.token.verified-cache-size}: 10000 by default, 0 turns the cache off */
     public static TokenSettings settings(String issuer, String audience, long verifiedCacheSize) {
-        TokenSettings settings = TokenSettings.of(issuer, audience, ACCESS_TTL_SECONDS, CLOCK_SKEW_SECONDS);
-        settings.verifiedCacheSize = verifiedCacheSize;
-        settings.validate();
-        return settings;
+        // Lifetime and clock skew stay at their production defaults.
+        return TokenSettings.from(SettingsSource.of(Map.of(
+                TokenSettings.ISSUER, issuer,
+                TokenSettings.AUDIENCE, audience,
+                "latchkey.token.verified-cache-size", String.valueOf(verifiedCacheSize))));
     }
 
     public static AccessTokenIssuer issuer(SigningKeys keys, TokenSettings settings, Clock clock) {

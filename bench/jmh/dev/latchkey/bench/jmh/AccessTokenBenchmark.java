@@ -1,6 +1,6 @@
 package dev.latchkey.bench.jmh;
 
-import dev.latchkey.keys.KeyMaterial;
+import dev.latchkey.crypto.KeyMaterial;
 import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.token.AccessTokenIssuer;
 import dev.latchkey.token.AccessTokenVerifier;

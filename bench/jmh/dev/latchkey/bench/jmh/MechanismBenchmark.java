@@ -2,7 +2,7 @@ package dev.latchkey.bench.jmh;
 
 import dev.latchkey.cluster.CacheContainer;
 import dev.latchkey.cluster.ClusterBenchWiring;
-import dev.latchkey.keys.KeyMaterial;
+import dev.latchkey.crypto.KeyMaterial;
 import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.revocation.RevocationBenchWiring;
 import dev.latchkey.revocation.RevocationList;

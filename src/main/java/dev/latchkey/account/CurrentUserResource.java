@@ -1,9 +1,9 @@
 package dev.latchkey.account;
 
-import dev.latchkey.web.JsonValues;
+import dev.latchkey.json.JsonValues;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import dev.latchkey.security.AuthenticatedCaller;
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

@@ -1,11 +1,12 @@
 package dev.latchkey.account;
 
-import dev.latchkey.web.JsonValues;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.input.StrictJson;
+import dev.latchkey.json.JsonValues;
 import dev.latchkey.ratelimit.RateLimiter;
-import dev.latchkey.web.ClientInfo;
-import dev.latchkey.web.StrictJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -24,10 +25,10 @@ import java.util.Set;
 public class RegistrationResource {
 
     /** One body for new and existing addresses alike: the response must not reveal which it was. */
-    static final String ACCEPTED_BODY = JsonValues.createObjectBuilder()
+    static final JsonObject ACCEPTED_BODY = JsonValues.createObjectBuilder()
             .add("status", "accepted")
             .add("detail", "If the address can be registered, the account is ready to log in.")
-            .build().toString();
+            .build();
 
     @Inject
     RegistrationService registration;

@@ -2,10 +2,10 @@ package dev.latchkey.account;
 
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
-import dev.latchkey.web.ClientInfo;
-import dev.latchkey.web.ProblemException;
+import dev.latchkey.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;

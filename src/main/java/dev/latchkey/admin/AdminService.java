@@ -2,9 +2,9 @@ package dev.latchkey.admin;
 
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.session.TokenFamily;
-import dev.latchkey.web.ClientInfo;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;

@@ -1,8 +1,8 @@
 package dev.latchkey.admin;
 
-import dev.latchkey.web.ClientInfo;
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;

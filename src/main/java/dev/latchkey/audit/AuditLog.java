@@ -1,7 +1,7 @@
 package dev.latchkey.audit;
 
-import dev.latchkey.web.JsonValues;
-import dev.latchkey.web.ClientInfo;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.json.JsonValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.json.JsonObjectBuilder;
 

@@ -4,8 +4,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.infinispan.Cache;
 import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.configuration.parsing.ParserRegistry;
@@ -16,8 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -36,53 +32,27 @@ public class CacheContainer {
     public static final String REVOCATIONS = "revocations";
     public static final String RATE_LIMITS = "rate-limits";
 
-    /**
-     * The keys the Infinispan and JGroups files refer to as ${...}. JGroups resolves placeholders
-     * from system properties only, so Latchkey copies these from MicroProfile Config (where the
-     * environment and -D both arrive) into system properties before the stack starts.
-     */
-    static final List<String> TRANSPORT_KEYS = List.of(
-            "latchkey.cluster.name",
-            "latchkey.cluster.bind-address",
-            "latchkey.cluster.bind-port",
-            "latchkey.cluster.initial-hosts",
-            "latchkey.cluster.jgroups-stack",
-            "latchkey.cluster.failure-detection-port-offset",
-            "latchkey.cluster.jdbc-ping.url",
-            "latchkey.cluster.jdbc-ping.user",
-            "latchkey.cluster.jdbc-ping.password",
-            "latchkey.cluster.jdbc-ping.driver");
-
     private static final Logger LOG = Logger.getLogger(CacheContainer.class.getName());
 
     @Inject
-    @ConfigProperty(name = "latchkey.cluster.enabled", defaultValue = "false")
-    boolean clustered;
-
-    /** An operator's own Infinispan file, instead of the one in the WAR. */
-    @Inject
-    @ConfigProperty(name = "latchkey.cluster.infinispan-config")
-    Optional<String> externalConfiguration;
-
-    @Inject
-    Config config;
+    ClusterSettings settings;
 
     private DefaultCacheManager manager;
 
     @PostConstruct
     void start() {
         Properties placeholders = new Properties();
-        for (String key : TRANSPORT_KEYS) {
-            config.getOptionalValue(key, String.class).ifPresent(value -> {
-                placeholders.setProperty(key, value);
-                System.setProperty(key, value);
-            });
-        }
+        // JGroups resolves placeholders from system properties only, so the configured values
+        // (from the environment or -D alike) are copied there before the stack starts.
+        settings.transportPlaceholders().forEach((key, value) -> {
+            placeholders.setProperty(key, value);
+            System.setProperty(key, value);
+        });
         ClassLoader classLoader = CacheContainer.class.getClassLoader();
         ParserRegistry parser = new ParserRegistry(classLoader, false, placeholders);
         try {
-            ConfigurationBuilderHolder holder = externalConfiguration.isPresent()
-                    ? parser.parse(Path.of(externalConfiguration.get()))
+            ConfigurationBuilderHolder holder = settings.infinispanConfiguration().isPresent()
+                    ? parser.parse(Path.of(settings.infinispanConfiguration().get()))
                     : parser.parse(bundled(classLoader));
             holder.getGlobalConfigurationBuilder().classLoader(classLoader);
             manager = new DefaultCacheManager(holder, true);
@@ -91,13 +61,13 @@ public class CacheContainer {
         }
         // Starting the cache joins it and, when clustered, receives the current state first.
         manager.getCache(REVOCATIONS);
-        LOG.info(() -> clustered
+        LOG.info(() -> settings.enabled()
                 ? "Joined cluster " + manager.getClusterName() + " as " + manager.getAddress() + "; members " + manager.getMembers()
                 : "Revocation cache running on this node only (latchkey.cluster.enabled=false)");
     }
 
     private URL bundled(ClassLoader classLoader) {
-        String resource = clustered ? "infinispan/infinispan.xml" : "infinispan/infinispan-local.xml";
+        String resource = settings.enabled() ? "infinispan/infinispan.xml" : "infinispan/infinispan-local.xml";
         URL url = classLoader.getResource(resource);
         if (url == null) {
             throw new IllegalStateException(resource + " is missing from the application");
@@ -117,7 +87,7 @@ public class CacheContainer {
     }
 
     public boolean isClustered() {
-        return clustered;
+        return settings.enabled();
     }
 
     /** Healthy means running and, when clustered, a member of a cluster whose caches are all available. */
@@ -127,6 +97,6 @@ public class CacheContainer {
     }
 
     public int memberCount() {
-        return clustered ? manager.getMembers().size() : 1;
+        return settings.enabled() ? manager.getMembers().size() : 1;
     }
 }

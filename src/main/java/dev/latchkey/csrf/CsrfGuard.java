@@ -1,22 +1,18 @@
 package dev.latchkey.csrf;
 
-import dev.latchkey.web.CookieSettings;
-import dev.latchkey.web.Origins;
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
-import dev.latchkey.web.SetCookie;
-import jakarta.annotation.PostConstruct;
+import dev.latchkey.crypto.ConstantTime;
+import dev.latchkey.http.CookieSettings;
+import dev.latchkey.http.Origins;
+import dev.latchkey.http.SetCookie;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The CSRF defence for every state-changing request that a cookie authenticates: the refresh and
@@ -40,21 +36,8 @@ public class CsrfGuard {
     @Inject
     CookieSettings cookies;
 
-    /** Comma-separated. (Payara's MicroProfile Config cannot inject Optional&lt;List&gt;.) */
     @Inject
-    @ConfigProperty(name = "latchkey.csrf.allowed-origins")
-    Optional<String> configuredOrigins;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.public-url", defaultValue = "http://localhost:8080")
-    String publicUrl;
-
-    private Set<String> allowedOrigins;
-
-    @PostConstruct
-    void init() {
-        allowedOrigins = Origins.parseList(configuredOrigins.orElse(publicUrl), Origins::of);
-    }
+    CsrfSettings settings;
 
     /** @throws ProblemException 403 when any check fails; nothing has been changed by then */
     public void check(HttpServletRequest request, String sessionId) {
@@ -67,8 +50,7 @@ public class CsrfGuard {
             throw forbidden();
         }
         String header = headers.get(0);
-        boolean sameAsCookie = MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-                cookie.get().getBytes(StandardCharsets.UTF_8));
+        boolean sameAsCookie = ConstantTime.equal(header, cookie.get());
         if (!sameAsCookie || !tokens.isValidFor(header, sessionId)) {
             throw forbidden();
         }
@@ -81,11 +63,11 @@ public class CsrfGuard {
     private boolean originAllowed(HttpServletRequest request) {
         String origin = request.getHeader("Origin");
         if (origin != null) {
-            return Origins.of(origin).map(allowedOrigins::contains).orElse(false);
+            return Origins.of(origin).map(settings.allowedOrigins()::contains).orElse(false);
         }
         String referer = request.getHeader("Referer");
         if (referer != null) {
-            return Origins.of(referer).map(allowedOrigins::contains).orElse(false);
+            return Origins.of(referer).map(settings.allowedOrigins()::contains).orElse(false);
         }
         // Neither header: not a browser navigation or fetch from another site (browsers send
         // Origin on cross-site POSTs); the token checks below still apply.

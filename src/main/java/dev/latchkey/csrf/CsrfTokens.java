@@ -1,17 +1,20 @@
 package dev.latchkey.csrf;
 
-import dev.latchkey.keys.ServerSecrets;
-import dev.latchkey.token.RandomTokens;
+import dev.latchkey.crypto.Base64Values;
+import dev.latchkey.crypto.ConstantTime;
+import dev.latchkey.crypto.Hmac;
+import dev.latchkey.crypto.RandomTokens;
+import dev.latchkey.keys.DevelopmentKeyStore;
+import dev.latchkey.keys.HmacSecret;
+import dev.latchkey.keys.KeySettings;
+import dev.latchkey.token.TokenSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.MessageDigest;
-import java.util.Base64;
 
 /**
  * Signed double-submit CSRF tokens (OWASP CSRF Prevention Cheat Sheet): {@code random.HMAC(key,
@@ -22,17 +25,35 @@ import java.util.Base64;
 @ApplicationScoped
 public class CsrfTokens {
 
+    static final String DEVELOPMENT_SECRET = "dev-csrf-secret";
     private static final int RANDOM_BYTES = 16;
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
 
     @Inject
-    ServerSecrets secrets;
+    CsrfSettings settings;
 
-    private SecretKeySpec key;
+    @Inject
+    KeySettings keySettings;
+
+    @Inject
+    TokenSettings tokenSettings;
+
+    private byte[] key;
 
     @PostConstruct
     void init() {
-        key = new SecretKeySpec(secrets.csrfKey(), "HmacSHA256");
+        key = settings.configuredSecret().orElseGet(() -> DevelopmentKeyStore.loadOrCreateSecret(
+                keySettings.developmentDirectory(), DEVELOPMENT_SECRET, CsrfSettings.MIN_SECRET_BYTES));
+        if (tokenSettings.hmacMode()) {
+            tokenSettings.hs256Secret().ifPresent(hs256 -> HmacSecret.refuseIfSameAs(hs256, key));
+        }
+    }
+
+    /**
+     * Created at boot, not at the first login: a bad secret or origin list, or an HS256 secret
+     * reused as the CSRF secret, then stops the deployment.
+     */
+    void startAtBoot(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // Observing the event is what creates the bean; nothing else to do.
     }
 
     public String mint(String sessionId) {
@@ -46,18 +67,10 @@ public class CsrfTokens {
             return false;
         }
         String random = token.substring(0, dot);
-        byte[] presented = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
-        byte[] expected = mac(sessionId, random).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(presented, expected);
+        return ConstantTime.equal(token.substring(dot + 1), mac(sessionId, random));
     }
 
     private String mac(String sessionId, String random) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(key);
-            return ENCODER.encodeToString(mac.doFinal((sessionId + "." + random).getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
+        return Base64Values.url(Hmac.sha256(key, (sessionId + "." + random).getBytes(StandardCharsets.UTF_8)));
     }
 }

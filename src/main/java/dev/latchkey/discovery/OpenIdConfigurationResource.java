@@ -1,6 +1,7 @@
 package dev.latchkey.discovery;
 
-import dev.latchkey.web.JsonValues;
+import dev.latchkey.http.HttpSettings;
+import dev.latchkey.json.JsonValues;
 import dev.latchkey.keys.KeySettings;
 import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.token.TokenSettings;
@@ -12,7 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import jakarta.json.JsonObject;
 
 /**
  * Discovery metadata in the shape of OpenID Connect Discovery / RFC 8414, holding only what is
@@ -41,14 +42,13 @@ public class OpenIdConfigurationResource {
     KeySettings keySettings;
 
     @Inject
-    @ConfigProperty(name = "latchkey.public-url", defaultValue = "http://localhost:8080")
-    String publicUrl;
+    HttpSettings http;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response configuration() {
-        String base = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
-        String body = JsonValues.createObjectBuilder()
+        String base = http.publicUrl();
+        JsonObject body = JsonValues.createObjectBuilder()
                 .add("issuer", tokenSettings.issuer())
                 .add("jwks_uri", base + JWKS_PATH)
                 .add("access_token_signing_alg_values_supported", JsonValues.createArrayBuilder(keys.trustedAlgorithms()))
@@ -58,7 +58,7 @@ public class OpenIdConfigurationResource {
                 .add("claims_supported", JsonValues.createArrayBuilder()
                         .add("iss").add("sub").add("aud").add("exp").add("iat").add("nbf").add("jti")
                         .add("sid").add("upn").add("groups"))
-                .build().toString();
+                .build();
         // The algorithms change with the key set, so the document is cached no longer than the JWKS.
         CacheControl cacheControl = new CacheControl();
         cacheControl.setMaxAge(keySettings.jwksMaxAgeSeconds());

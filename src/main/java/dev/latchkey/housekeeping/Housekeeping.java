@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,13 +35,13 @@ public class Housekeeping {
     SessionService sessions;
 
     @Inject
-    @ConfigProperty(name = "latchkey.housekeeping.interval-seconds", defaultValue = "600")
-    long intervalSeconds;
+    HousekeepingSettings settings;
 
     private ScheduledFuture<?> task;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        task = scheduler.scheduleWithFixedDelay(this::run, intervalSeconds, intervalSeconds, TimeUnit.SECONDS);
+        long seconds = settings.interval().toSeconds();
+        task = scheduler.scheduleWithFixedDelay(this::run, seconds, seconds, TimeUnit.SECONDS);
     }
 
     void run() {

@@ -1,8 +1,7 @@
 package dev.latchkey.introspection;
 
-import dev.latchkey.token.RandomTokens;
-import dev.latchkey.token.TokenDigests;
-
+import dev.latchkey.crypto.RandomTokens;
+import dev.latchkey.crypto.TokenDigests;
 
 /**
  * Secrets of resource-server clients: 256 random bits, generated (never chosen by a person), and

@@ -1,13 +1,13 @@
 package dev.latchkey.introspection;
 
-import dev.latchkey.web.JsonValues;
+import dev.latchkey.input.StrictForm;
+import dev.latchkey.json.JsonValues;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import dev.latchkey.security.TrustedAccessTokens;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.TokenSettings;
 import dev.latchkey.token.VerifiedAccessToken;
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
-import dev.latchkey.web.StrictForm;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -84,7 +84,7 @@ public class IntrospectionResource {
         CacheControl noStore = new CacheControl();
         noStore.setNoStore(true);
         noStore.setNoTransform(false);
-        return Response.ok(answer.toString()).cacheControl(noStore).header("Pragma", "no-cache").build();
+        return Response.ok(answer).cacheControl(noStore).header("Pragma", "no-cache").build();
     }
 
     private JsonObject active(VerifiedAccessToken token) {

@@ -1,21 +1,20 @@
 package dev.latchkey.introspection;
 
+import dev.latchkey.crypto.Base64Values;
+import dev.latchkey.crypto.ConstantTime;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The resource servers allowed to introspect tokens, from {@code latchkey.introspection.clients}:
- * comma-separated {@code client-id:hash} entries, where the hash is what
- * {@code KeyTool client-secret} prints. Configuration rather than a table: every node reads the
+ * The resource servers allowed to introspect tokens ({@link IntrospectionSettings}).
+ * Configuration rather than a table: every node reads the
  * same entries, and a list of hashes is safe to keep wherever the rest of the configuration lives.
  * A malformed entry stops the deployment.
  */
@@ -28,16 +27,19 @@ public class ResourceServerClients {
     /** Compared against when the client id is unknown, so that both failures cost the same. */
     private static final byte[] NO_SUCH_CLIENT = new byte[HASH_BYTES];
 
-    /** Comma-separated. (Payara's MicroProfile Config cannot inject Optional&lt;List&gt;.) */
     @Inject
-    @ConfigProperty(name = "latchkey.introspection.clients")
-    Optional<String> configured;
+    IntrospectionSettings settings;
 
     private Map<String, byte[]> hashes;
 
     @PostConstruct
     void load() {
-        hashes = parse(configured.orElse(""));
+        hashes = settings.clientSecretHashes();
+    }
+
+    /** Created at boot, not at the first introspection: a malformed registration then stops the deployment. */
+    void startAtBoot(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // Observing the event is what creates the bean; nothing else to do.
     }
 
     static Map<String, byte[]> parse(String entries) {
@@ -54,7 +56,7 @@ public class ResourceServerClients {
             }
             byte[] hash;
             try {
-                hash = Base64.getUrlDecoder().decode(trimmed.substring(colon + 1));
+                hash = Base64Values.fromUrl(trimmed.substring(colon + 1));
             } catch (IllegalArgumentException e) {
                 hash = new byte[0];
             }
@@ -72,7 +74,7 @@ public class ResourceServerClients {
     /** Constant time in the secret, and the same work for an unknown client as for a wrong secret. */
     public boolean authenticate(String clientId, String secret) {
         byte[] expected = hashes.getOrDefault(clientId, NO_SUCH_CLIENT);
-        byte[] presented = Base64.getUrlDecoder().decode(ClientSecrets.hash(secret));
-        return MessageDigest.isEqual(expected, presented) && hashes.containsKey(clientId);
+        byte[] presented = Base64Values.fromUrl(ClientSecrets.hash(secret));
+        return ConstantTime.equal(expected, presented) && hashes.containsKey(clientId);
     }
 }

@@ -1,5 +1,8 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.crypto.Base64Values;
+import dev.latchkey.crypto.RandomTokens;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,7 @@ import java.util.logging.Logger;
  * secret. They exist so that the README's one run command works on a bare machine; they are not
  * how production keys are managed, and every start says so loudly.
  */
-final class DevelopmentKeyStore {
+public final class DevelopmentKeyStore {
 
     private static final Logger LOG = Logger.getLogger(DevelopmentKeyStore.class.getName());
 
@@ -31,18 +34,18 @@ final class DevelopmentKeyStore {
     }
 
     /** A random secret kept in a file in the development key directory, generated on first use. */
-    static byte[] loadOrCreateSecret(Path directory, String name, int bytes) {
+    public static byte[] loadOrCreateSecret(Path directory, String name, int bytes) {
         Path file = directory.resolve(name);
         try {
             createOwnerOnlyDirectory(directory);
             try {
-                createOwnerOnlyFile(file, dev.latchkey.token.RandomTokens.base64Url(bytes));
+                createOwnerOnlyFile(file, RandomTokens.base64Url(bytes));
                 LOG.warning(banner("Generated a DEVELOPMENT secret at " + file.toAbsolutePath()));
             } catch (FileAlreadyExistsException alreadyThere) {
                 tightenPermissions(file);
                 LOG.warning(banner("Using the DEVELOPMENT secret at " + file.toAbsolutePath()));
             }
-            byte[] secret = java.util.Base64.getUrlDecoder().decode(Files.readString(file, StandardCharsets.UTF_8).strip());
+            byte[] secret = Base64Values.fromUrl(Files.readString(file, StandardCharsets.UTF_8).strip());
             if (secret.length < bytes) {
                 throw new IllegalStateException("Development secret " + file + " is too short");
             }
@@ -52,7 +55,7 @@ final class DevelopmentKeyStore {
         }
     }
 
-    static String banner(String what) {
+    public static String banner(String what) {
         return "\n*****************************************************************************\n"
                 + "  " + what + "\n"
                 + "  THIS IS NOT FOR PRODUCTION. Configure production keys and secrets before going live.\n"

@@ -1,14 +1,15 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.crypto.Base64Values;
+import dev.latchkey.crypto.ConstantTime;
+import dev.latchkey.crypto.ManagedKey;
+import dev.latchkey.crypto.TokenDigests;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.MACVerifier;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 
 /**
  * The HS256 mode: one shared secret that both signs and verifies. It exists for shops whose
@@ -21,7 +22,7 @@ import java.util.Base64;
  * decodes to printable text (a password someone base64-encoded), anything with few distinct byte
  * values (a repeated pattern, a placeholder), or the CSRF secret itself stops the deployment.
  */
-final class HmacSecret {
+public final class HmacSecret {
 
     static final int MIN_BYTES = 32;
 
@@ -31,7 +32,7 @@ final class HmacSecret {
     private HmacSecret() {
     }
 
-    static ManagedKey toManagedKey(String configured, byte[] csrfKey) {
+    static ManagedKey toManagedKey(String configured) {
         byte[] secret = decode(configured);
         if (secret.length < MIN_BYTES) {
             throw refused("shorter than " + MIN_BYTES * 8 + " bits");
@@ -42,9 +43,6 @@ final class HmacSecret {
         if (distinctValues(secret) < MIN_DISTINCT_BYTES) {
             throw refused("a repeated pattern, not random bytes");
         }
-        if (MessageDigest.isEqual(secret, csrfKey)) {
-            throw refused("the same as the CSRF secret; each purpose needs its own key");
-        }
         try {
             return new ManagedKey(keyId(secret), JWSAlgorithm.HS256, null, new MACSigner(secret), new MACVerifier(secret));
         } catch (JOSEException e) {
@@ -52,29 +50,28 @@ final class HmacSecret {
         }
     }
 
-    /** A stable, public name for the secret that reveals nothing usable about it. */
-    private static String keyId(byte[] secret) {
-        try {
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            sha256.update("latchkey/hs256-kid/v1|".getBytes(StandardCharsets.US_ASCII));
-            byte[] digest = sha256.digest(secret);
-            return "hs256-" + Base64.getUrlEncoder().withoutPadding().encodeToString(digest).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is unavailable", e);
+    /**
+     * Refuses an HS256 secret that is also another server secret (the CSRF key): each purpose
+     * needs its own key, or a token of one kind could be forged from the other. The owner of the
+     * other secret calls this, since it loads after the key ring.
+     */
+    public static void refuseIfSameAs(String configured, byte[] otherSecret) {
+        if (ConstantTime.equal(decode(configured), otherSecret)) {
+            throw refused("the same as the CSRF secret; each purpose needs its own key");
         }
     }
 
+    /** A stable, public name for the secret that reveals nothing usable about it. */
+    private static String keyId(byte[] secret) {
+        byte[] label = "latchkey/hs256-kid/v1|".getBytes(StandardCharsets.US_ASCII);
+        byte[] labelled = new byte[label.length + secret.length];
+        System.arraycopy(label, 0, labelled, 0, label.length);
+        System.arraycopy(secret, 0, labelled, label.length, secret.length);
+        return "hs256-" + Base64Values.url(TokenDigests.sha256(labelled)).substring(0, 16);
+    }
+
     private static byte[] decode(String configured) {
-        String value = configured.strip();
-        try {
-            return Base64.getDecoder().decode(value);
-        } catch (IllegalArgumentException notStandard) {
-            try {
-                return Base64.getUrlDecoder().decode(value);
-            } catch (IllegalArgumentException notBase64) {
-                throw refused("not base64");
-            }
-        }
+        return Base64Values.lenient(configured).orElseThrow(() -> refused("not base64"));
     }
 
     private static boolean isPrintableText(byte[] secret) {

@@ -1,5 +1,6 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.crypto.KeyMaterial;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 

@@ -1,18 +1,13 @@
 package dev.latchkey.keys;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
+import dev.latchkey.crypto.AesGcm;
+import dev.latchkey.crypto.Base64Values;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 
 /**
@@ -27,19 +22,16 @@ import java.util.Optional;
  */
 public final class KeyEncryptionKey {
 
-    static final int KEY_BYTES = 32;
+    static final int KEY_BYTES = AesGcm.KEY_BYTES;
     private static final String VERSION = "v1.";
-    private static final int IV_BYTES = 12;
-    private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final SecretKeySpec key;
+    private final AesGcm cipher;
 
     private KeyEncryptionKey(byte[] key) {
         if (key.length != KEY_BYTES) {
             throw new IllegalStateException("The key-encryption key must be exactly " + KEY_BYTES * 8 + " bits");
         }
-        this.key = new SecretKeySpec(key, "AES");
+        this.cipher = AesGcm.withKey(key);
     }
 
     public static KeyEncryptionKey of(byte[] key) {
@@ -48,17 +40,9 @@ public final class KeyEncryptionKey {
 
     /** @param base64 standard or URL-safe base64, as {@code openssl rand -base64 32} prints it */
     public static KeyEncryptionKey parse(String base64) {
-        String value = base64.strip();
-        try {
-            return new KeyEncryptionKey(Base64.getDecoder().decode(value));
-        } catch (IllegalArgumentException notStandard) {
-            try {
-                return new KeyEncryptionKey(Base64.getUrlDecoder().decode(value));
-            } catch (IllegalArgumentException notBase64) {
-                // The message would quote the offending characters of a secret: leave it out.
-                throw new IllegalStateException("The key-encryption key is not valid base64");
-            }
-        }
+        return new KeyEncryptionKey(Base64Values.lenient(base64)
+                // The decoder's message would quote the offending characters of a secret: leave it out.
+                .orElseThrow(() -> new IllegalStateException("The key-encryption key is not valid base64")));
     }
 
     public static KeyEncryptionKey readFile(Path file) {
@@ -83,18 +67,7 @@ public final class KeyEncryptionKey {
     }
 
     String seal(String kid, String algorithm, String privateJwk) {
-        try {
-            byte[] iv = new byte[IV_BYTES];
-            RANDOM.nextBytes(iv);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(associatedData(kid, algorithm));
-            byte[] sealed = cipher.doFinal(privateJwk.getBytes(StandardCharsets.UTF_8));
-            return VERSION + Base64.getUrlEncoder().withoutPadding()
-                    .encodeToString(ByteBuffer.allocate(IV_BYTES + sealed.length).put(iv).put(sealed).array());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is unavailable", e);
-        }
+        return VERSION + Base64Values.url(cipher.seal(privateJwk.getBytes(StandardCharsets.UTF_8), associatedData(kid, algorithm)));
     }
 
     /**
@@ -105,20 +78,14 @@ public final class KeyEncryptionKey {
         if (sealed == null || !sealed.startsWith(VERSION)) {
             throw new KeyUnsealingException(kid);
         }
+        byte[] bytes;
         try {
-            byte[] bytes = Base64.getUrlDecoder().decode(sealed.substring(VERSION.length()));
-            if (bytes.length <= IV_BYTES) {
-                throw new KeyUnsealingException(kid);
-            }
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, bytes, 0, IV_BYTES));
-            cipher.updateAAD(associatedData(kid, algorithm));
-            return new String(cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES), StandardCharsets.UTF_8);
-        } catch (AEADBadTagException | IllegalArgumentException e) {
+            bytes = Base64Values.fromUrl(sealed.substring(VERSION.length()));
+        } catch (IllegalArgumentException e) {
             throw new KeyUnsealingException(kid);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is unavailable", e);
         }
+        return new String(cipher.open(bytes, associatedData(kid, algorithm)).orElseThrow(() -> new KeyUnsealingException(kid)),
+                StandardCharsets.UTF_8);
     }
 
     private static byte[] associatedData(String kid, String algorithm) {

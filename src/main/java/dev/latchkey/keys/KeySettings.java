@@ -1,16 +1,19 @@
 package dev.latchkey.keys;
 
-import com.nimbusds.jose.JWSAlgorithm;
+import dev.latchkey.config.SettingsSource;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Where signing keys come from, and how fast every node and consumer sees a change. */
+/**
+ * Where signing keys and development secrets come from ({@code latchkey.keys.*}), and how fast
+ * every node and consumer sees a change to the key set.
+ */
 @ApplicationScoped
 public class KeySettings {
 
@@ -20,73 +23,56 @@ public class KeySettings {
     /** Likewise for the interval at which nodes re-read the key set. */
     static final int MAX_REFRESH_SECONDS = 120;
 
-    static final String HS256 = "HS256";
+    public static final String DIRECTORY = "latchkey.keys.directory";
+    public static final String KEK = "latchkey.keys.kek";
+    public static final String KEK_FILE = "latchkey.keys.kek-file";
+    public static final String REFRESH_SECONDS = "latchkey.keys.refresh-seconds";
+    public static final String JWKS_MAX_AGE_SECONDS = "latchkey.keys.jwks-max-age-seconds";
 
     @Inject
-    @ConfigProperty(name = "latchkey.token.algorithm", defaultValue = "RS256")
-    String algorithm;
+    Config config;
 
-    @Inject
-    @ConfigProperty(name = "latchkey.keys.directory", defaultValue = "./data/keys")
-    String directory;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.keys.kek")
-    Optional<String> kek;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.keys.kek-file")
-    Optional<String> kekFile;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.keys.refresh-seconds", defaultValue = "30")
-    int refreshSeconds;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.keys.jwks-max-age-seconds", defaultValue = "300")
-    int jwksMaxAgeSeconds;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.token.hs256-secret")
-    Optional<String> hs256Secret;
+    private Path directory;
+    private Optional<String> kek;
+    private Optional<String> kekFile;
+    private Duration refreshInterval;
+    private int jwksMaxAgeSeconds;
 
     @PostConstruct
-    void validate() {
-        if (refreshSeconds < 1 || refreshSeconds > MAX_REFRESH_SECONDS) {
-            throw new IllegalStateException("latchkey.keys.refresh-seconds must be between 1 and " + MAX_REFRESH_SECONDS);
-        }
-        if (jwksMaxAgeSeconds < 0 || jwksMaxAgeSeconds > MAX_MAX_AGE_SECONDS) {
-            throw new IllegalStateException("latchkey.keys.jwks-max-age-seconds must be between 0 and " + MAX_MAX_AGE_SECONDS);
-        }
-        if (!hmacMode()) {
-            KeyMaterial.parseAlgorithm(algorithm);
-        }
+    void load() {
+        load(SettingsSource.of(config));
     }
 
-    /** HS256 is a mode of its own, only ever on when asked for by name. */
-    public boolean hmacMode() {
-        return HS256.equals(algorithm.strip());
+    public static KeySettings from(SettingsSource source) {
+        KeySettings settings = new KeySettings();
+        settings.load(source);
+        return settings;
     }
 
-    /** The algorithm of the key generated for an empty development key set. */
-    JWSAlgorithm developmentAlgorithm() {
-        return KeyMaterial.parseAlgorithm(algorithm.strip());
+    public static KeySettings defaults() {
+        return from(SettingsSource.defaults());
     }
 
-    Optional<KeyEncryptionKey> configuredKeyEncryptionKey() {
+    private void load(SettingsSource source) {
+        directory = Path.of(source.text(DIRECTORY, "./data/keys"));
+        kek = source.optional(KEK);
+        kekFile = source.optional(KEK_FILE);
+        refreshInterval = source.seconds(REFRESH_SECONDS, 30, 1, MAX_REFRESH_SECONDS);
+        jwksMaxAgeSeconds = source.smallNumber(JWKS_MAX_AGE_SECONDS, 300, 0, MAX_MAX_AGE_SECONDS);
+    }
+
+    /** Empty when neither {@code latchkey.keys.kek} nor {@code latchkey.keys.kek-file} is set: development mode. */
+    public Optional<KeyEncryptionKey> configuredKeyEncryptionKey() {
         return KeyEncryptionKey.fromConfiguration(kek, kekFile);
     }
 
-    Optional<String> hs256Secret() {
-        return hs256Secret.filter(secret -> !secret.isBlank());
-    }
-
-    Path directory() {
-        return Path.of(directory);
+    /** Where development secrets (the development KEK, the CSRF secret) are generated and kept. */
+    public Path developmentDirectory() {
+        return directory;
     }
 
     public Duration refreshInterval() {
-        return Duration.ofSeconds(refreshSeconds);
+        return refreshInterval;
     }
 
     public int jwksMaxAgeSeconds() {

@@ -1,10 +1,13 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.crypto.KeyMaterial;
+import dev.latchkey.crypto.ManagedKey;
+import dev.latchkey.persistence.DatabaseMigration;
+import dev.latchkey.token.SigningKeyRing;
+import dev.latchkey.token.TokenSettings;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import dev.latchkey.persistence.DatabaseMigration;
-import dev.latchkey.token.TokenSettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -42,7 +45,7 @@ import java.util.logging.Logger;
  * lifetime and the clock skew); revoked keys never.
  */
 @ApplicationScoped
-public class SigningKeys {
+public class SigningKeys implements SigningKeyRing {
 
     private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
 
@@ -51,9 +54,6 @@ public class SigningKeys {
 
     @Inject
     TokenSettings tokenSettings;
-
-    @Inject
-    ServerSecrets serverSecrets;
 
     @Inject
     Clock clock;
@@ -78,10 +78,9 @@ public class SigningKeys {
 
     @PostConstruct
     void load() {
-        if (settings.hmacMode()) {
-            ManagedKey hmac = HmacSecret.toManagedKey(settings.hs256Secret().orElseThrow(() -> new IllegalStateException(
-                    "latchkey.token.algorithm=HS256 needs latchkey.token.hs256-secret (LATCHKEY_TOKEN_HS256_SECRET)")),
-                    serverSecrets.csrfKey());
+        if (tokenSettings.hmacMode()) {
+            ManagedKey hmac = HmacSecret.toManagedKey(tokenSettings.hs256Secret().orElseThrow(() -> new IllegalStateException(
+                    "latchkey.token.algorithm=HS256 needs latchkey.token.hs256-secret (LATCHKEY_TOKEN_HS256_SECRET)")));
             LOG.warning("Signing access tokens with HS256: every verifier holds the signing secret. See the README.");
             ring = singleKeyRing(hmac);
             return;
@@ -89,7 +88,7 @@ public class SigningKeys {
         store = new SigningKeyStore(dataSource::getConnection);
         Optional<KeyEncryptionKey> configured = settings.configuredKeyEncryptionKey();
         kek = configured.orElseGet(() -> KeyEncryptionKey.of(DevelopmentKeyStore.loadOrCreateSecret(
-                settings.directory(), "dev-key-encryption-key", KeyEncryptionKey.KEY_BYTES)));
+                settings.developmentDirectory(), "dev-key-encryption-key", KeyEncryptionKey.KEY_BYTES)));
         List<StoredSigningKey> keys = store.findAll();
         if (keys.stream().noneMatch(key -> key.state() == KeyState.ACTIVE)) {
             if (configured.isPresent()) {
@@ -104,7 +103,10 @@ public class SigningKeys {
                 + ring.byKid().size() + " keys trusted");
     }
 
-    /** After the schema migration (which observes this event earlier), and only in a container. */
+    /**
+     * Created and scheduled at boot, after the schema migration (which observes this event
+     * earlier): a key set that does not open stops the deployment rather than the first request.
+     */
     void startRefreshing(@Observes @Initialized(ApplicationScoped.class) Object started) {
         if (store != null) {
             long seconds = settings.refreshInterval().toSeconds();
@@ -123,6 +125,8 @@ public class SigningKeys {
     public static SigningKeys of(ManagedKey active) {
         SigningKeys keys = new SigningKeys();
         keys.clock = Clock.systemUTC();
+        keys.settings = KeySettings.defaults();
+        keys.tokenSettings = TokenSettings.defaults();
         keys.ring = singleKeyRing(active);
         return keys;
     }
@@ -154,10 +158,12 @@ public class SigningKeys {
         }
     }
 
+    @Override
     public ManagedKey activeSigningKey() {
         return ring.active();
     }
 
+    @Override
     public Optional<ManagedKey> verificationKey(String kid) {
         if (kid == null) {
             return Optional.empty();
@@ -195,26 +201,26 @@ public class SigningKeys {
         return new KeyAdministration(store, clock);
     }
 
-    private boolean trusted(Entry entry, Instant now) {
-        return entry.retiredAt() == null || now.isBefore(entry.retiredAt().plus(retirementGrace()));
+    /**
+     * When every token a key retired (or revoked) at {@code retiredAt} could have signed has
+     * expired: a node may sign with it until its next re-read of the key set, and what it signed
+     * then lives one token lifetime, give or take the clock skew.
+     */
+    public Instant lastExpiryOfTokensSignedBefore(Instant retiredAt) {
+        return tokenSettings.lastAcceptedExpiryOfTokensIssuedAt(retiredAt.plus(settings.refreshInterval()));
     }
 
-    /**
-     * How long a retired key stays trusted: a node may sign with it until its next re-read of the
-     * key set, and what it signed then lives one token lifetime, give or take the clock skew.
-     */
-    private Duration retirementGrace() {
-        return settings.refreshInterval()
-                .plus(tokenSettings.accessTokenLifetime())
-                .plusSeconds(tokenSettings.clockSkewSeconds());
+    private boolean trusted(Entry entry, Instant now) {
+        return entry.retiredAt() == null || now.isBefore(lastExpiryOfTokensSignedBefore(entry.retiredAt()));
     }
 
     private List<StoredSigningKey> createFirstDevelopmentKey() {
-        JWSAlgorithm algorithm = settings.developmentAlgorithm();
+        JWSAlgorithm algorithm = KeyMaterial.parseAlgorithm(tokenSettings.algorithm());
         try {
             StoredSigningKey key = administration().createFirstActive(algorithm, kek);
             LOG.warning(DevelopmentKeyStore.banner("Generated a DEVELOPMENT signing key " + key.kid() + " (" + algorithm
-                    + "), sealed under the development key-encryption key in " + settings.directory().toAbsolutePath()));
+                    + "), sealed under the development key-encryption key in "
+                    + settings.developmentDirectory().toAbsolutePath()));
         } catch (SigningKeyStore.ActiveKeyConflictException anotherNodeWasFirst) {
             LOG.info("Another node created the first signing key at the same moment; using it");
         }

@@ -1,8 +1,7 @@
 package dev.latchkey.password;
 
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
-
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;

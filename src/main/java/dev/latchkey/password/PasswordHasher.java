@@ -1,23 +1,20 @@
 package dev.latchkey.password;
 
+import dev.latchkey.crypto.Hmac;
+import dev.latchkey.crypto.RandomTokens;
 import com.password4j.Argon2Function;
 import com.password4j.BcryptFunction;
 import com.password4j.HashingFunction;
 import com.password4j.types.Argon2;
 import com.password4j.types.Bcrypt;
-import dev.latchkey.token.RandomTokens;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.Base64;
-import java.util.Locale;
 
 /**
  * Hashes and checks passwords with password4j: bcrypt (cost 12) by default, argon2id by choice.
@@ -40,34 +37,7 @@ public class PasswordHasher {
     private static final byte[] BCRYPT_PREHASH_KEY = "latchkey/bcrypt-prehash/v1".getBytes(StandardCharsets.US_ASCII);
 
     @Inject
-    @ConfigProperty(name = "latchkey.password.algorithm", defaultValue = "bcrypt")
-    String algorithm;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.password.bcrypt.cost", defaultValue = "12")
-    int bcryptCost;
-
-    /** OWASP Password Storage Cheat Sheet: argon2id with 19 MiB, 2 iterations, 1 lane. */
-    @Inject
-    @ConfigProperty(name = "latchkey.password.argon2.memory-kib", defaultValue = "19456")
-    int argon2MemoryKib;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.password.argon2.iterations", defaultValue = "2")
-    int argon2Iterations;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.password.argon2.parallelism", defaultValue = "1")
-    int argon2Parallelism;
-
-    /** 0 means one per available core. */
-    @Inject
-    @ConfigProperty(name = "latchkey.password.max-concurrent-hashes", defaultValue = "0")
-    int maxConcurrentHashes;
-
-    @Inject
-    @ConfigProperty(name = "latchkey.password.max-wait-millis", defaultValue = "1000")
-    long maxWaitMillis;
+    PasswordSettings settings;
 
     HashingLimit limit;
     private HashingFunction configured;
@@ -75,38 +45,30 @@ public class PasswordHasher {
 
     @PostConstruct
     void init() {
-        if (maxConcurrentHashes < 0 || maxWaitMillis < 0) {
-            throw new IllegalStateException("latchkey.password.max-concurrent-hashes and max-wait-millis must not be negative");
-        }
-        limit = new HashingLimit(maxConcurrentHashes == 0 ? Runtime.getRuntime().availableProcessors() : maxConcurrentHashes,
-                Duration.ofMillis(maxWaitMillis));
-        configured = switch (algorithm.toLowerCase(Locale.ROOT)) {
-            case "bcrypt" -> {
-                if (bcryptCost < 10 || bcryptCost > 16) {
-                    throw new IllegalStateException("latchkey.password.bcrypt.cost must be between 10 and 16");
-                }
-                yield BcryptFunction.getInstance(Bcrypt.B, bcryptCost);
-            }
-            case "argon2id" -> {
-                // OWASP's floor for argon2id; a weaker setting is refused rather than used quietly.
-                if (argon2MemoryKib < 19456 || argon2Iterations < 2 || argon2Parallelism < 1 || argon2Parallelism > 16) {
-                    throw new IllegalStateException("argon2id needs memory-kib >= 19456, iterations >= 2, parallelism 1 to 16");
-                }
-                yield Argon2Function.getInstance(argon2MemoryKib, argon2Iterations, argon2Parallelism, 32, Argon2.ID);
-            }
-            default -> throw new IllegalStateException("latchkey.password.algorithm must be bcrypt or argon2id");
-        };
+        limit = new HashingLimit(settings.maxConcurrentHashes(), settings.maxWait());
+        configured = settings.argon2id()
+                ? Argon2Function.getInstance(settings.argon2MemoryKib(), settings.argon2Iterations(),
+                        settings.argon2Parallelism(), 32, Argon2.ID)
+                : BcryptFunction.getInstance(Bcrypt.B, settings.bcryptCost());
         // A hash of a random password with the configured parameters: checking an unknown
         // account's login against it costs exactly what checking a real account costs.
         dummyHash = hash(RandomTokens.base64Url(24));
     }
 
-    /** @throws dev.latchkey.web.ProblemException 503 when the server is saturated with hashing (see {@link HashingLimit}) */
+    /**
+     * Created at boot, not at the first login: the dummy hash above is then ready, and a bad
+     * setting stops the deployment instead of the first request.
+     */
+    void startAtBoot(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // Observing the event is what creates the bean; nothing else to do.
+    }
+
+    /** @throws dev.latchkey.problem.ProblemException 503 when the server is saturated with hashing (see {@link HashingLimit}) */
     public String hash(String password) {
         return limit.run(() -> configured.hash(input(configured, password)).getResult());
     }
 
-    /** @throws dev.latchkey.web.ProblemException 503 when the server is saturated with hashing (see {@link HashingLimit}) */
+    /** @throws dev.latchkey.problem.ProblemException 503 when the server is saturated with hashing (see {@link HashingLimit}) */
     public Outcome verify(String password, String storedHash) {
         HashingFunction function = functionOf(storedHash);
         if (function == null) {
@@ -144,12 +106,6 @@ public class PasswordHasher {
     }
 
     private static String bcryptPrehash(String normalizedPassword) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(BCRYPT_PREHASH_KEY, "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal(normalizedPassword.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is unavailable", e);
-        }
+        return Base64.getEncoder().encodeToString(Hmac.sha256(BCRYPT_PREHASH_KEY, normalizedPassword.getBytes(StandardCharsets.UTF_8)));
     }
 }

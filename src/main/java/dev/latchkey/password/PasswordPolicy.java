@@ -1,9 +1,11 @@
 package dev.latchkey.password;
 
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 
 /**
  * The rules a new password must meet (NIST SP 800-63B and OWASP ASVS 2.1): length, and not being
@@ -33,6 +35,11 @@ public class PasswordPolicy {
     void load() {
         commonPasswords = PasswordList.fromResource(COMMON_PASSWORDS, MIN_LENGTH);
         breachedPasswords = PasswordList.fromResource(BREACHED_PASSWORDS, MIN_LENGTH);
+    }
+
+    /** Created at boot, not at the first request: a missing word list then stops the deployment. */
+    void startAtBoot(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // Observing the event is what creates the bean; nothing else to do.
     }
 
     /**

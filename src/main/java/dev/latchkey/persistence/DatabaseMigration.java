@@ -9,7 +9,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -35,9 +34,9 @@ import java.util.logging.Logger;
  */
 @DataSourceDefinition(
         name = DatabaseMigration.DATA_SOURCE,
-        className = "${MPCONFIG=latchkey.datasource.class-name:org.h2.jdbcx.JdbcDataSource}",
+        className = "${MPCONFIG=latchkey.datasource.class-name:" + DatabaseMigration.DEFAULT_CLASS_NAME + "}",
         url = "${MPCONFIG=latchkey.datasource.url:" + DatabaseMigration.DEFAULT_URL + "}",
-        user = "${MPCONFIG=latchkey.datasource.user:sa}",
+        user = "${MPCONFIG=latchkey.datasource.user:" + DatabaseMigration.DEFAULT_USER + "}",
         password = "${MPCONFIG=latchkey.datasource.password:}",
         minPoolSize = 2,
         maxPoolSize = 32)
@@ -47,6 +46,8 @@ public class DatabaseMigration {
     public static final String DATA_SOURCE = "java:app/jdbc/latchkey";
 
     static final String DEFAULT_URL = SchemaMigration.DEFAULT_URL;
+    static final String DEFAULT_CLASS_NAME = "org.h2.jdbcx.JdbcDataSource";
+    static final String DEFAULT_USER = "sa";
 
     private static final Logger LOG = Logger.getLogger(DatabaseMigration.class.getName());
 
@@ -57,8 +58,7 @@ public class DatabaseMigration {
     DataSource dataSource;
 
     @Inject
-    @ConfigProperty(name = "latchkey.datasource.url", defaultValue = DEFAULT_URL)
-    String url;
+    DatasourceSettings settings;
 
     void migrate(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) @Initialized(ApplicationScoped.class) Object started)
             throws Exception {
@@ -74,6 +74,7 @@ public class DatabaseMigration {
      */
     void protectEmbeddedDatabaseDirectory(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1)
                                           @Initialized(ApplicationScoped.class) Object started) throws IOException {
+        String url = settings.url();
         if (!url.startsWith(H2_FILE_PREFIX)) {
             return;
         }

@@ -1,41 +1,53 @@
 package dev.latchkey.ratelimit;
 
+import dev.latchkey.config.SettingsSource;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 
-/** Budgets of the rate limits (README, "Rate limits and brute force"). */
+/** Budgets of the rate limits ({@code latchkey.ratelimit.*}; docs/security.md, "Rate limits and brute force"). */
 @ApplicationScoped
 public class RateLimitSettings {
 
-    @Inject
-    @ConfigProperty(name = "latchkey.ratelimit.enabled", defaultValue = "true")
-    boolean enabled;
+    private static final long MAX_BUDGET = 1_000_000_000L;
 
     @Inject
-    @ConfigProperty(name = "latchkey.ratelimit.login.per-ip-per-minute", defaultValue = "20")
-    long loginPerIpPerMinute;
+    Config config;
 
-    /** Failed logins an account may take in the first window before the back-off starts. */
-    @Inject
-    @ConfigProperty(name = "latchkey.ratelimit.login.failures-per-account", defaultValue = "5")
-    long loginFailuresPerAccount;
+    private boolean enabled;
+    private long loginPerIpPerMinute;
+    private long loginFailuresPerAccount;
+    private long loginFailureWindowSeconds;
+    private long registerPerIpPerMinute;
+    private long refreshPerIpPerMinute;
+    private long passwordPerIpPerMinute;
 
-    @Inject
-    @ConfigProperty(name = "latchkey.ratelimit.login.failure-window-seconds", defaultValue = "900")
-    long loginFailureWindowSeconds;
+    @PostConstruct
+    void load() {
+        load(SettingsSource.of(config));
+    }
 
-    @Inject
-    @ConfigProperty(name = "latchkey.ratelimit.register.per-ip-per-minute", defaultValue = "10")
-    long registerPerIpPerMinute;
+    public static RateLimitSettings from(SettingsSource source) {
+        RateLimitSettings settings = new RateLimitSettings();
+        settings.load(source);
+        return settings;
+    }
 
-    @Inject
-    @ConfigProperty(name = "latchkey.ratelimit.refresh.per-ip-per-minute", defaultValue = "120")
-    long refreshPerIpPerMinute;
+    public static RateLimitSettings defaults() {
+        return from(SettingsSource.defaults());
+    }
 
-    @Inject
-    @ConfigProperty(name = "latchkey.ratelimit.password.per-ip-per-minute", defaultValue = "10")
-    long passwordPerIpPerMinute;
+    private void load(SettingsSource source) {
+        enabled = source.flag("latchkey.ratelimit.enabled", true);
+        loginPerIpPerMinute = source.number("latchkey.ratelimit.login.per-ip-per-minute", 20, 1, MAX_BUDGET);
+        // Failed logins an account may take in the first window before the back-off starts.
+        loginFailuresPerAccount = source.number("latchkey.ratelimit.login.failures-per-account", 5, 1, 1000);
+        loginFailureWindowSeconds = source.number("latchkey.ratelimit.login.failure-window-seconds", 900, 1, 86_400);
+        registerPerIpPerMinute = source.number("latchkey.ratelimit.register.per-ip-per-minute", 10, 1, MAX_BUDGET);
+        refreshPerIpPerMinute = source.number("latchkey.ratelimit.refresh.per-ip-per-minute", 120, 1, MAX_BUDGET);
+        passwordPerIpPerMinute = source.number("latchkey.ratelimit.password.per-ip-per-minute", 10, 1, MAX_BUDGET);
+    }
 
     // Accessors, not field reads: callers hold a CDI client proxy, whose own fields stay unset.
 

@@ -1,9 +1,9 @@
 package dev.latchkey.ratelimit;
 
-import dev.latchkey.token.TokenDigests;
 import dev.latchkey.cluster.CacheContainer;
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
+import dev.latchkey.crypto.TokenDigests;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
@@ -11,6 +11,8 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.grid.infinispan.Bucket4jInfinispan;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.infinispan.Cache;
 import org.infinispan.functional.impl.FunctionalMapImpl;
@@ -62,6 +64,11 @@ public class RateLimiter {
         registerPerIp = perMinute(settings.registerPerIpPerMinute());
         refreshPerIp = perMinute(settings.refreshPerIpPerMinute());
         passwordPerIp = perMinute(settings.passwordPerIpPerMinute());
+    }
+
+    /** Created at boot, not at the first request: a bad budget or an unusable cache then stops the deployment. */
+    void startAtBoot(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // Observing the event is what creates the bean; nothing else to do.
     }
 
     /**

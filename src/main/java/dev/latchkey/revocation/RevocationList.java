@@ -68,7 +68,7 @@ public class RevocationList {
     }
 
     public void revokeAccessToken(String jti, Instant expiresAt) {
-        store(tokenKey(jti), new Revocation(Revocation.ALWAYS, expiresAt.plusSeconds(tokenSettings.clockSkewSeconds())));
+        store(tokenKey(jti), new Revocation(Revocation.ALWAYS, tokenSettings.withSkew(expiresAt)));
     }
 
     public void revokeSession(String familyId) {
@@ -118,7 +118,7 @@ public class RevocationList {
     }
 
     private Instant lastPossibleExpiryOfTokensIssuedNow() {
-        return clock.instant().plus(tokenSettings.accessTokenLifetime()).plusSeconds(tokenSettings.clockSkewSeconds());
+        return tokenSettings.lastAcceptedExpiryOfTokensIssuedAt(clock.instant());
     }
 
     static String tokenKey(String jti) {

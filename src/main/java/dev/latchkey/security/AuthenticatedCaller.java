@@ -15,7 +15,7 @@ public class AuthenticatedCaller {
     public TokenPrincipal principal() {
         return securityContext.getPrincipalsByType(TokenPrincipal.class).stream().findFirst()
                 // Fail closed: a resource that needs a caller never runs without one.
-                .orElseThrow(() -> new dev.latchkey.web.ProblemException(AuthenticationProblems.missing()));
+                .orElseThrow(() -> new dev.latchkey.problem.ProblemException(AuthenticationProblems.missing()));
     }
 
     public VerifiedAccessToken token() {

@@ -1,7 +1,7 @@
 package dev.latchkey.security;
 
+import dev.latchkey.problem.Problem;
 import dev.latchkey.token.TokenRejectedException;
-import dev.latchkey.web.Problem;
 
 /**
  * The 401 answers of RFC 6750. There are exactly three: no token, an expired token, and every

@@ -1,7 +1,7 @@
 package dev.latchkey.security;
 
-import dev.latchkey.web.CookieSettings;
-import dev.latchkey.web.SetCookie;
+import dev.latchkey.http.CookieSettings;
+import dev.latchkey.http.SetCookie;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

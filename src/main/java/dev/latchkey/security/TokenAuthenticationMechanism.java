@@ -1,14 +1,11 @@
 package dev.latchkey.security;
 
-import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
+import dev.latchkey.problem.ProblemWriter;
+import dev.latchkey.problem.SafeStackTrace;
 import dev.latchkey.revocation.RevocationStateUnavailableException;
 import dev.latchkey.token.TokenRejectedException;
-import dev.latchkey.token.VerifiedAccessToken;
-import dev.latchkey.web.CorsPolicy;
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
-import dev.latchkey.web.SafeStackTrace;
-import dev.latchkey.web.SecurityHeaders;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -18,16 +15,14 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
-import java.util.Optional;
-import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The application's one authentication mechanism: it takes the access token a request presents
  * (bearer header, or access cookie in cookie mode), has the one verifier check it, and refuses
- * it if the revocation list says so (a memory lookup: no database or network round trip); both
- * through {@link TrustedAccessTokens}.
+ * it if the revocation list says so (a memory lookup: no database or network round trip); all
+ * through {@link RequestAuthentication}.
  *
  * <p>It acts only on protected resources (the security constraints in web.xml, or a
  * programmatic {@code authenticate()}): public endpoints such as login and refresh never look at
@@ -42,19 +37,11 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
 
     private static final Logger LOG = Logger.getLogger(TokenAuthenticationMechanism.class.getName());
 
-    private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
+    @Inject
+    RequestAuthentication authentication;
 
     @Inject
-    PresentedCredentials credentials;
-
-    @Inject
-    TrustedAccessTokens trustedTokens;
-
-    @Inject
-    CsrfGuard csrf;
-
-    @Inject
-    CorsPolicy cors;
+    ProblemWriter problems;
 
     @Override
     public AuthenticationStatus validateRequest(HttpServletRequest request, HttpServletResponse response,
@@ -63,12 +50,15 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
             return context.doNothing();
         }
         try {
-            return authenticate(request, context);
+            TokenPrincipal caller = authentication.required(request);
+            return context.notifyContainerAboutLogin(caller, caller.token().groups());
+        } catch (ProblemException refused) {
+            return refuse(context, refused.problem());
         } catch (RevocationStateUnavailableException partitioned) {
             // In a minority partition this node may be missing revocations: refuse rather than
             // trust the token, and tell the client to come back (the load balancer should already
             // have taken this node out on its failing readiness check).
-            return refuse(context, Problem.forStatus(503).withHeader("Retry-After", "5"));
+            return refuse(context, partitioned.problem());
         } catch (RuntimeException unexpected) {
             // Fail closed, and keep the container from logging the exception with its message.
             LOG.log(Level.SEVERE, "Authentication failed unexpectedly with {0}; request refused:\n{1}",
@@ -77,38 +67,10 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
         }
     }
 
-    private AuthenticationStatus authenticate(HttpServletRequest request, HttpMessageContext context) {
-        Optional<PresentedCredentials.PresentedToken> presented;
-        try {
-            presented = credentials.from(request);
-        } catch (PresentedCredentials.AmbiguousCredentialsException e) {
-            return refuse(context, AuthenticationProblems.rejected(TokenRejectedException.Reason.INVALID));
-        }
-        if (presented.isEmpty()) {
-            return refuse(context, AuthenticationProblems.missing());
-        }
-        VerifiedAccessToken token;
-        try {
-            token = trustedTokens.check(presented.get().value());
-        } catch (TokenRejectedException e) {
-            return refuse(context, AuthenticationProblems.rejected(e.reason()));
-        }
-        if (presented.get().source() == TokenPrincipal.Source.ACCESS_COOKIE && STATE_CHANGING.contains(request.getMethod())) {
-            try {
-                csrf.check(request, token.familyId());
-            } catch (ProblemException forbidden) {
-                return refuse(context, forbidden.problem());
-            }
-        }
-        return context.notifyContainerAboutLogin(new TokenPrincipal(token, presented.get().source()), token.groups());
-    }
-
-    /** Ends the request before any filter runs, so it applies the headers the filters would have added. */
+    /** Ends the request before any filter runs; the writer adds the headers the filters would have. */
     private AuthenticationStatus refuse(HttpMessageContext context, Problem problem) {
         try {
-            SecurityHeaders.applyTo(context.getResponse());
-            cors.applyTo(context.getRequest(), context.getResponse());
-            problem.writeTo(context.getResponse());
+            problems.write(context.getRequest(), context.getResponse(), problem);
         } catch (IOException clientWentAway) {
             // Nothing to tell a client that is gone; the request is refused either way.
         }

@@ -1,7 +1,7 @@
 package dev.latchkey.session;
 
-import dev.latchkey.web.ClientInfo;
-import dev.latchkey.web.StrictJson;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.input.StrictJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

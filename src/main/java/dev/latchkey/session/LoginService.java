@@ -5,15 +5,15 @@ import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.http.ClientInfo;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
-import dev.latchkey.web.ClientInfo;
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.time.Clock;
 import java.util.Optional;
@@ -23,8 +23,6 @@ import java.util.logging.Logger;
 /** Checks credentials and starts a session. */
 @ApplicationScoped
 public class LoginService {
-
-    static final String ADMIN_ROLE = "admin";
 
     private static final Logger LOG = Logger.getLogger(LoginService.class.getName());
 
@@ -46,14 +44,8 @@ public class LoginService {
     @Inject
     Clock clock;
 
-    /**
-     * The address whose account becomes the first administrator at its next successful login
-     * (README, "The first administrator"). Proving the password at login is what makes this safe:
-     * configuring an address nobody can log in as grants nothing.
-     */
     @Inject
-    @ConfigProperty(name = "latchkey.admin.bootstrap-email")
-    Optional<String> bootstrapAdminEmail;
+    Event<PasswordVerified> passwordVerified;
 
     /**
      * @throws ProblemException 401 with one and the same problem for an unknown address, a wrong
@@ -97,11 +89,9 @@ public class LoginService {
             // password is only ever available here, at a successful login.
             upgradeHashBestEffort(user.id(), hasher.hash(password));
         }
-        if (isBootstrapAdmin(normalized.get()) && !user.roles().contains(ADMIN_ROLE)) {
-            accounts.update(user.id(), u -> u.grantRole(ADMIN_ROLE, clock.instant()));
-            user = accounts.findById(user.id()).orElseThrow();
-            audit.record(AuditEvent.ADMIN_ROLE_GRANTED, "bootstrap", user.id(), null, client);
-        }
+        PasswordVerified verified = new PasswordVerified(user, client);
+        passwordVerified.fire(verified);
+        user = verified.account();
         rateLimiter.loginSucceeded(accountKey);
         SessionTokens tokens = sessions.start(user, client);
         audit.record(AuditEvent.LOGIN, "success", user.id(), null, client);
@@ -119,10 +109,6 @@ public class LoginService {
             LOG.log(Level.INFO, "Password hash upgrade skipped for user {0}: {1}",
                     new Object[] {userId, lostRace.getClass().getName()});
         }
-    }
-
-    private boolean isBootstrapAdmin(String normalizedEmail) {
-        return bootstrapAdminEmail.flatMap(EmailAddress::normalize).map(normalizedEmail::equals).orElse(false);
     }
 
     static ProblemException invalidCredentials() {

@@ -2,15 +2,13 @@ package dev.latchkey.session;
 
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.CookieSettings;
+import dev.latchkey.http.SetCookie;
 import dev.latchkey.security.AuthenticatedCaller;
-import dev.latchkey.security.PresentedCredentials;
+import dev.latchkey.security.RequestAuthentication;
 import dev.latchkey.security.TokenPrincipal;
-import dev.latchkey.security.TrustedAccessTokens;
-import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.VerifiedAccessToken;
-import dev.latchkey.web.ClientInfo;
-import dev.latchkey.web.CookieSettings;
-import dev.latchkey.web.SetCookie;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,10 +30,7 @@ public class LogoutResource {
     SessionResponses responses;
 
     @Inject
-    PresentedCredentials credentials;
-
-    @Inject
-    TrustedAccessTokens trustedTokens;
+    RequestAuthentication authentication;
 
     @Inject
     CookieSettings cookies;
@@ -57,11 +52,8 @@ public class LogoutResource {
     @POST
     @Path("logout")
     public Response logout() {
-        Optional<PresentedCredentials.PresentedToken> presented = presentedOrEmpty();
-        Optional<VerifiedAccessToken> accessToken = presented.flatMap(this::verifiedOrEmpty);
-        if (accessToken.isPresent() && presented.get().source() == TokenPrincipal.Source.ACCESS_COOKIE) {
-            csrf.check(request, accessToken.get().familyId());
-        }
+        // An access cookie that fails the CSRF checks is refused here, before anything changes.
+        Optional<VerifiedAccessToken> accessToken = authentication.optional(request).map(TokenPrincipal::token);
         sessions.logout(accessToken, SetCookie.read(request, cookies.refreshName()), ClientInfo.of(request),
                 familyId -> csrf.check(request, familyId));
         return responses.ended();
@@ -74,22 +66,5 @@ public class LogoutResource {
         sessions.endAllSessions(caller.token().subject(), TokenFamily.RevocationReason.LOGOUT_ALL,
                 AuditEvent.LOGOUT_ALL, ClientInfo.of(request));
         return responses.ended();
-    }
-
-    private Optional<PresentedCredentials.PresentedToken> presentedOrEmpty() {
-        try {
-            return credentials.from(request);
-        } catch (PresentedCredentials.AmbiguousCredentialsException e) {
-            return Optional.empty();
-        }
-    }
-
-    /** An expired, forged or already revoked access token has nothing left to log out. */
-    private Optional<VerifiedAccessToken> verifiedOrEmpty(PresentedCredentials.PresentedToken presented) {
-        try {
-            return Optional.of(trustedTokens.check(presented.value()));
-        } catch (TokenRejectedException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -1,9 +1,9 @@
 package dev.latchkey.session;
 
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.input.StrictJson;
 import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.security.AuthenticatedCaller;
-import dev.latchkey.web.ClientInfo;
-import dev.latchkey.web.StrictJson;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,10 +1,10 @@
 package dev.latchkey.session;
 
 import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.CookieSettings;
+import dev.latchkey.http.SetCookie;
 import dev.latchkey.ratelimit.RateLimiter;
-import dev.latchkey.web.ClientInfo;
-import dev.latchkey.web.CookieSettings;
-import dev.latchkey.web.SetCookie;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,17 +1,11 @@
 package dev.latchkey.session;
 
-import dev.latchkey.token.TokenDigests;
-import dev.latchkey.token.RandomTokens;
-
-import javax.crypto.Cipher;
-import javax.crypto.Mac;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.ByteBuffer;
+import dev.latchkey.crypto.AesGcm;
+import dev.latchkey.crypto.Base64Values;
+import dev.latchkey.crypto.Hmac;
+import dev.latchkey.crypto.RandomTokens;
+import dev.latchkey.crypto.TokenDigests;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -32,10 +26,7 @@ final class RefreshTokens {
     static final int TOKEN_BYTES = 32;
     private static final Pattern SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final byte[] SEAL_LABEL = "latchkey/successor-seal/v1".getBytes(StandardCharsets.US_ASCII);
-    private static final int IV_BYTES = 12;
-    private static final int TAG_BITS = 128;
-    private static final SecureRandom RANDOM = new SecureRandom();
-    private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final byte[] NO_ASSOCIATED_DATA = new byte[0];
 
     private RefreshTokens() {
     }
@@ -54,16 +45,7 @@ final class RefreshTokens {
     }
 
     static String seal(String successor, String previousToken) {
-        try {
-            byte[] iv = new byte[IV_BYTES];
-            RANDOM.nextBytes(iv);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, sealingKey(previousToken), new GCMParameterSpec(TAG_BITS, iv));
-            byte[] sealed = cipher.doFinal(successor.getBytes(StandardCharsets.US_ASCII));
-            return ENCODER.encodeToString(ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is unavailable", e);
-        }
+        return Base64Values.url(sealingKey(previousToken).seal(successor.getBytes(StandardCharsets.US_ASCII), NO_ASSOCIATED_DATA));
     }
 
     /** @return the successor, or empty when the seal does not open with this token */
@@ -72,19 +54,15 @@ final class RefreshTokens {
             return Optional.empty();
         }
         try {
-            byte[] bytes = Base64.getUrlDecoder().decode(sealed);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, sealingKey(previousToken), new GCMParameterSpec(TAG_BITS, bytes, 0, IV_BYTES));
-            return Optional.of(new String(cipher.doFinal(bytes, IV_BYTES, bytes.length - IV_BYTES), StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return sealingKey(previousToken).open(Base64Values.fromUrl(sealed), NO_ASSOCIATED_DATA)
+                    .map(successor -> new String(successor, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException notBase64) {
             return Optional.empty();
         }
     }
 
     /** HMAC-SHA256 keyed by the token over a fixed label: independent of the stored SHA-256 hash. */
-    private static SecretKeySpec sealingKey(String token) throws GeneralSecurityException {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
-        return new SecretKeySpec(mac.doFinal(SEAL_LABEL), "AES");
+    private static AesGcm sealingKey(String token) {
+        return AesGcm.withKey(Hmac.sha256(token.getBytes(StandardCharsets.US_ASCII), SEAL_LABEL));
     }
 }

@@ -1,9 +1,10 @@
 package dev.latchkey.session;
 
-import dev.latchkey.web.JsonValues;
-import dev.latchkey.web.CookieSettings;
+import dev.latchkey.http.CookieSettings;
+import dev.latchkey.json.JsonValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.json.JsonObject;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -22,11 +23,11 @@ public class SessionResponses {
      */
     public Response issued(SessionTokens tokens) {
         long sessionSeconds = tokens.sessionRemaining().toSeconds();
-        String body = JsonValues.createObjectBuilder()
+        JsonObject body = JsonValues.createObjectBuilder()
                 .add("access_token", tokens.accessToken().value())
                 .add("token_type", "Bearer")
                 .add("expires_in", tokens.accessToken().expiresInSeconds())
-                .build().toString();
+                .build();
         Response.ResponseBuilder response = Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
                 .cacheControl(noStore())
                 .header("Pragma", "no-cache")

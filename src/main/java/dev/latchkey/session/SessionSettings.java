@@ -1,47 +1,78 @@
 package dev.latchkey.session;
 
+import dev.latchkey.config.InvalidSettingException;
+import dev.latchkey.config.SettingsSource;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
 
+/** Login sessions ({@code latchkey.session.*}): how long they live, and how many a user may hold. */
 @ApplicationScoped
 public class SessionSettings {
 
-    @Inject
-    @ConfigProperty(name = "latchkey.session.absolute-lifetime-seconds", defaultValue = "604800")
-    long absoluteLifetimeSeconds;
+    static final String ABSOLUTE_LIFETIME_SECONDS = "latchkey.session.absolute-lifetime-seconds";
+    static final String IDLE_TIMEOUT_SECONDS = "latchkey.session.idle-timeout-seconds";
+    private static final long ONE_YEAR_SECONDS = 365L * 24 * 3600;
 
     @Inject
-    @ConfigProperty(name = "latchkey.session.idle-timeout-seconds", defaultValue = "604800")
-    long idleTimeoutSeconds;
+    Config config;
 
-    @Inject
-    @ConfigProperty(name = "latchkey.session.reuse-grace-seconds", defaultValue = "10")
-    long reuseGraceSeconds;
+    private Duration absoluteLifetime;
+    private Duration idleTimeout;
+    private Duration reuseGrace;
+    private int maxPerUser;
 
-    @Inject
-    @ConfigProperty(name = "latchkey.session.max-per-user", defaultValue = "0")
-    int maxPerUser;
+    @PostConstruct
+    void load() {
+        load(SettingsSource.of(config));
+    }
+
+    public static SessionSettings from(SettingsSource source) {
+        SessionSettings settings = new SessionSettings();
+        settings.load(source);
+        return settings;
+    }
+
+    public static SessionSettings defaults() {
+        return from(SettingsSource.defaults());
+    }
+
+    private void load(SettingsSource source) {
+        absoluteLifetime = source.seconds(ABSOLUTE_LIFETIME_SECONDS, 604_800, 60, ONE_YEAR_SECONDS);
+        idleTimeout = source.seconds(IDLE_TIMEOUT_SECONDS, 604_800, 60, ONE_YEAR_SECONDS);
+        if (idleTimeout.compareTo(absoluteLifetime) > 0 && source.optional(IDLE_TIMEOUT_SECONDS).isPresent()) {
+            throw new InvalidSettingException(IDLE_TIMEOUT_SECONDS, "must not exceed " + ABSOLUTE_LIFETIME_SECONDS
+                    + " (" + absoluteLifetime.toSeconds() + ")");
+        }
+        // Left at its default, the idle timeout follows a shorter absolute lifetime down.
+        if (idleTimeout.compareTo(absoluteLifetime) > 0) {
+            idleTimeout = absoluteLifetime;
+        }
+        // A long grace would keep a stolen predecessor useful; five minutes is more than any tab race.
+        reuseGrace = source.seconds("latchkey.session.reuse-grace-seconds", 10, 0, 300);
+        maxPerUser = source.smallNumber("latchkey.session.max-per-user", 0, 0, 1000);
+    }
 
     /** From login; rotation never extends it. */
     public Duration absoluteLifetime() {
-        return Duration.ofSeconds(absoluteLifetimeSeconds);
+        return absoluteLifetime;
     }
 
     /** Never longer than the absolute lifetime. */
     public Duration idleTimeout() {
-        return Duration.ofSeconds(Math.min(idleTimeoutSeconds, absoluteLifetimeSeconds));
+        return idleTimeout;
     }
 
     /** 0 turns the multi-tab grace off: then any second use of a refresh token is treated as theft. */
     public Duration reuseGrace() {
-        return Duration.ofSeconds(Math.max(0, reuseGraceSeconds));
+        return reuseGrace;
     }
 
     /** 0 means unlimited. */
     public int maxPerUser() {
-        return Math.max(0, maxPerUser);
+        return maxPerUser;
     }
 }

@@ -1,7 +1,6 @@
 package dev.latchkey.session;
 
 import dev.latchkey.token.IssuedAccessToken;
-
 import java.time.Duration;
 
 /** What a login or refresh hands the client: an access token, and the session's cookies. */

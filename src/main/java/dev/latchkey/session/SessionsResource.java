@@ -1,13 +1,13 @@
 package dev.latchkey.session;
 
-import dev.latchkey.web.JsonValues;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.json.JsonValues;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import dev.latchkey.security.AuthenticatedCaller;
 import dev.latchkey.token.VerifiedAccessToken;
-import dev.latchkey.web.ClientInfo;
-import dev.latchkey.web.Problem;
-import dev.latchkey.web.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;

@@ -1,12 +1,12 @@
 package dev.latchkey.token;
 
+import dev.latchkey.crypto.ManagedKey;
+import dev.latchkey.crypto.RandomTokens;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.latchkey.keys.ManagedKey;
-import dev.latchkey.keys.SigningKeys;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
@@ -25,7 +25,7 @@ public class AccessTokenIssuer {
     private static final int JTI_BYTES = 16;
 
     @Inject
-    SigningKeys keys;
+    SigningKeyRing keys;
 
     @Inject
     TokenSettings settings;

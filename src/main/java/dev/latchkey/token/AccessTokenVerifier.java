@@ -1,5 +1,8 @@
 package dev.latchkey.token;
 
+import dev.latchkey.crypto.ManagedKey;
+import dev.latchkey.crypto.TokenDigests;
+import dev.latchkey.http.RequestLimits;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -14,9 +17,6 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
-import dev.latchkey.keys.ManagedKey;
-import dev.latchkey.keys.SigningKeys;
-import dev.latchkey.web.RequestLimits;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -62,7 +62,7 @@ public class AccessTokenVerifier {
     private static final Set<String> ISSUED_HEADER_PARAMETERS = Set.of("alg", "kid", "typ");
 
     @Inject
-    SigningKeys keys;
+    SigningKeyRing keys;
 
     @Inject
     TokenSettings settings;

@@ -1,44 +1,70 @@
 package dev.latchkey.token;
 
+import dev.latchkey.config.SettingsSource;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
 
-/** Issuer, audience and lifetimes of access tokens: shared by the issuer and the verifier so they can never disagree. */
+/**
+ * Access tokens ({@code latchkey.token.*}): issuer, audience, lifetime and clock skew, shared by
+ * the issuer and the verifier so they can never disagree; and the signing mode the key ring uses.
+ */
 @ApplicationScoped
 public class TokenSettings {
 
-    @Inject
-    @ConfigProperty(name = "latchkey.token.issuer", defaultValue = "http://localhost:8080")
-    String issuer;
+    public static final String ISSUER = "latchkey.token.issuer";
+    public static final String AUDIENCE = "latchkey.token.audience";
+    public static final String ACCESS_TTL_SECONDS = "latchkey.token.access-ttl-seconds";
+    public static final String CLOCK_SKEW_SECONDS = "latchkey.token.clock-skew-seconds";
+    public static final String ALGORITHM = "latchkey.token.algorithm";
+    public static final String HS256_SECRET = "latchkey.token.hs256-secret";
+
+    /** The HS256 mode's name: a mode of its own, only ever on when asked for by name. */
+    public static final String HS256 = "HS256";
 
     @Inject
-    @ConfigProperty(name = "latchkey.token.audience", defaultValue = "latchkey")
-    String audience;
+    Config config;
 
-    @Inject
-    @ConfigProperty(name = "latchkey.token.access-ttl-seconds", defaultValue = "900")
-    long accessTtlSeconds;
+    private String issuer;
+    private String audience;
+    private Duration accessTokenLifetime;
+    private int clockSkewSeconds;
+    private long verifiedCacheSize;
+    private String algorithm;
+    private Optional<String> hs256Secret;
 
-    @Inject
-    @ConfigProperty(name = "latchkey.token.clock-skew-seconds", defaultValue = "60")
-    int clockSkewSeconds;
+    @PostConstruct
+    void load() {
+        load(SettingsSource.of(config));
+    }
 
-    @Inject
-    @ConfigProperty(name = "latchkey.token.verified-cache-size", defaultValue = "10000")
-    long verifiedCacheSize = 10_000;
-
-    /** Settings outside any container (for tools and unit tests). */
-    public static TokenSettings of(String issuer, String audience, long accessTtlSeconds, int clockSkewSeconds) {
+    public static TokenSettings from(SettingsSource source) {
         TokenSettings settings = new TokenSettings();
-        settings.issuer = issuer;
-        settings.audience = audience;
-        settings.accessTtlSeconds = accessTtlSeconds;
-        settings.clockSkewSeconds = clockSkewSeconds;
-        settings.validate();
+        settings.load(source);
         return settings;
+    }
+
+    public static TokenSettings defaults() {
+        return from(SettingsSource.defaults());
+    }
+
+    private void load(SettingsSource source) {
+        issuer = source.text(ISSUER, "http://localhost:8080");
+        audience = source.text(AUDIENCE, "latchkey");
+        // Access tokens are meant to be short-lived: revocation reaches consumers that only check
+        // signatures when the token expires.
+        accessTokenLifetime = source.seconds(ACCESS_TTL_SECONDS, 900, 60, 3600);
+        // Capped so that tolerance for other nodes' clocks cannot quietly stretch a token's life.
+        clockSkewSeconds = source.smallNumber(CLOCK_SKEW_SECONDS, 60, 0, 60);
+        verifiedCacheSize = source.number("latchkey.token.verified-cache-size", 10_000, 0, 1_000_000);
+        algorithm = source.oneOf(ALGORITHM, "RS256", Set.of("RS256", "ES256", "EdDSA", HS256));
+        hs256Secret = source.optional(HS256_SECRET);
     }
 
     public String issuer() {
@@ -49,19 +75,13 @@ public class TokenSettings {
         return audience;
     }
 
-    /** Refused at boot outside 1 to 60 minutes: access tokens are meant to be short-lived. */
     public Duration accessTokenLifetime() {
-        return Duration.ofSeconds(accessTtlSeconds);
+        return accessTokenLifetime;
     }
 
-    @jakarta.annotation.PostConstruct
-    void validate() {
-        if (accessTtlSeconds < 60 || accessTtlSeconds > 3600) {
-            throw new IllegalStateException("latchkey.token.access-ttl-seconds must be between 60 and 3600");
-        }
-        if (verifiedCacheSize < 0 || verifiedCacheSize > 1_000_000) {
-            throw new IllegalStateException("latchkey.token.verified-cache-size must be between 0 and 1000000");
-        }
+    /** Tolerance for other nodes' clocks when checking {@code exp}, {@code nbf} and {@code iat}. */
+    public int clockSkewSeconds() {
+        return clockSkewSeconds;
     }
 
     /** How many verified access tokens the verifier remembers; 0 verifies every signature every time. */
@@ -69,8 +89,29 @@ public class TokenSettings {
         return verifiedCacheSize;
     }
 
-    /** Tolerance for clocks of other nodes; capped at 60 s so it cannot quietly stretch a token's life. */
-    public int clockSkewSeconds() {
-        return Math.min(Math.max(clockSkewSeconds, 0), 60);
+    /**
+     * The one place token-lifetime arithmetic lives: the last moment any verifier may still accept
+     * a token issued (or signed) at {@code issuedAt}, allowing for its lifetime and the skew.
+     */
+    public Instant lastAcceptedExpiryOfTokensIssuedAt(Instant issuedAt) {
+        return withSkew(issuedAt.plus(accessTokenLifetime));
+    }
+
+    /** The last moment a verifier whose clock is behind may still accept a token that expires at {@code expiresAt}. */
+    public Instant withSkew(Instant expiresAt) {
+        return expiresAt.plusSeconds(clockSkewSeconds);
+    }
+
+    /** {@code RS256}, {@code ES256}, {@code EdDSA} (the development key's algorithm), or {@code HS256}. */
+    public String algorithm() {
+        return algorithm;
+    }
+
+    public boolean hmacMode() {
+        return HS256.equals(algorithm);
+    }
+
+    public Optional<String> hs256Secret() {
+        return hs256Secret;
     }
 }

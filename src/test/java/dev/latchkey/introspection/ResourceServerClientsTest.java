@@ -1,5 +1,9 @@
 package dev.latchkey.introspection;
 
+import java.util.Map;
+
+import dev.latchkey.config.SettingsSource;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -13,7 +17,8 @@ class ResourceServerClientsTest {
 
     private static ResourceServerClients clients(String configured) {
         ResourceServerClients clients = new ResourceServerClients();
-        clients.configured = Optional.ofNullable(configured);
+        clients.settings = IntrospectionSettings.from(SettingsSource.of(
+                configured == null ? Map.of() : Map.of(IntrospectionSettings.CLIENTS, configured)));
         clients.load();
         return clients;
     }

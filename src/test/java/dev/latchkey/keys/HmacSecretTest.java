@@ -1,5 +1,6 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.crypto.ManagedKey;
 import com.nimbusds.jose.JWSAlgorithm;
 import org.junit.jupiter.api.Test;
 
@@ -31,11 +32,11 @@ class HmacSecretTest {
     @Test
     void aRandom256BitSecretMakesAnUnpublishedHs256Key() {
         byte[] secret = random(32);
-        ManagedKey key = HmacSecret.toManagedKey(b64(secret), CSRF_KEY);
+        ManagedKey key = accepted(b64(secret));
         assertEquals(JWSAlgorithm.HS256, key.algorithm());
         assertNull(key.publicJwk(), "a shared secret is never published");
         assertTrue(key.kid().startsWith("hs256-"));
-        assertEquals(key.kid(), HmacSecret.toManagedKey(Base64.getUrlEncoder().encodeToString(secret), CSRF_KEY).kid());
+        assertEquals(key.kid(), accepted(Base64.getUrlEncoder().encodeToString(secret)).kid());
         assertFalse(key.kid().contains(b64(secret).substring(0, 8)));
     }
 
@@ -52,9 +53,16 @@ class HmacSecretTest {
         };
         for (String secret : refused) {
             IllegalStateException refusal = assertThrows(IllegalStateException.class,
-                    () -> HmacSecret.toManagedKey(secret, CSRF_KEY), secret);
+                    () -> accepted(secret), secret);
             assertFalse(refusal.getMessage().contains(secret), "the message never quotes the secret");
         }
+    }
+
+    /** The checks a configured HS256 secret meets at boot: its own, and being no other server secret. */
+    private static ManagedKey accepted(String secret) {
+        ManagedKey key = HmacSecret.toManagedKey(secret);
+        HmacSecret.refuseIfSameAs(secret, CSRF_KEY);
+        return key;
     }
 
     private static byte[] repeated(byte[] pattern, int length) {

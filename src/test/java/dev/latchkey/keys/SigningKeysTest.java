@@ -1,10 +1,16 @@
 package dev.latchkey.keys;
 
+import java.util.Map;
+
+import java.util.HashMap;
+
+import dev.latchkey.config.SettingsSource;
+
+import dev.latchkey.persistence.SchemaMigration;
 import dev.latchkey.testsupport.MutableClock;
+import dev.latchkey.token.TokenSettings;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
-import dev.latchkey.persistence.SchemaMigration;
-import dev.latchkey.token.TokenSettings;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,22 +58,18 @@ class SigningKeysTest {
     }
 
     private KeySettings settings(String algorithm, Optional<String> kek) {
-        KeySettings settings = new KeySettings();
-        settings.algorithm = algorithm;
-        settings.directory = directory.toString();
-        settings.kek = kek;
-        settings.kekFile = Optional.empty();
-        settings.refreshSeconds = REFRESH;
-        settings.jwksMaxAgeSeconds = 300;
-        settings.hs256Secret = Optional.empty();
-        settings.validate();
-        return settings;
+        Map<String, String> values = new HashMap<>(Map.of(
+                KeySettings.DIRECTORY, directory.toString(),
+                KeySettings.REFRESH_SECONDS, String.valueOf(REFRESH),
+                KeySettings.JWKS_MAX_AGE_SECONDS, "300"));
+        kek.ifPresent(value -> values.put(KeySettings.KEK, value));
+        return KeySettings.from(SettingsSource.of(values));
     }
 
     private SigningKeys node(Optional<String> kek) {
         SigningKeys keys = new SigningKeys();
         keys.settings = settings("RS256", kek);
-        keys.tokenSettings = TokenSettings.of("https://auth.example.test", "api", TTL, SKEW);
+        keys.tokenSettings = tokenSettings(Map.of());
         keys.clock = clock;
         keys.dataSource = dataSource;
         keys.load();
@@ -173,39 +175,39 @@ class SigningKeysTest {
 
     @Test
     void hs256IsOnlyOnWhenAskedForAndNeverPublished() {
-        KeySettings settings = settings("HS256", Optional.empty());
-        ServerSecrets secrets = new ServerSecrets();
-        secrets.csrfSecret = Optional.empty();
-        secrets.directory = directory.toString();
-        secrets.load();
         SigningKeys keys = new SigningKeys();
-        keys.settings = settings;
-        keys.serverSecrets = secrets;
+        keys.settings = settings("HS256", Optional.empty());
+        keys.tokenSettings = tokenSettings(Map.of(TokenSettings.ALGORITHM, "HS256"));
         keys.clock = clock;
         assertThrows(IllegalStateException.class, keys::load, "HS256 without a secret");
 
         byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
-        settings.hs256Secret = Optional.of(Base64.getEncoder().encodeToString(secret));
+        keys.tokenSettings = tokenSettings(Map.of(TokenSettings.ALGORITHM, "HS256",
+                TokenSettings.HS256_SECRET, Base64.getEncoder().encodeToString(secret)));
         keys.load();
         assertEquals(JWSAlgorithm.HS256, keys.activeSigningKey().algorithm());
         assertEquals(List.of(), keys.publicJwkSet().getKeys());
         assertEquals(Set.of("HS256"), keys.trustedAlgorithms());
     }
 
+    private static TokenSettings tokenSettings(Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>(Map.of(
+                TokenSettings.ISSUER, "https://auth.example.test",
+                TokenSettings.AUDIENCE, "api",
+                TokenSettings.ACCESS_TTL_SECONDS, String.valueOf(TTL),
+                TokenSettings.CLOCK_SKEW_SECONDS, String.valueOf(SKEW)));
+        values.putAll(overrides);
+        return TokenSettings.from(SettingsSource.of(values));
+    }
+
     @Test
     void refreshAndCacheLimitsAreEnforced() {
-        KeySettings settings = new KeySettings();
-        settings.algorithm = "RS256";
-        settings.refreshSeconds = KeySettings.MAX_REFRESH_SECONDS + 1;
-        settings.jwksMaxAgeSeconds = 300;
-        assertThrows(IllegalStateException.class, settings::validate);
-        settings.refreshSeconds = 30;
-        settings.jwksMaxAgeSeconds = KeySettings.MAX_MAX_AGE_SECONDS + 1;
-        assertThrows(IllegalStateException.class, settings::validate);
-        settings.jwksMaxAgeSeconds = 300;
-        settings.algorithm = "none";
-        assertThrows(IllegalStateException.class, settings::validate);
+        assertThrows(IllegalStateException.class, () -> KeySettings.from(SettingsSource.of(Map.of(
+                KeySettings.REFRESH_SECONDS, String.valueOf(KeySettings.MAX_REFRESH_SECONDS + 1)))));
+        assertThrows(IllegalStateException.class, () -> KeySettings.from(SettingsSource.of(Map.of(
+                KeySettings.JWKS_MAX_AGE_SECONDS, String.valueOf(KeySettings.MAX_MAX_AGE_SECONDS + 1)))));
+        assertThrows(IllegalStateException.class, () -> tokenSettings(Map.of(TokenSettings.ALGORITHM, "none")));
         // Whatever the settings, a key is next for longer than consumers and nodes take to see it.
         assertTrue(Duration.ofSeconds(KeySettings.MAX_MAX_AGE_SECONDS + KeySettings.MAX_REFRESH_SECONDS)
                 .compareTo(KeyAdministration.MIN_TIME_AS_NEXT) < 0);

@@ -1,6 +1,10 @@
 package dev.latchkey.password;
 
-import dev.latchkey.web.ProblemException;
+import java.util.Map;
+
+import dev.latchkey.config.SettingsSource;
+
+import dev.latchkey.problem.ProblemException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,13 +36,11 @@ class PasswordHasherTest {
 
     private static PasswordHasher hasher(int maxConcurrent, long maxWaitMillis) {
         PasswordHasher hasher = new PasswordHasher();
-        hasher.algorithm = "bcrypt";
-        hasher.bcryptCost = 10;
-        hasher.argon2MemoryKib = 19456;
-        hasher.argon2Iterations = 2;
-        hasher.argon2Parallelism = 1;
-        hasher.maxConcurrentHashes = maxConcurrent;
-        hasher.maxWaitMillis = maxWaitMillis;
+        hasher.settings = PasswordSettings.from(SettingsSource.of(Map.of(
+                PasswordSettings.ALGORITHM, "bcrypt",
+                "latchkey.password.bcrypt.cost", "10",
+                "latchkey.password.max-concurrent-hashes", String.valueOf(maxConcurrent),
+                "latchkey.password.max-wait-millis", String.valueOf(maxWaitMillis))));
         hasher.init();
         return hasher;
     }

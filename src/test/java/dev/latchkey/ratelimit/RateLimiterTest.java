@@ -1,6 +1,6 @@
 package dev.latchkey.ratelimit;
 
-import dev.latchkey.web.ProblemException;
+import dev.latchkey.problem.ProblemException;
 import org.infinispan.Cache;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
 import org.infinispan.manager.DefaultCacheManager;
@@ -26,14 +26,9 @@ class RateLimiterTest {
         manager = new DefaultCacheManager();
         manager.defineConfiguration("rate-limits", new ConfigurationBuilder().build());
         Cache<String, byte[]> cache = manager.getCache("rate-limits");
-        RateLimitSettings settings = new RateLimitSettings();
-        settings.enabled = true;
-        settings.loginPerIpPerMinute = 20;
-        settings.loginFailuresPerAccount = 5;
-        settings.loginFailureWindowSeconds = 900;
-        settings.registerPerIpPerMinute = 10;
-        settings.refreshPerIpPerMinute = 120;
-        settings.passwordPerIpPerMinute = 10;
+        // The defaults: 20 logins per IP and minute, 5 failures per account in 900 s, 10
+        // registrations, 120 refreshes and 10 password changes per IP and minute.
+        RateLimitSettings settings = RateLimitSettings.defaults();
         limiter = new RateLimiter();
         limiter.settings = settings;
         limiter.init(cache);

@@ -1,9 +1,9 @@
 package dev.latchkey.testsupport;
 
+import dev.latchkey.crypto.ManagedKey;
+import dev.latchkey.keys.SigningKeys;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
-import dev.latchkey.keys.ManagedKey;
-import dev.latchkey.keys.SigningKeys;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;

@@ -1,11 +1,11 @@
 package dev.latchkey.testsupport;
 
-import com.nimbusds.jose.JWSAlgorithm;
 import dev.latchkey.keys.KeyAdministration;
 import dev.latchkey.keys.KeyEncryptionKey;
 import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.token.VerifiedAccessToken;
+import com.nimbusds.jose.JWSAlgorithm;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;

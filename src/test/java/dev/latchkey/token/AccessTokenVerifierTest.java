@@ -1,5 +1,13 @@
 package dev.latchkey.token;
 
+import java.util.Map;
+
+import dev.latchkey.config.SettingsSource;
+
+import dev.latchkey.crypto.KeyMaterial;
+import dev.latchkey.crypto.ManagedKey;
+import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.testsupport.MutableClock;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -10,10 +18,6 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-import dev.latchkey.keys.KeyMaterial;
-import dev.latchkey.keys.ManagedKey;
-import dev.latchkey.keys.SigningKeys;
-import dev.latchkey.testsupport.MutableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,11 +61,11 @@ class AccessTokenVerifierTest {
     }
 
     private static AccessTokenVerifier verifierFor(ManagedKey key, Clock clock) {
-        TokenSettings settings = new TokenSettings();
-        settings.issuer = ISSUER;
-        settings.audience = AUDIENCE;
-        settings.accessTtlSeconds = 900;
-        settings.clockSkewSeconds = 60;
+        TokenSettings settings = TokenSettings.from(SettingsSource.of(Map.of(
+                TokenSettings.ISSUER, ISSUER,
+                TokenSettings.AUDIENCE, AUDIENCE,
+                TokenSettings.ACCESS_TTL_SECONDS, "900",
+                TokenSettings.CLOCK_SKEW_SECONDS, "60")));
         AccessTokenVerifier verifier = new AccessTokenVerifier();
         verifier.keys = SigningKeys.of(key);
         verifier.settings = settings;

@@ -1,5 +1,8 @@
 package dev.latchkey.token;
 
+import dev.latchkey.testsupport.BrowserSession;
+import dev.latchkey.testsupport.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.Http;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -17,9 +20,6 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import dev.latchkey.testsupport.BrowserSession;
-import dev.latchkey.testsupport.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.Http;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

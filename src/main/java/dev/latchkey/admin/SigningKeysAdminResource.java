@@ -1,0 +1,132 @@
+package dev.latchkey.admin;
+
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.json.JsonValues;
+import dev.latchkey.keys.KeyAdministration;
+import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.keys.StoredSigningKey;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
+import dev.latchkey.revocation.RevocationList;
+import dev.latchkey.security.AuthenticatedCaller;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Signing keys for administrators (role admin, also enforced for /admin/* in web.xml): the list,
+ * and the emergency revocation that every node obeys at once. Generating and promoting keys is
+ * the key tool's job: those are planned changes that need no node to be up.
+ *
+ * <p>Revocation here does what the key tool cannot: besides marking the key revoked in the
+ * database, it puts the {@code kid} on the revocation list, which every node consults on every
+ * request. The key tool's revocation reaches each node only at its next re-read of the key set.
+ */
+@Path("/admin/signing-keys")
+@RequestScoped
+@RolesAllowed("admin")
+public class SigningKeysAdminResource {
+
+    private static final Pattern KID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    @Inject
+    SigningKeys keys;
+
+    @Inject
+    RevocationList revocations;
+
+    @Inject
+    AuthenticatedCaller caller;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    @Context
+    HttpServletRequest request;
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public JsonObject list() {
+        JsonArrayBuilder list = JsonValues.createArrayBuilder();
+        for (StoredSigningKey key : administration().list()) {
+            JsonObjectBuilder entry = JsonValues.createObjectBuilder()
+                    .add("kid", key.kid())
+                    .add("alg", key.algorithm())
+                    .add("state", key.state().code())
+                    .add("created", key.createdAt().toString());
+            addIfPresent(entry, "activated", key.activatedAt());
+            addIfPresent(entry, "retired", key.retiredAt());
+            addIfPresent(entry, "revoked", key.revokedAt());
+            list.add(entry);
+        }
+        return JsonValues.createObjectBuilder().add("keys", list).build();
+    }
+
+    @POST
+    @Path("{kid}/revoke")
+    public Response revoke(@PathParam("kid") String kid) {
+        if (!KID.matcher(kid).matches()) {
+            throw problemFor(KeyAdministration.Refusal.NO_SUCH_KEY);
+        }
+        try {
+            administration().revoke(kid);
+        } catch (KeyAdministration.RefusedException refused) {
+            // Revoked already: the revocation-list entry is written again below, so a retry
+            // after a failure between the two steps completes the revocation.
+            if (refused.refusal() != KeyAdministration.Refusal.ALREADY_REVOKED) {
+                audit.recordKeyEvent(AuditEvent.SIGNING_KEY_REVOKED, "refused_" + refused.refusal().name().toLowerCase(Locale.ROOT),
+                        caller.principal().getName(), kid, ClientInfo.of(request));
+                throw problemFor(refused.refusal());
+            }
+        }
+        // A retired key may have signed until the last node re-read the key set.
+        revocations.revokeSigningKey(kid, keys.lastExpiryOfTokensSignedBefore(clock.instant()));
+        keys.reload();
+        audit.recordKeyEvent(AuditEvent.SIGNING_KEY_REVOKED, "success", caller.principal().getName(), kid, ClientInfo.of(request));
+        return Response.noContent().build();
+    }
+
+    private KeyAdministration administration() {
+        try {
+            return keys.administration();
+        } catch (IllegalStateException hmacMode) {
+            throw new ProblemException(Problem.of(409, "no-key-set", "Conflict",
+                    "This server signs with an HS256 secret and has no key set to administer."));
+        }
+    }
+
+    private static ProblemException problemFor(KeyAdministration.Refusal refusal) {
+        if (refusal == KeyAdministration.Refusal.NO_SUCH_KEY) {
+            return new ProblemException(Problem.of(404, "not-found", "Not Found", "There is no such signing key."));
+        }
+        return new ProblemException(Problem.of(409, "key-state-conflict", "Conflict", refusal.explanation()));
+    }
+
+    private static void addIfPresent(JsonObjectBuilder entry, String name, Instant instant) {
+        if (instant != null) {
+            entry.add(name, instant.toString());
+        }
+    }
+}

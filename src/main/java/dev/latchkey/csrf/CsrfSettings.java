@@ -1,0 +1,78 @@
+package dev.latchkey.csrf;
+
+import dev.latchkey.config.InvalidSettingException;
+import dev.latchkey.config.SettingsSource;
+import dev.latchkey.crypto.Base64Values;
+import dev.latchkey.http.HttpSettings;
+import dev.latchkey.http.Origins;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The CSRF defence's configuration ({@code latchkey.csrf.*}): the secret that signs CSRF tokens,
+ * and the origins allowed to send cookie-authenticated requests.
+ *
+ * <p>Every node of a cluster must share the secret, so in production it comes from the
+ * environment ({@code LATCHKEY_CSRF_SECRET}, base64, at least 256 bits). Without it a development
+ * secret is generated ({@link CsrfTokens}); a configured secret that is too short stops the
+ * deployment rather than weakening every CSRF token.
+ */
+@ApplicationScoped
+public class CsrfSettings {
+
+    public static final String SECRET = "latchkey.csrf.secret";
+    public static final String ALLOWED_ORIGINS = "latchkey.csrf.allowed-origins";
+    static final int MIN_SECRET_BYTES = 32;
+
+    @Inject
+    Config config;
+
+    @Inject
+    HttpSettings http;
+
+    private Optional<byte[]> secret;
+    private Set<String> allowedOrigins;
+
+    @PostConstruct
+    void load() {
+        load(SettingsSource.of(config), http);
+    }
+
+    public static CsrfSettings from(SettingsSource source, HttpSettings http) {
+        CsrfSettings settings = new CsrfSettings();
+        settings.load(source, http);
+        return settings;
+    }
+
+    public static CsrfSettings defaults() {
+        return from(SettingsSource.defaults(), HttpSettings.defaults());
+    }
+
+    private void load(SettingsSource source, HttpSettings httpSettings) {
+        secret = source.optional(SECRET).map(configured -> {
+            // The message never quotes the secret, nor the decoder's complaint about it.
+            byte[] decoded = Base64Values.lenient(configured)
+                    .orElseThrow(() -> new InvalidSettingException(SECRET, "must be base64"));
+            if (decoded.length < MIN_SECRET_BYTES) {
+                throw new InvalidSettingException(SECRET, "must be at least " + MIN_SECRET_BYTES * 8 + " bits");
+            }
+            return decoded;
+        });
+        // Without a list, the public URL's own origin is the only one: the pages Latchkey serves.
+        allowedOrigins = Origins.parseList(source.text(ALLOWED_ORIGINS, httpSettings.publicUrl()), Origins::of);
+    }
+
+    /** Empty: no secret configured, development mode. */
+    Optional<byte[]> configuredSecret() {
+        return secret.map(byte[]::clone);
+    }
+
+    Set<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+}

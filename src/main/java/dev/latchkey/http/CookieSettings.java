@@ -1,0 +1,88 @@
+package dev.latchkey.http;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import dev.latchkey.config.InvalidSettingException;
+import dev.latchkey.config.SettingsSource;
+import jakarta.annotation.PostConstruct;
+import org.eclipse.microprofile.config.Config;
+
+import java.util.Set;
+
+/**
+ * The cookie contract, in one place. The defaults are the hardened ones: the refresh token only
+ * travels to /auth, never to scripts, never over plain HTTP, never on cross-site requests.
+ */
+@ApplicationScoped
+public class CookieSettings {
+
+    @Inject
+    Config config;
+
+    private String refreshName;
+    private String refreshPath;
+    private String sameSite;
+    private boolean secure;
+    private String csrfName;
+    private boolean accessEnabled;
+    private String accessName;
+
+    @PostConstruct
+    void load() {
+        load(SettingsSource.of(config));
+    }
+
+    public static CookieSettings from(SettingsSource source) {
+        CookieSettings settings = new CookieSettings();
+        settings.load(source);
+        return settings;
+    }
+
+    public static CookieSettings defaults() {
+        return from(SettingsSource.defaults());
+    }
+
+    private void load(SettingsSource source) {
+        // __Secure- makes browsers refuse the cookie unless it is Secure and set over HTTPS.
+        refreshName = source.text("latchkey.cookie.refresh.name", "__Secure-latchkey-refresh");
+        refreshPath = source.text("latchkey.cookie.refresh.path", "/auth");
+        sameSite = source.oneOf("latchkey.cookie.same-site", "Strict", Set.of("Strict", "Lax", "None"));
+        secure = source.flag("latchkey.cookie.secure", true);
+        // __Host- binds the cookie to this exact host and path /: no sibling subdomain can plant one.
+        csrfName = source.text("latchkey.cookie.csrf.name", "__Host-latchkey-csrf");
+        accessEnabled = source.flag("latchkey.cookie.access.enabled", false);
+        accessName = source.text("latchkey.cookie.access.name", "__Host-latchkey-access");
+        if (!refreshPath.startsWith("/")) {
+            throw new InvalidSettingException("latchkey.cookie.refresh.path", "must start with /");
+        }
+    }
+
+    public String refreshName() {
+        return refreshName;
+    }
+
+    public String csrfName() {
+        return csrfName;
+    }
+
+    public boolean accessCookieEnabled() {
+        return accessEnabled;
+    }
+
+    public String accessName() {
+        return accessName;
+    }
+
+    public String refreshCookie(String value, long maxAgeSeconds) {
+        return SetCookie.header(refreshName, value, refreshPath, maxAgeSeconds, secure, true, sameSite);
+    }
+
+    /** Readable by scripts on purpose: the client copies it into the X-CSRF-Token header. */
+    public String csrfCookie(String value, long maxAgeSeconds) {
+        return SetCookie.header(csrfName, value, "/", maxAgeSeconds, secure, false, sameSite);
+    }
+
+    public String accessCookie(String value, long maxAgeSeconds) {
+        return SetCookie.header(accessName, value, "/", maxAgeSeconds, secure, true, sameSite);
+    }
+}

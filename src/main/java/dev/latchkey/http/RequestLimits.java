@@ -1,0 +1,37 @@
+package dev.latchkey.http;
+
+import dev.latchkey.problem.Problem;
+
+/**
+ * The size ceilings every request meets before any parsing. They bound the work an anonymous
+ * caller can make the server do: no JSON document, header or token larger than these is read.
+ */
+public final class RequestLimits {
+
+    /** No authentication request needs more than a few hundred bytes; 16 KiB leaves ample room. */
+    public static final int MAX_BODY_BYTES = 16 * 1024;
+
+    /** Our access tokens are under 1 KiB; anything over 8 KiB is refused before it is parsed. */
+    public static final int MAX_TOKEN_CHARS = 8 * 1024;
+
+    /**
+     * No header Latchkey reads needs more; a longer one is refused before anything else reads it.
+     * The HTTP listener refuses all headers together beyond 32 KiB
+     * (server-config/payara/pre-boot-commands.asadmin).
+     */
+    public static final int MAX_HEADER_CHARS = 8 * 1024;
+
+    private RequestLimits() {
+    }
+
+    public static Problem payloadTooLarge() {
+        return Problem.of(413, "payload-too-large", "Content Too Large",
+                "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
+    }
+
+    /** RFC 6585: 431 Request Header Fields Too Large. */
+    public static Problem headerTooLarge() {
+        return Problem.of(431, "header-too-large", "Request Header Fields Too Large",
+                "A request header is longer than " + MAX_HEADER_CHARS + " characters.");
+    }
+}

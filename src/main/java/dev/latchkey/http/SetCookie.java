@@ -1,0 +1,49 @@
+package dev.latchkey.http;
+
+/**
+ * Builds {@code Set-Cookie} header values attribute by attribute, so that what goes on the wire is
+ * exactly what the cookie contract in the README says (JAX-RS's NewCookie adds its own attributes).
+ */
+public final class SetCookie {
+
+    private SetCookie() {
+    }
+
+    /**
+     * @param maxAgeSeconds 0 deletes the cookie
+     * @param httpOnly      false only for cookies that scripts must read (the CSRF token)
+     */
+    public static String header(String name, String value, String path, long maxAgeSeconds,
+                                boolean secure, boolean httpOnly, String sameSite) {
+        StringBuilder header = new StringBuilder(name).append('=').append(value)
+                .append("; Max-Age=").append(Math.max(0, maxAgeSeconds))
+                .append("; Path=").append(path);
+        if (secure) {
+            header.append("; Secure");
+        }
+        if (httpOnly) {
+            header.append("; HttpOnly");
+        }
+        header.append("; SameSite=").append(sameSite);
+        return header.toString();
+    }
+
+    /** The value of the named cookie, when the request carries exactly one cookie of that name. */
+    public static java.util.Optional<String> read(jakarta.servlet.http.HttpServletRequest request, String name) {
+        jakarta.servlet.http.Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return java.util.Optional.empty();
+        }
+        String found = null;
+        for (jakarta.servlet.http.Cookie cookie : cookies) {
+            if (name.equals(cookie.getName())) {
+                if (found != null) {
+                    // Two cookies of one name (one planted by a sibling subdomain, say): trust neither.
+                    return java.util.Optional.empty();
+                }
+                found = cookie.getValue();
+            }
+        }
+        return java.util.Optional.ofNullable(found).filter(v -> !v.isEmpty());
+    }
+}

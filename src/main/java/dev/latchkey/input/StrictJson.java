@@ -1,0 +1,143 @@
+package dev.latchkey.input;
+
+import dev.latchkey.http.RequestLimits;
+import dev.latchkey.json.JsonValues;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
+import jakarta.json.stream.JsonParser;
+import jakarta.json.stream.JsonParsingException;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads a request body that must be one flat JSON object of string fields, and nothing else.
+ *
+ * <p>Authentication endpoints are where parser differentials bite: a duplicate {@code "email"}
+ * key read first-wins by one component and last-wins by another, or an unexpected field that some
+ * later version starts honouring. So this reader is deliberately stricter than JSON-B: duplicate
+ * keys, unknown fields, non-string values, nesting and trailing content are all refused with 400,
+ * and the body is bounded at {@link RequestLimits#MAX_BODY_BYTES} however it was sent.
+ */
+public final class StrictJson {
+
+    private StrictJson() {
+    }
+
+    /**
+     * @param body     the raw request body
+     * @param required fields that must be present
+     * @param optional fields that may be present
+     * @return the fields present, by name
+     */
+    public static Map<String, String> readObject(InputStream body, Set<String> required, Set<String> optional) {
+        byte[] bytes = readBounded(body);
+        if (bytes.length == 0) {
+            throw ProblemException.badRequest("A JSON object body is required.");
+        }
+        Map<String, String> fields = new HashMap<>();
+        try (JsonParser parser = JsonValues.createParser(new StringReader(decodeUtf8(bytes)))) {
+            if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
+                throw ProblemException.badRequest("The body must be a JSON object.");
+            }
+            while (true) {
+                JsonParser.Event event = parser.next();
+                if (event == JsonParser.Event.END_OBJECT) {
+                    break;
+                }
+                String name = parser.getString();
+                if (!required.contains(name) && !optional.contains(name)) {
+                    // The unknown name is not echoed: it is attacker-chosen, or a secret typed
+                    // into the wrong place.
+                    throw ProblemException.badRequest("The body may contain only these fields: "
+                            + String.join(", ", new java.util.TreeSet<>(allowed(required, optional))) + ".");
+                }
+                if (fields.containsKey(name)) {
+                    throw ProblemException.badRequest("Field '" + name + "' appears more than once.");
+                }
+                if (parser.next() != JsonParser.Event.VALUE_STRING) {
+                    throw ProblemException.badRequest("Field '" + name + "' must be a string.");
+                }
+                String value = parser.getString();
+                if (hasUnpairedSurrogate(value)) {
+                    // "\ud800" is valid JSON but no valid text: encoders would turn it into "?",
+                    // making two different passwords hash alike.
+                    throw ProblemException.badRequest("Field '" + name + "' is not valid Unicode text.");
+                }
+                fields.put(name, value);
+            }
+            if (parser.hasNext()) {
+                throw ProblemException.badRequest("Nothing may follow the JSON object.");
+            }
+        } catch (JsonParsingException | java.util.NoSuchElementException e) {
+            throw new ProblemException(Problem.of(400, "malformed-json", "Bad Request",
+                    "The request body is not valid JSON."));
+        }
+        for (String name : required) {
+            if (!fields.containsKey(name)) {
+                throw ProblemException.badRequest("Field '" + name + "' is required.");
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * Strict UTF-8 (RFC 8259 8.1): malformed bytes are refused, not replaced with U+FFFD, which
+     * would silently turn different passwords into the same one.
+     */
+    private static String decodeUtf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ProblemException.badRequest("The request body is not valid UTF-8.");
+        }
+    }
+
+    private static boolean hasUnpairedSurrogate(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return true;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static byte[] readBounded(InputStream body) {
+        if (body == null) {
+            return new byte[0];
+        }
+        try {
+            byte[] bytes = body.readNBytes(RequestLimits.MAX_BODY_BYTES + 1);
+            if (bytes.length > RequestLimits.MAX_BODY_BYTES) {
+                throw new ProblemException(RequestLimits.payloadTooLarge());
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw ProblemException.badRequest("The request body could not be read.");
+        }
+    }
+
+    private static Set<String> allowed(Set<String> required, Set<String> optional) {
+        Set<String> all = new java.util.HashSet<>(required);
+        all.addAll(optional);
+        return all;
+    }
+}

@@ -1,0 +1,262 @@
+package dev.latchkey.keytool;
+
+import dev.latchkey.crypto.KeyMaterial;
+import dev.latchkey.introspection.ClientSecrets;
+import dev.latchkey.keys.KeyAdministration;
+import dev.latchkey.keys.KeyEncryptionKey;
+import dev.latchkey.keys.SigningKeyStore;
+import dev.latchkey.keys.StoredSigningKey;
+import dev.latchkey.persistence.SchemaMigration;
+import com.nimbusds.jose.JWSAlgorithm;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+
+/**
+ * The operator's command line for signing keys (and resource-server client secrets). It works on
+ * the database directly, with the same settings as the server, so it needs no running node:
+ *
+ * <pre>
+ * java -cp 'latchkey/WEB-INF/classes:latchkey/WEB-INF/lib/*' dev.latchkey.keytool.KeyTool &lt;command&gt;
+ *   list
+ *   generate [--alg RS256|ES256|EdDSA] [--rsa-bits 2048|3072|4096]
+ *   promote [&lt;kid&gt;] [--force]
+ *   retire &lt;kid&gt;
+ *   revoke &lt;kid&gt;
+ *   client-secret &lt;client-id&gt;
+ * </pre>
+ *
+ * Settings come from system properties or the environment, exactly as the server reads them:
+ * {@code latchkey.datasource.url} / {@code LATCHKEY_DATASOURCE_URL} and so on, and the
+ * key-encryption key from {@code LATCHKEY_KEYS_KEK} or {@code LATCHKEY_KEYS_KEK_FILE}. Only
+ * {@code generate} needs the KEK. Every node picks a change up at its next re-read of the key
+ * set; a revocation that must be refused everywhere at once goes through
+ * {@code POST /admin/signing-keys/{kid}/revoke} instead (see the README).
+ */
+public final class KeyTool {
+
+    static final int OK = 0;
+    static final int REFUSED = 1;
+    static final int USAGE = 2;
+    static final int FAILED = 3;
+
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private static final String USAGE_TEXT = """
+            Usage: KeyTool <command>
+              list                                   the keys, their states and dates
+              generate [--alg RS256|ES256|EdDSA] [--rsa-bits 2048|3072|4096]
+                                                     a new key pair, stored sealed as the next key
+              promote [<kid>] [--force]              the next key becomes active, the active one retired
+                                                     (refused until the next key is 15 minutes old)
+              retire <kid>                           withdraw a next key that should never sign
+              revoke <kid>                           a next or retired key is never trusted again
+              client-secret <client-id>              a secret for a resource server, and its config entry
+            Settings: LATCHKEY_DATASOURCE_URL, LATCHKEY_DATASOURCE_USER, LATCHKEY_DATASOURCE_PASSWORD,
+                      LATCHKEY_KEYS_KEK or LATCHKEY_KEYS_KEK_FILE (generate only)""";
+
+    private final UnaryOperator<String> settings;
+    private final PrintStream out;
+    private final Clock clock;
+
+    KeyTool(UnaryOperator<String> settings, PrintStream out, Clock clock) {
+        this.settings = settings;
+        this.out = out;
+        this.clock = clock;
+    }
+
+    /** Held so that the level set on it is not lost to garbage collection. */
+    private static final Logger LIQUIBASE_LOG = Logger.getLogger("liquibase");
+
+    public static void main(String[] args) {
+        // The schema migration's progress is noise here; its warnings and errors are not.
+        LIQUIBASE_LOG.setLevel(Level.WARNING);
+        System.exit(new KeyTool(KeyTool::systemSetting, System.out, Clock.systemUTC()).run(args));
+    }
+
+    /** The MicroProfile Config lookup order, in miniature: system property, then environment variable. */
+    static String systemSetting(String key) {
+        String property = System.getProperty(key);
+        return property != null ? property : System.getenv(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+    }
+
+    int run(String[] args) {
+        List<String> arguments = new ArrayList<>(List.of(args));
+        if (arguments.isEmpty()) {
+            out.println(USAGE_TEXT);
+            return USAGE;
+        }
+        String command = arguments.remove(0);
+        try {
+            return switch (command) {
+                case "list" -> list(arguments);
+                case "generate" -> generate(arguments);
+                case "promote" -> promote(arguments);
+                case "retire" -> retire(arguments);
+                case "revoke" -> revoke(arguments);
+                case "client-secret" -> clientSecret(arguments);
+                default -> usage();
+            };
+        } catch (KeyAdministration.RefusedException refused) {
+            out.println("Refused: " + refused.getMessage());
+            return REFUSED;
+        } catch (IllegalArgumentException badArguments) {
+            out.println(badArguments.getMessage());
+            return usage();
+        } catch (IllegalStateException | UncheckedIOException failure) {
+            // Latchkey's own messages: they name what failed, never a secret or key material.
+            out.println("Failed: " + failure.getMessage());
+            return FAILED;
+        }
+    }
+
+    private int usage() {
+        out.println(USAGE_TEXT);
+        return USAGE;
+    }
+
+    private int list(List<String> arguments) {
+        noMoreArguments(arguments);
+        List<StoredSigningKey> keys = administration().list();
+        out.printf("%-44s %-6s %-8s %-20s %-20s %-20s %-20s%n", "KID", "ALG", "STATE", "CREATED", "ACTIVATED", "RETIRED", "REVOKED");
+        for (StoredSigningKey key : keys) {
+            out.printf("%-44s %-6s %-8s %-20s %-20s %-20s %-20s%n", key.kid(), key.algorithm(), key.state().code(),
+                    time(key.createdAt()), time(key.activatedAt()), time(key.retiredAt()), time(key.revokedAt()));
+        }
+        return OK;
+    }
+
+    private int generate(List<String> arguments) {
+        JWSAlgorithm algorithm = KeyMaterial.parseAlgorithmOrNull(option(arguments, "--alg").orElse("RS256"));
+        if (algorithm == null) {
+            throw new IllegalArgumentException("--alg must be one of RS256, ES256, EdDSA");
+        }
+        int rsaBits;
+        try {
+            rsaBits = Integer.parseInt(option(arguments, "--rsa-bits").orElse("2048"));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--rsa-bits must be 2048, 3072 or 4096");
+        }
+        if (!KeyMaterial.RSA_SIZES.contains(rsaBits)) {
+            throw new IllegalArgumentException("--rsa-bits must be 2048, 3072 or 4096");
+        }
+        noMoreArguments(arguments);
+        KeyEncryptionKey kek = keyEncryptionKey();
+        StoredSigningKey key = administration().generate(algorithm, rsaBits, kek);
+        out.println("Generated " + key.algorithm() + " key " + key.kid() + " as next. It is published now;"
+                + " promote it in 15 minutes or later.");
+        return OK;
+    }
+
+    private int promote(List<String> arguments) {
+        boolean force = arguments.remove("--force");
+        Optional<String> kid = arguments.isEmpty() ? Optional.empty() : Optional.of(arguments.remove(0));
+        noMoreArguments(arguments);
+        StoredSigningKey key = administration().promote(kid, force);
+        out.println("Key " + key.kid() + " is active. The previous active key is retired and stays trusted"
+                + " until its tokens have expired.");
+        return OK;
+    }
+
+    private int retire(List<String> arguments) {
+        String kid = single(arguments, "retire <kid>");
+        administration().retire(kid);
+        out.println("Key " + kid + " is retired and will never sign.");
+        return OK;
+    }
+
+    private int revoke(List<String> arguments) {
+        String kid = single(arguments, "revoke <kid>");
+        administration().revoke(kid);
+        out.println("Key " + kid + " is revoked. Every node drops it at its next re-read of the key set"
+                + " (latchkey.keys.refresh-seconds); for an instant cluster-wide refusal of its tokens,"
+                + " revoke through POST /admin/signing-keys/" + kid + "/revoke instead.");
+        return OK;
+    }
+
+    private int clientSecret(List<String> arguments) {
+        String clientId = single(arguments, "client-secret <client-id>");
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            throw new IllegalArgumentException("A client id is 1 to 64 of A-Z a-z 0-9 . _ -");
+        }
+        String secret = ClientSecrets.generate();
+        out.println("Client secret for " + clientId + " (shown once; hand it to that resource server's secret store):");
+        out.println("  " + secret);
+        out.println("Add this entry to latchkey.introspection.clients (comma-separated) on every node:");
+        out.println("  " + clientId + ":" + ClientSecrets.hash(secret));
+        return OK;
+    }
+
+    private KeyAdministration administration() {
+        String url = Optional.ofNullable(settings.apply("latchkey.datasource.url")).orElse(SchemaMigration.DEFAULT_URL);
+        String user = Optional.ofNullable(settings.apply("latchkey.datasource.user")).orElse("sa");
+        String password = Optional.ofNullable(settings.apply("latchkey.datasource.password")).orElse("");
+        SigningKeyStore.Connections connections = () -> DriverManager.getConnection(url, user, password);
+        try (Connection connection = connections.open()) {
+            SchemaMigration.migrate(connection);
+        } catch (Exception e) {
+            // Driver messages can quote the URL with its credentials: name the failure only.
+            throw new IllegalStateException("Cannot open or migrate the database (" + e.getClass().getSimpleName() + ")");
+        }
+        return new KeyAdministration(new SigningKeyStore(connections), clock);
+    }
+
+    private KeyEncryptionKey keyEncryptionKey() {
+        Optional<KeyEncryptionKey> configured = KeyEncryptionKey.fromConfiguration(
+                Optional.ofNullable(settings.apply("latchkey.keys.kek")),
+                Optional.ofNullable(settings.apply("latchkey.keys.kek-file")));
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        Path development = Path.of(Optional.ofNullable(settings.apply("latchkey.keys.directory")).orElse("./data/keys"))
+                .resolve("dev-key-encryption-key");
+        if (!Files.exists(development)) {
+            throw new IllegalArgumentException("Set LATCHKEY_KEYS_KEK (or LATCHKEY_KEYS_KEK_FILE) to the key-encryption key of the nodes");
+        }
+        out.println("WARNING: no LATCHKEY_KEYS_KEK set; sealing with the DEVELOPMENT key-encryption key " + development);
+        return KeyEncryptionKey.readFile(development);
+    }
+
+    private static Optional<String> option(List<String> arguments, String name) {
+        int index = arguments.indexOf(name);
+        if (index < 0) {
+            return Optional.empty();
+        }
+        if (index + 1 >= arguments.size()) {
+            throw new IllegalArgumentException(name + " needs a value");
+        }
+        arguments.remove(index);
+        return Optional.of(arguments.remove(index));
+    }
+
+    private static String single(List<String> arguments, String usage) {
+        if (arguments.size() != 1) {
+            throw new IllegalArgumentException("Usage: KeyTool " + usage);
+        }
+        return arguments.get(0);
+    }
+
+    private static void noMoreArguments(List<String> arguments) {
+        if (!arguments.isEmpty()) {
+            throw new IllegalArgumentException("Unexpected arguments: " + String.join(" ", arguments));
+        }
+    }
+
+    private static String time(Instant instant) {
+        return instant == null ? "-" : instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

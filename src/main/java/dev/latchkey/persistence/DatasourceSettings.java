@@ -1,0 +1,71 @@
+package dev.latchkey.persistence;
+
+import dev.latchkey.config.SettingsSource;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.Config;
+
+/**
+ * The database ({@code latchkey.datasource.*}). The server's data source itself is defined on
+ * {@link DatabaseMigration} and expanded by Payara when it deploys the WAR, from the same keys;
+ * this class is how Latchkey's own code reads them: the embedded database's hardening at boot,
+ * and the key tool, which connects without a server.
+ */
+@ApplicationScoped
+public class DatasourceSettings {
+
+    public static final String URL = "latchkey.datasource.url";
+
+    @Inject
+    Config config;
+
+    private String className;
+    private String url;
+    private String user;
+    private String password;
+
+    @PostConstruct
+    void load() {
+        load(SettingsSource.of(config));
+    }
+
+    public static DatasourceSettings from(SettingsSource source) {
+        DatasourceSettings settings = new DatasourceSettings();
+        settings.load(source);
+        return settings;
+    }
+
+    public static DatasourceSettings defaults() {
+        return from(SettingsSource.defaults());
+    }
+
+    private void load(SettingsSource source) {
+        className = source.text("latchkey.datasource.class-name", DatabaseMigration.DEFAULT_CLASS_NAME);
+        url = source.text(URL, SchemaMigration.DEFAULT_URL);
+        user = source.text("latchkey.datasource.user", DatabaseMigration.DEFAULT_USER);
+        // Not text(): an empty password is a real value here, and it is never logged.
+        password = source.optional("latchkey.datasource.password").orElse("");
+    }
+
+    public String className() {
+        return className;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public String toString() {
+        return "DatasourceSettings[url and credentials hidden]";
+    }
+}

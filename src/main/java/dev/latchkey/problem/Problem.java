@@ -1,0 +1,77 @@
+package dev.latchkey.problem;
+
+import dev.latchkey.http.RequestLimits;
+import dev.latchkey.json.JsonValues;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An RFC 9457 problem detail: the only shape an error takes in Latchkey, whichever layer
+ * (JAX-RS, servlet filter, authentication mechanism) produces it.
+ *
+ * <p>The {@code detail} is always a fixed, server-authored sentence. Client input, exception
+ * messages and stack traces never reach it, so nothing a caller sent (a password, a token) can be
+ * echoed back, and nothing about the server's internals leaks.
+ */
+public record Problem(int status, String type, String title, String detail, Map<String, String> headers) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public Problem {
+        Objects.requireNonNull(type);
+        Objects.requireNonNull(title);
+        Objects.requireNonNull(detail);
+        headers = Map.copyOf(headers);
+    }
+
+    public static Problem of(int status, String slug, String title, String detail) {
+        return new Problem(status, "urn:latchkey:problem:" + slug, title, detail, Map.of());
+    }
+
+    /**
+     * This node cannot answer safely right now (it may be missing revocations, for one): nothing
+     * was done, and the client may retry, on a healthy node if the load balancer moved it.
+     */
+    public static Problem unavailableHere() {
+        return forStatus(503).withHeader("Retry-After", "5");
+    }
+
+    /** The generic problem for a status that carries no more specific story. */
+    public static Problem forStatus(int status) {
+        Response.StatusType statusType = Response.Status.fromStatusCode(status);
+        String title = statusType != null ? statusType.getReasonPhrase() : (status < 500 ? "Client Error" : "Server Error");
+        return switch (status) {
+            case 400 -> of(400, "invalid-request", title, "The request is malformed.");
+            case 401 -> of(401, "unauthorized", title, "Authentication is required.");
+            case 403 -> of(403, "forbidden", title, "You are not allowed to do this.");
+            case 404 -> of(404, "not-found", title, "No resource exists at this address.");
+            case 405 -> of(405, "method-not-allowed", title, "This method is not allowed on this resource.");
+            case 406 -> of(406, "not-acceptable", title, "No acceptable representation is available.");
+            case 413 -> RequestLimits.payloadTooLarge();
+            case 415 -> of(415, "unsupported-media-type", title, "The request body must be application/json.");
+            case 503 -> of(503, "unavailable", title, "The service is temporarily unavailable on this node. Try again shortly.");
+            default -> status < 500
+                    ? of(status, "client-error", title, "The request could not be processed.")
+                    : of(500, "internal-error", "Internal Server Error", "The server could not complete the request.");
+        };
+    }
+
+    public Problem withHeader(String name, String value) {
+        var merged = new java.util.HashMap<>(headers);
+        merged.put(name, value);
+        return new Problem(status, type, title, detail, merged);
+    }
+
+    public JsonObject toJson() {
+        JsonObjectBuilder body = JsonValues.createObjectBuilder()
+                .add("type", type)
+                .add("title", title)
+                .add("status", status)
+                .add("detail", detail);
+        return body.build();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.latchkey.security;
+
+import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.problem.ProblemException;
+import dev.latchkey.token.TokenRejectedException;
+import dev.latchkey.token.VerifiedAccessToken;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.servlet.http.HttpServletRequest;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The one sequence that turns a request into a caller: find the access token it presents, have
+ * it checked (verifier and revocation list), and, when the access cookie authenticates a
+ * state-changing request, run the CSRF checks bound to the token's session. The authentication
+ * mechanism requires a caller; endpoints that act on a token when one comes along (logout) take
+ * it optionally. Either way the checks are the same ones, in the same order.
+ */
+@ApplicationScoped
+public class RequestAuthentication {
+
+    private static final Set<String> STATE_CHANGING = Set.of("POST", "PUT", "PATCH", "DELETE");
+
+    @Inject
+    PresentedCredentials credentials;
+
+    @Inject
+    TrustedAccessTokens trustedTokens;
+
+    @Inject
+    CsrfGuard csrf;
+
+    /**
+     * @throws ProblemException 401 for a missing, ambiguous or rejected token, 403 for a failed
+     *                          CSRF check; nothing has been changed by then
+     */
+    public TokenPrincipal required(HttpServletRequest request) {
+        Optional<PresentedCredentials.PresentedToken> presented;
+        try {
+            presented = credentials.from(request);
+        } catch (PresentedCredentials.AmbiguousCredentialsException e) {
+            throw new ProblemException(AuthenticationProblems.rejected(TokenRejectedException.Reason.INVALID));
+        }
+        if (presented.isEmpty()) {
+            throw new ProblemException(AuthenticationProblems.missing());
+        }
+        VerifiedAccessToken token;
+        try {
+            token = trustedTokens.check(presented.get().value());
+        } catch (TokenRejectedException e) {
+            throw new ProblemException(AuthenticationProblems.rejected(e.reason()));
+        }
+        return checkedForCsrf(request, new TokenPrincipal(token, presented.get().source()));
+    }
+
+    /**
+     * The caller, when the request presents a good access token; empty when it presents none, an
+     * ambiguous one, or one that is expired, forged or revoked (there is nothing left to act on).
+     *
+     * @throws ProblemException 403 when the access cookie presents a good token but the request
+     *                          fails the CSRF checks: a forged request is an attack, not "no caller"
+     */
+    public Optional<TokenPrincipal> optional(HttpServletRequest request) {
+        Optional<PresentedCredentials.PresentedToken> presented;
+        try {
+            presented = credentials.from(request);
+        } catch (PresentedCredentials.AmbiguousCredentialsException e) {
+            return Optional.empty();
+        }
+        if (presented.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            VerifiedAccessToken token = trustedTokens.check(presented.get().value());
+            return Optional.of(checkedForCsrf(request, new TokenPrincipal(token, presented.get().source())));
+        } catch (TokenRejectedException expiredForgedOrRevoked) {
+            return Optional.empty();
+        }
+    }
+
+    /** A bearer header needs no CSRF check: no other site can make a browser send one. */
+    private TokenPrincipal checkedForCsrf(HttpServletRequest request, TokenPrincipal caller) {
+        if (caller.source() == TokenPrincipal.Source.ACCESS_COOKIE && STATE_CHANGING.contains(request.getMethod())) {
+            csrf.check(request, caller.token().familyId());
+        }
+        return caller;
+    }
+}
