@@ -76,9 +76,9 @@ public class SigningKeysAdminResource {
                     .add("alg", key.algorithm())
                     .add("state", key.state().code())
                     .add("created", key.createdAt().toString());
-            addIfPresent(entry, "activated", key.activatedAt());
-            addIfPresent(entry, "retired", key.retiredAt());
-            addIfPresent(entry, "revoked", key.revokedAt());
+            JsonValues.addIfPresent(entry, "activated", key.activatedAt());
+            JsonValues.addIfPresent(entry, "retired", key.retiredAt());
+            JsonValues.addIfPresent(entry, "revoked", key.revokedAt());
             list.add(entry);
         }
         return JsonValues.createObjectBuilder().add("keys", list).build();
@@ -122,11 +122,5 @@ public class SigningKeysAdminResource {
             return new ProblemException(Problem.of(404, "not-found", "Not Found", "There is no such signing key."));
         }
         return new ProblemException(Problem.of(409, "key-state-conflict", "Conflict", refusal.explanation()));
-    }
-
-    private static void addIfPresent(JsonObjectBuilder entry, String name, Instant instant) {
-        if (instant != null) {
-            entry.add(name, instant.toString());
-        }
     }
 }

@@ -31,20 +31,14 @@ public class AuditLog {
         JsonObjectBuilder line = JsonValues.createObjectBuilder()
                 .add("event", event.code())
                 .add("outcome", outcome);
-        addIfPresent(line, "user", userId);
-        addIfPresent(line, subjectName, subject);
+        JsonValues.addIfPresent(line, "user", userId);
+        JsonValues.addIfPresent(line, subjectName, subject);
         if (client != null) {
-            addIfPresent(line, "ip", client.ip());
-            addIfPresent(line, "user_agent", client.userAgent());
+            JsonValues.addIfPresent(line, "ip", client.ip());
+            JsonValues.addIfPresent(line, "user_agent", client.userAgent());
         }
         // JSON encoding escapes quotes and line breaks in attacker-chosen values (log injection).
         String text = line.build().toString();
         LOG.info(text);
-    }
-
-    private static void addIfPresent(JsonObjectBuilder line, String name, String value) {
-        if (value != null) {
-            line.add(name, value);
-        }
     }
 }

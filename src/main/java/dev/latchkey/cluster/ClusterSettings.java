@@ -1,10 +1,8 @@
 package dev.latchkey.cluster;
 
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +14,7 @@ import java.util.Optional;
  * values the bundled Infinispan and JGroups files refer to as {@code ${...}}.
  */
 @ApplicationScoped
-public class ClusterSettings {
+public class ClusterSettings extends Settings {
 
     public static final String ENABLED = "latchkey.cluster.enabled";
 
@@ -33,29 +31,20 @@ public class ClusterSettings {
             "latchkey.cluster.jdbc-ping.password",
             "latchkey.cluster.jdbc-ping.driver");
 
-    @Inject
-    Config config;
-
     private boolean enabled;
     private Optional<String> infinispanConfiguration;
     private Map<String, String> transport;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static ClusterSettings from(SettingsSource source) {
-        ClusterSettings settings = new ClusterSettings();
-        settings.load(source);
-        return settings;
+        return load(new ClusterSettings(), source);
     }
 
     public static ClusterSettings defaults() {
         return from(SettingsSource.defaults());
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         enabled = source.flag(ENABLED, false);
         infinispanConfiguration = source.optional("latchkey.cluster.infinispan-config");
         Map<String, String> values = new LinkedHashMap<>();

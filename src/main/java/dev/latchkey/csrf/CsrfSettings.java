@@ -1,14 +1,13 @@
 package dev.latchkey.csrf;
 
 import dev.latchkey.config.InvalidSettingException;
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
 import dev.latchkey.crypto.Base64Values;
 import dev.latchkey.http.HttpSettings;
 import dev.latchkey.http.Origins;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 import java.util.Optional;
 import java.util.Set;
@@ -23,14 +22,11 @@ import java.util.Set;
  * deployment rather than weakening every CSRF token.
  */
 @ApplicationScoped
-public class CsrfSettings {
+public class CsrfSettings extends Settings {
 
     public static final String SECRET = "latchkey.csrf.secret";
     public static final String ALLOWED_ORIGINS = "latchkey.csrf.allowed-origins";
     static final int MIN_SECRET_BYTES = 32;
-
-    @Inject
-    Config config;
 
     @Inject
     HttpSettings http;
@@ -38,22 +34,18 @@ public class CsrfSettings {
     private Optional<byte[]> secret;
     private Set<String> allowedOrigins;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config), http);
-    }
-
     public static CsrfSettings from(SettingsSource source, HttpSettings http) {
         CsrfSettings settings = new CsrfSettings();
-        settings.load(source, http);
-        return settings;
+        settings.http = http;
+        return load(settings, source);
     }
 
     public static CsrfSettings defaults() {
         return from(SettingsSource.defaults(), HttpSettings.defaults());
     }
 
-    private void load(SettingsSource source, HttpSettings httpSettings) {
+    @Override
+    protected void load(SettingsSource source) {
         secret = source.optional(SECRET).map(configured -> {
             // The message never quotes the secret, nor the decoder's complaint about it.
             byte[] decoded = Base64Values.lenient(configured)
@@ -64,7 +56,7 @@ public class CsrfSettings {
             return decoded;
         });
         // Without a list, the public URL's own origin is the only one: the pages Latchkey serves.
-        allowedOrigins = Origins.parseList(source.text(ALLOWED_ORIGINS, httpSettings.publicUrl()), Origins::of);
+        allowedOrigins = Origins.parseList(source.text(ALLOWED_ORIGINS, http.publicUrl()), Origins::of);
     }
 
     /** Empty: no secret configured, development mode. */

@@ -1,9 +1,9 @@
 package dev.latchkey.edge;
 
+import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemWriter;
 import jakarta.inject.Inject;
 import dev.latchkey.http.RequestLimits;
-import dev.latchkey.input.StrictJson;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -17,7 +17,7 @@ import java.util.Collections;
 /**
  * Refuses a request with a header over {@link RequestLimits#MAX_HEADER_CHARS}, and a body whose
  * declared length is over the limit before a byte of it is read. Bodies without a declared length
- * (chunked) are bounded where they are read, by {@link StrictJson}.
+ * (chunked) are bounded where they are read, by the strict JSON reader (input).
  *
  * <p>The authentication mechanism runs before any filter, so on protected resources an oversized
  * bearer token has already been refused there, as an invalid token (401).
@@ -34,11 +34,11 @@ public class RequestLimitFilter extends HttpFilter {
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (hasOversizedHeader(request)) {
-            problems.write(request, response, RequestLimits.headerTooLarge());
+            problems.write(request, response, Problem.headerTooLarge());
             return;
         }
         if (request.getContentLengthLong() > RequestLimits.MAX_BODY_BYTES) {
-            problems.write(request, response, RequestLimits.payloadTooLarge());
+            problems.write(request, response, Problem.payloadTooLarge());
             return;
         }
         chain.doFilter(request, response);

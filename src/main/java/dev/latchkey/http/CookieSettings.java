@@ -1,11 +1,9 @@
 package dev.latchkey.http;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import dev.latchkey.config.InvalidSettingException;
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
-import org.eclipse.microprofile.config.Config;
 
 import java.util.Set;
 
@@ -14,10 +12,7 @@ import java.util.Set;
  * travels to /auth, never to scripts, never over plain HTTP, never on cross-site requests.
  */
 @ApplicationScoped
-public class CookieSettings {
-
-    @Inject
-    Config config;
+public class CookieSettings extends Settings {
 
     private String refreshName;
     private String refreshPath;
@@ -27,22 +22,16 @@ public class CookieSettings {
     private boolean accessEnabled;
     private String accessName;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static CookieSettings from(SettingsSource source) {
-        CookieSettings settings = new CookieSettings();
-        settings.load(source);
-        return settings;
+        return load(new CookieSettings(), source);
     }
 
     public static CookieSettings defaults() {
         return from(SettingsSource.defaults());
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         // __Secure- makes browsers refuse the cookie unless it is Secure and set over HTTPS.
         refreshName = source.text("latchkey.cookie.refresh.name", "__Secure-latchkey-refresh");
         refreshPath = source.text("latchkey.cookie.refresh.path", "/auth");

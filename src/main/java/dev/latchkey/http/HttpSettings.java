@@ -1,11 +1,9 @@
 package dev.latchkey.http;
 
 import dev.latchkey.config.InvalidSettingException;
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 import java.util.Locale;
 import java.util.Map;
@@ -18,28 +16,18 @@ import java.util.Set;
  * ({@code latchkey.http.*}), and the origins CORS admits ({@code latchkey.cors.*}).
  */
 @ApplicationScoped
-public class HttpSettings {
+public class HttpSettings extends Settings {
 
     public static final String PUBLIC_URL = "latchkey.public-url";
     public static final String TRUSTED_PROXIES = "latchkey.http.trusted-proxies";
     public static final String CORS_ALLOWED_ORIGINS = "latchkey.cors.allowed-origins";
 
-    @Inject
-    Config config;
-
     private String publicUrl;
     private TrustedProxies trustedProxies;
     private Set<String> corsAllowedOrigins;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static HttpSettings from(SettingsSource source) {
-        HttpSettings settings = new HttpSettings();
-        settings.load(source);
-        return settings;
+        return load(new HttpSettings(), source);
     }
 
     public static HttpSettings defaults() {
@@ -51,7 +39,8 @@ public class HttpSettings {
         return from(SettingsSource.of(values));
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         publicUrl = source.text(PUBLIC_URL, "http://localhost:8080");
         if (Origins.of(publicUrl).filter(origin -> origin.startsWith("https://") || origin.startsWith("http://")).isEmpty()) {
             throw new InvalidSettingException(PUBLIC_URL, "must be an http or https URL, such as https://auth.example.com");

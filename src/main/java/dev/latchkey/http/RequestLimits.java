@@ -1,7 +1,5 @@
 package dev.latchkey.http;
 
-import dev.latchkey.problem.Problem;
-
 /**
  * The size ceilings every request meets before any parsing. They bound the work an anonymous
  * caller can make the server do: no JSON document, header or token larger than these is read.
@@ -22,16 +20,5 @@ public final class RequestLimits {
     public static final int MAX_HEADER_CHARS = 8 * 1024;
 
     private RequestLimits() {
-    }
-
-    public static Problem payloadTooLarge() {
-        return Problem.of(413, "payload-too-large", "Content Too Large",
-                "The request body is larger than " + MAX_BODY_BYTES + " bytes.");
-    }
-
-    /** RFC 6585: 431 Request Header Fields Too Large. */
-    public static Problem headerTooLarge() {
-        return Problem.of(431, "header-too-large", "Request Header Fields Too Large",
-                "A request header is longer than " + MAX_HEADER_CHARS + " characters.");
     }
 }

@@ -127,7 +127,7 @@ public final class StrictJson {
         try {
             byte[] bytes = body.readNBytes(RequestLimits.MAX_BODY_BYTES + 1);
             if (bytes.length > RequestLimits.MAX_BODY_BYTES) {
-                throw new ProblemException(RequestLimits.payloadTooLarge());
+                throw new ProblemException(Problem.payloadTooLarge());
             }
             return bytes;
         } catch (IOException e) {

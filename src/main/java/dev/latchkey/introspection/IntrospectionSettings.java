@@ -1,10 +1,8 @@
 package dev.latchkey.introspection;
 
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 import java.util.Map;
 
@@ -14,31 +12,22 @@ import java.util.Map;
  * {@code client-secret} prints. A malformed entry stops the deployment.
  */
 @ApplicationScoped
-public class IntrospectionSettings {
+public class IntrospectionSettings extends Settings {
 
     public static final String CLIENTS = "latchkey.introspection.clients";
 
-    @Inject
-    Config config;
-
     private Map<String, byte[]> clientSecretHashes;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static IntrospectionSettings from(SettingsSource source) {
-        IntrospectionSettings settings = new IntrospectionSettings();
-        settings.load(source);
-        return settings;
+        return load(new IntrospectionSettings(), source);
     }
 
     public static IntrospectionSettings defaults() {
         return from(SettingsSource.defaults());
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         clientSecretHashes = ResourceServerClients.parse(source.text(CLIENTS, ""));
     }
 

@@ -34,6 +34,11 @@ public final class JsonValues {
         return PROVIDER.createArrayBuilder(values);
     }
 
+    /** Adds the member only when there is a value: absent stays absent, never {@code null} or "null". */
+    public static JsonObjectBuilder addIfPresent(JsonObjectBuilder object, String name, Object value) {
+        return value == null ? object : object.add(name, value.toString());
+    }
+
     public static JsonParser createParser(Reader reader) {
         return PROVIDER.createParser(reader);
     }

@@ -1,10 +1,8 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,7 +13,7 @@ import java.util.Optional;
  * every node and consumer sees a change to the key set.
  */
 @ApplicationScoped
-public class KeySettings {
+public class KeySettings extends Settings {
 
     /** The JWKS max-age is capped so that it stays well below {@link KeyAdministration#MIN_TIME_AS_NEXT}. */
     static final int MAX_MAX_AGE_SECONDS = 600;
@@ -29,8 +27,8 @@ public class KeySettings {
     public static final String REFRESH_SECONDS = "latchkey.keys.refresh-seconds";
     public static final String JWKS_MAX_AGE_SECONDS = "latchkey.keys.jwks-max-age-seconds";
 
-    @Inject
-    Config config;
+    /** The development key-encryption key's file name in {@link #developmentDirectory()}. */
+    public static final String DEVELOPMENT_KEK = "dev-key-encryption-key";
 
     private Path directory;
     private Optional<String> kek;
@@ -38,22 +36,16 @@ public class KeySettings {
     private Duration refreshInterval;
     private int jwksMaxAgeSeconds;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static KeySettings from(SettingsSource source) {
-        KeySettings settings = new KeySettings();
-        settings.load(source);
-        return settings;
+        return load(new KeySettings(), source);
     }
 
     public static KeySettings defaults() {
         return from(SettingsSource.defaults());
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         directory = Path.of(source.text(DIRECTORY, "./data/keys"));
         kek = source.optional(KEK);
         kekFile = source.optional(KEK_FILE);

@@ -1,5 +1,6 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.time.ClockProducer;
 import dev.latchkey.crypto.KeyMaterial;
 import dev.latchkey.crypto.ManagedKey;
 import dev.latchkey.persistence.DatabaseMigration;
@@ -88,7 +89,7 @@ public class SigningKeys implements SigningKeyRing {
         store = new SigningKeyStore(dataSource::getConnection);
         Optional<KeyEncryptionKey> configured = settings.configuredKeyEncryptionKey();
         kek = configured.orElseGet(() -> KeyEncryptionKey.of(DevelopmentKeyStore.loadOrCreateSecret(
-                settings.developmentDirectory(), "dev-key-encryption-key", KeyEncryptionKey.KEY_BYTES)));
+                settings.developmentDirectory(), KeySettings.DEVELOPMENT_KEK, KeyEncryptionKey.KEY_BYTES)));
         List<StoredSigningKey> keys = store.findAll();
         if (keys.stream().noneMatch(key -> key.state() == KeyState.ACTIVE)) {
             if (configured.isPresent()) {
@@ -124,7 +125,7 @@ public class SigningKeys implements SigningKeyRing {
     /** A key ring over one key, outside any container (for tools and unit tests). */
     public static SigningKeys of(ManagedKey active) {
         SigningKeys keys = new SigningKeys();
-        keys.clock = Clock.systemUTC();
+        keys.clock = ClockProducer.system();
         keys.settings = KeySettings.defaults();
         keys.tokenSettings = TokenSettings.defaults();
         keys.ring = singleKeyRing(active);

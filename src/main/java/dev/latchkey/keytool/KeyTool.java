@@ -1,12 +1,16 @@
 package dev.latchkey.keytool;
 
+import dev.latchkey.time.ClockProducer;
 import dev.latchkey.crypto.KeyMaterial;
 import dev.latchkey.introspection.ClientSecrets;
 import dev.latchkey.keys.KeyAdministration;
 import dev.latchkey.keys.KeyEncryptionKey;
 import dev.latchkey.keys.SigningKeyStore;
 import dev.latchkey.keys.StoredSigningKey;
+import dev.latchkey.keys.KeySettings;
+import dev.latchkey.persistence.DatasourceSettings;
 import dev.latchkey.persistence.SchemaMigration;
+import dev.latchkey.config.SettingsSource;
 import com.nimbusds.jose.JWSAlgorithm;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -19,9 +23,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
@@ -69,11 +72,12 @@ public final class KeyTool {
             Settings: LATCHKEY_DATASOURCE_URL, LATCHKEY_DATASOURCE_USER, LATCHKEY_DATASOURCE_PASSWORD,
                       LATCHKEY_KEYS_KEK or LATCHKEY_KEYS_KEK_FILE (generate only)""";
 
-    private final UnaryOperator<String> settings;
+    private final Supplier<SettingsSource> settings;
     private final PrintStream out;
     private final Clock clock;
 
-    KeyTool(UnaryOperator<String> settings, PrintStream out, Clock clock) {
+    /** @param settings read afresh for every command, exactly as the server reads them */
+    KeyTool(Supplier<SettingsSource> settings, PrintStream out, Clock clock) {
         this.settings = settings;
         this.out = out;
         this.clock = clock;
@@ -85,13 +89,7 @@ public final class KeyTool {
     public static void main(String[] args) {
         // The schema migration's progress is noise here; its warnings and errors are not.
         LIQUIBASE_LOG.setLevel(Level.WARNING);
-        System.exit(new KeyTool(KeyTool::systemSetting, System.out, Clock.systemUTC()).run(args));
-    }
-
-    /** The MicroProfile Config lookup order, in miniature: system property, then environment variable. */
-    static String systemSetting(String key) {
-        String property = System.getProperty(key);
-        return property != null ? property : System.getenv(key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+        System.exit(new KeyTool(SettingsSource::systemAndEnvironment, System.out, ClockProducer.system()).run(args));
     }
 
     int run(String[] args) {
@@ -202,10 +200,8 @@ public final class KeyTool {
     }
 
     private KeyAdministration administration() {
-        String url = Optional.ofNullable(settings.apply("latchkey.datasource.url")).orElse(SchemaMigration.DEFAULT_URL);
-        String user = Optional.ofNullable(settings.apply("latchkey.datasource.user")).orElse("sa");
-        String password = Optional.ofNullable(settings.apply("latchkey.datasource.password")).orElse("");
-        SigningKeyStore.Connections connections = () -> DriverManager.getConnection(url, user, password);
+        DatasourceSettings database = DatasourceSettings.from(settings.get());
+        SigningKeyStore.Connections connections = () -> DriverManager.getConnection(database.url(), database.user(), database.password());
         try (Connection connection = connections.open()) {
             SchemaMigration.migrate(connection);
         } catch (Exception e) {
@@ -216,14 +212,12 @@ public final class KeyTool {
     }
 
     private KeyEncryptionKey keyEncryptionKey() {
-        Optional<KeyEncryptionKey> configured = KeyEncryptionKey.fromConfiguration(
-                Optional.ofNullable(settings.apply("latchkey.keys.kek")),
-                Optional.ofNullable(settings.apply("latchkey.keys.kek-file")));
+        KeySettings keySettings = KeySettings.from(settings.get());
+        Optional<KeyEncryptionKey> configured = keySettings.configuredKeyEncryptionKey();
         if (configured.isPresent()) {
             return configured.get();
         }
-        Path development = Path.of(Optional.ofNullable(settings.apply("latchkey.keys.directory")).orElse("./data/keys"))
-                .resolve("dev-key-encryption-key");
+        Path development = keySettings.developmentDirectory().resolve(KeySettings.DEVELOPMENT_KEK);
         if (!Files.exists(development)) {
             throw new IllegalArgumentException("Set LATCHKEY_KEYS_KEK (or LATCHKEY_KEYS_KEK_FILE) to the key-encryption key of the nodes");
         }

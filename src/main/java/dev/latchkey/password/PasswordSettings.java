@@ -1,17 +1,15 @@
 package dev.latchkey.password;
 
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
 import java.util.Set;
 
 /** How passwords are hashed ({@code latchkey.password.*}), checked when the application starts. */
 @ApplicationScoped
-public class PasswordSettings {
+public class PasswordSettings extends Settings {
 
     public static final String ALGORITHM = "latchkey.password.algorithm";
     static final String BCRYPT = "bcrypt";
@@ -19,9 +17,6 @@ public class PasswordSettings {
 
     /** OWASP Password Storage Cheat Sheet: argon2id with at least 19 MiB, 2 iterations, 1 lane. */
     static final int ARGON2_MIN_MEMORY_KIB = 19456;
-
-    @Inject
-    Config config;
 
     private String algorithm;
     private int bcryptCost;
@@ -31,22 +26,16 @@ public class PasswordSettings {
     private int maxConcurrentHashes;
     private Duration maxWait;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static PasswordSettings from(SettingsSource source) {
-        PasswordSettings settings = new PasswordSettings();
-        settings.load(source);
-        return settings;
+        return load(new PasswordSettings(), source);
     }
 
     public static PasswordSettings defaults() {
         return from(SettingsSource.defaults());
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         algorithm = source.oneOf(ALGORITHM, BCRYPT, Set.of(BCRYPT, ARGON2ID));
         bcryptCost = source.smallNumber("latchkey.password.bcrypt.cost", 12, 10, 16);
         // OWASP's floor for argon2id: a weaker setting is refused rather than used quietly.

@@ -1,10 +1,8 @@
 package dev.latchkey.persistence;
 
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 /**
  * The database ({@code latchkey.datasource.*}). The server's data source itself is defined on
@@ -13,34 +11,25 @@ import org.eclipse.microprofile.config.Config;
  * and the key tool, which connects without a server.
  */
 @ApplicationScoped
-public class DatasourceSettings {
+public class DatasourceSettings extends Settings {
 
     public static final String URL = "latchkey.datasource.url";
-
-    @Inject
-    Config config;
 
     private String className;
     private String url;
     private String user;
     private String password;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static DatasourceSettings from(SettingsSource source) {
-        DatasourceSettings settings = new DatasourceSettings();
-        settings.load(source);
-        return settings;
+        return load(new DatasourceSettings(), source);
     }
 
     public static DatasourceSettings defaults() {
         return from(SettingsSource.defaults());
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         className = source.text("latchkey.datasource.class-name", DatabaseMigration.DEFAULT_CLASS_NAME);
         url = source.text(URL, SchemaMigration.DEFAULT_URL);
         user = source.text("latchkey.datasource.user", DatabaseMigration.DEFAULT_USER);

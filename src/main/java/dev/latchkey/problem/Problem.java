@@ -40,6 +40,17 @@ public record Problem(int status, String type, String title, String detail, Map<
         return forStatus(503).withHeader("Retry-After", "5");
     }
 
+    public static Problem payloadTooLarge() {
+        return of(413, "payload-too-large", "Content Too Large",
+                "The request body is larger than " + RequestLimits.MAX_BODY_BYTES + " bytes.");
+    }
+
+    /** RFC 6585: 431 Request Header Fields Too Large. */
+    public static Problem headerTooLarge() {
+        return of(431, "header-too-large", "Request Header Fields Too Large",
+                "A request header is longer than " + RequestLimits.MAX_HEADER_CHARS + " characters.");
+    }
+
     /** The generic problem for a status that carries no more specific story. */
     public static Problem forStatus(int status) {
         Response.StatusType statusType = Response.Status.fromStatusCode(status);
@@ -51,7 +62,7 @@ public record Problem(int status, String type, String title, String detail, Map<
             case 404 -> of(404, "not-found", title, "No resource exists at this address.");
             case 405 -> of(405, "method-not-allowed", title, "This method is not allowed on this resource.");
             case 406 -> of(406, "not-acceptable", title, "No acceptable representation is available.");
-            case 413 -> RequestLimits.payloadTooLarge();
+            case 413 -> payloadTooLarge();
             case 415 -> of(415, "unsupported-media-type", title, "The request body must be application/json.");
             case 503 -> of(503, "unavailable", title, "The service is temporarily unavailable on this node. Try again shortly.");
             default -> status < 500

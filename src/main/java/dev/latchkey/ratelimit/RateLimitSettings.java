@@ -1,19 +1,14 @@
 package dev.latchkey.ratelimit;
 
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 /** Budgets of the rate limits ({@code latchkey.ratelimit.*}; docs/security.md, "Rate limits and brute force"). */
 @ApplicationScoped
-public class RateLimitSettings {
+public class RateLimitSettings extends Settings {
 
     private static final long MAX_BUDGET = 1_000_000_000L;
-
-    @Inject
-    Config config;
 
     private boolean enabled;
     private long loginPerIpPerMinute;
@@ -23,22 +18,16 @@ public class RateLimitSettings {
     private long refreshPerIpPerMinute;
     private long passwordPerIpPerMinute;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static RateLimitSettings from(SettingsSource source) {
-        RateLimitSettings settings = new RateLimitSettings();
-        settings.load(source);
-        return settings;
+        return load(new RateLimitSettings(), source);
     }
 
     public static RateLimitSettings defaults() {
         return from(SettingsSource.defaults());
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         enabled = source.flag("latchkey.ratelimit.enabled", true);
         loginPerIpPerMinute = source.number("latchkey.ratelimit.login.per-ip-per-minute", 20, 1, MAX_BUDGET);
         // Failed logins an account may take in the first window before the back-off starts.

@@ -1,46 +1,35 @@
 package dev.latchkey.session;
 
 import dev.latchkey.config.InvalidSettingException;
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
 
 /** Login sessions ({@code latchkey.session.*}): how long they live, and how many a user may hold. */
 @ApplicationScoped
-public class SessionSettings {
+public class SessionSettings extends Settings {
 
     static final String ABSOLUTE_LIFETIME_SECONDS = "latchkey.session.absolute-lifetime-seconds";
     static final String IDLE_TIMEOUT_SECONDS = "latchkey.session.idle-timeout-seconds";
     private static final long ONE_YEAR_SECONDS = 365L * 24 * 3600;
-
-    @Inject
-    Config config;
 
     private Duration absoluteLifetime;
     private Duration idleTimeout;
     private Duration reuseGrace;
     private int maxPerUser;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static SessionSettings from(SettingsSource source) {
-        SessionSettings settings = new SessionSettings();
-        settings.load(source);
-        return settings;
+        return load(new SessionSettings(), source);
     }
 
     public static SessionSettings defaults() {
         return from(SettingsSource.defaults());
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         absoluteLifetime = source.seconds(ABSOLUTE_LIFETIME_SECONDS, 604_800, 60, ONE_YEAR_SECONDS);
         idleTimeout = source.seconds(IDLE_TIMEOUT_SECONDS, 604_800, 60, ONE_YEAR_SECONDS);
         if (idleTimeout.compareTo(absoluteLifetime) > 0 && source.optional(IDLE_TIMEOUT_SECONDS).isPresent()) {

@@ -56,8 +56,8 @@ public class SessionsResource {
                     .add("last_used", family.lastUsedAt().toString())
                     .add("expires", family.absoluteExpiresAt().toString())
                     .add("current", family.id().equals(token.familyId()));
-            addIfPresent(session, "user_agent", family.userAgent());
-            addIfPresent(session, "ip", family.clientIp());
+            JsonValues.addIfPresent(session, "user_agent", family.userAgent());
+            JsonValues.addIfPresent(session, "ip", family.clientIp());
             list.add(session);
         }
         return JsonValues.createObjectBuilder().add("sessions", list).build();
@@ -74,11 +74,5 @@ public class SessionsResource {
         }
         audit.record(AuditEvent.SESSION_REVOKED, "by_user", userId, id, ClientInfo.of(request));
         return Response.noContent().build();
-    }
-
-    private static void addIfPresent(JsonObjectBuilder object, String name, String value) {
-        if (value != null) {
-            object.add(name, value);
-        }
     }
 }

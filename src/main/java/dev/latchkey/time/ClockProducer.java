@@ -17,6 +17,11 @@ public class ClockProducer {
     @Produces
     @ApplicationScoped
     Clock systemClock() {
+        return system();
+    }
+
+    /** The system clock, for code that runs outside the container (the key tool) and has no producer. */
+    public static Clock system() {
         return Clock.systemUTC();
     }
 }

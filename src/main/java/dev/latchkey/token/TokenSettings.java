@@ -1,10 +1,8 @@
 package dev.latchkey.token;
 
+import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +14,7 @@ import java.util.Set;
  * the issuer and the verifier so they can never disagree; and the signing mode the key ring uses.
  */
 @ApplicationScoped
-public class TokenSettings {
+public class TokenSettings extends Settings {
 
     public static final String ISSUER = "latchkey.token.issuer";
     public static final String AUDIENCE = "latchkey.token.audience";
@@ -28,9 +26,6 @@ public class TokenSettings {
     /** The HS256 mode's name: a mode of its own, only ever on when asked for by name. */
     public static final String HS256 = "HS256";
 
-    @Inject
-    Config config;
-
     private String issuer;
     private String audience;
     private Duration accessTokenLifetime;
@@ -39,22 +34,16 @@ public class TokenSettings {
     private String algorithm;
     private Optional<String> hs256Secret;
 
-    @PostConstruct
-    void load() {
-        load(SettingsSource.of(config));
-    }
-
     public static TokenSettings from(SettingsSource source) {
-        TokenSettings settings = new TokenSettings();
-        settings.load(source);
-        return settings;
+        return load(new TokenSettings(), source);
     }
 
     public static TokenSettings defaults() {
         return from(SettingsSource.defaults());
     }
 
-    private void load(SettingsSource source) {
+    @Override
+    protected void load(SettingsSource source) {
         issuer = source.text(ISSUER, "http://localhost:8080");
         audience = source.text(AUDIENCE, "latchkey");
         // Access tokens are meant to be short-lived: revocation reaches consumers that only check

@@ -1,5 +1,6 @@
 package dev.latchkey.keytool;
 
+import dev.latchkey.config.SettingsSource;
 import dev.latchkey.introspection.ClientSecrets;
 import dev.latchkey.testsupport.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,7 +51,7 @@ class KeyToolTest {
 
     private int run(String... args) {
         output = new ByteArrayOutputStream();
-        return new KeyTool(settings::get, new PrintStream(output, true, StandardCharsets.UTF_8), clock).run(args);
+        return new KeyTool(() -> SettingsSource.of(settings), new PrintStream(output, true, StandardCharsets.UTF_8), clock).run(args);
     }
 
     private String out() {
