@@ -7,7 +7,7 @@
 #           | retire <kid> | revoke <kid> | client-secret <client-id>
 # It reads the same settings as the server, from the environment: LATCHKEY_DATASOURCE_URL,
 # LATCHKEY_DATASOURCE_USER, LATCHKEY_DATASOURCE_PASSWORD, and LATCHKEY_KEYS_KEK or
-# LATCHKEY_KEYS_KEK_FILE (generate only). See "Signing keys" in the README for the runbook.
+# LATCHKEY_KEYS_KEK_FILE (generate only). See docs/keys.md for the rotation runbook.
 set -eu
 
 if [ $# -lt 2 ]; then
