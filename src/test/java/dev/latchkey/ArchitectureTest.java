@@ -6,7 +6,6 @@ import com.tngtech.archunit.core.domain.JavaPackage;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
-import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.Architectures;
 import jakarta.json.Json;
 import jakarta.json.spi.JsonProvider;
@@ -106,46 +105,58 @@ class ArchitectureTest {
     }
 
     @ArchTest
-    static final ArchRule noPackageCycles = slices().matching(ROOT + ".(*)..").should().beFreeOfCycles();
+    static void noPackageCycles(JavaClasses classes) {
+        slices().matching(ROOT + ".(*)..").should().beFreeOfCycles().check(classes);
+    }
 
     @ArchTest
-    static final ArchRule timeComesFromTheInjectedClock = noClasses()
-            .that().resideOutsideOfPackage(ROOT + ".time..")
-            .should().callMethod(Instant.class, "now")
-            .orShould().callMethod(LocalDate.class, "now")
-            .orShould().callMethod(LocalDateTime.class, "now")
-            .orShould().callMethod(OffsetDateTime.class, "now")
-            .orShould().callMethod(ZonedDateTime.class, "now")
-            .orShould().callMethod(System.class, "currentTimeMillis")
-            .orShould().callConstructor(Date.class)
-            .orShould().callMethod(Clock.class, "systemUTC")
-            .orShould().callMethod(Clock.class, "systemDefaultZone")
-            .because("every expiry decision reads the one injectable clock (docs/architecture.md)");
+    static void timeComesFromTheInjectedClock(JavaClasses classes) {
+        noClasses()
+                .that().resideOutsideOfPackage(ROOT + ".time..")
+                .should().callMethod(Instant.class, "now")
+                .orShould().callMethod(LocalDate.class, "now")
+                .orShould().callMethod(LocalDateTime.class, "now")
+                .orShould().callMethod(OffsetDateTime.class, "now")
+                .orShould().callMethod(ZonedDateTime.class, "now")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callConstructor(Date.class)
+                .orShould().callMethod(Clock.class, "systemUTC")
+                .orShould().callMethod(Clock.class, "systemDefaultZone")
+                .because("every expiry decision reads the one injectable clock (docs/architecture.md)").check(classes);
+    }
 
     @ArchTest
-    static final ArchRule jsonComesFromTheOneProvider = noClasses()
-            .that().resideOutsideOfPackage(ROOT + ".json..")
-            .should().dependOnClassesThat().belongToAnyOf(Json.class)
-            .orShould().callMethod(JsonProvider.class, "provider")
-            .because("each Json.create* call looks the provider up again, a class-path scan (docs/architecture.md)");
+    static void jsonComesFromTheOneProvider(JavaClasses classes) {
+        noClasses()
+                .that().resideOutsideOfPackage(ROOT + ".json..")
+                .should().dependOnClassesThat().belongToAnyOf(Json.class)
+                .orShould().callMethod(JsonProvider.class, "provider")
+                .because("each Json.create* call looks the provider up again, a class-path scan (docs/architecture.md)").check(classes);
+    }
 
     @ArchTest
-    static final ArchRule configurationIsReadBySettingsClassesOnly = noClasses()
-            .that(not(simpleNameEndingWith("Settings")).and(not(resideInAPackage(ROOT + ".config.."))))
-            .should().dependOnClassesThat().belongToAnyOf(ConfigProperty.class, Config.class)
-            .because("one *Settings class per feature reads and validates its keys (docs/architecture.md)");
+    static void configurationIsReadBySettingsClassesOnly(JavaClasses classes) {
+        noClasses()
+                .that(not(simpleNameEndingWith("Settings")).and(not(resideInAPackage(ROOT + ".config.."))))
+                .should().dependOnClassesThat().belongToAnyOf(ConfigProperty.class, Config.class)
+                .because("one *Settings class per feature reads and validates its keys (docs/architecture.md)").check(classes);
+    }
 
     @ArchTest
-    static final ArchRule noConfigPropertyInjectionAtAll = noClasses()
-            .should().dependOnClassesThat().belongToAnyOf(ConfigProperty.class)
-            .because("settings read through SettingsSource, which validates every value at boot");
+    static void noConfigPropertyInjectionAtAll(JavaClasses classes) {
+        noClasses()
+                .should().dependOnClassesThat().belongToAnyOf(ConfigProperty.class)
+                .because("settings read through SettingsSource, which validates every value at boot").check(classes);
+    }
 
     @ArchTest
-    static final ArchRule cryptographyLivesInCrypto = noClasses()
-            .that().resideOutsideOfPackage(ROOT + ".crypto..")
-            .should().dependOnClassesThat().resideInAPackage("javax.crypto..")
-            .orShould().dependOnClassesThat().belongToAnyOf(SecureRandom.class, MessageDigest.class)
-            .because("one crypto helper per primitive (docs/architecture.md)");
+    static void cryptographyLivesInCrypto(JavaClasses classes) {
+        noClasses()
+                .that().resideOutsideOfPackage(ROOT + ".crypto..")
+                .should().dependOnClassesThat().resideInAPackage("javax.crypto..")
+                .orShould().dependOnClassesThat().belongToAnyOf(SecureRandom.class, MessageDigest.class)
+                .because("one crypto helper per primitive (docs/architecture.md)").check(classes);
+    }
 
     /** Guards the guard: the table parses into something, so an edited format cannot switch the rule off. */
     @ArchTest

@@ -1,6 +1,7 @@
 package dev.latchkey;
 
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import dev.latchkey.config.SettingsSource;
@@ -68,7 +69,8 @@ class ConfigurationTableTest {
         for (JavaClass settingsClass : new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(ArchitectureTest.ROOT)) {
-            if (!settingsClass.getSimpleName().endsWith("Settings") || settingsClass.isNestedClass()) {
+            if (!settingsClass.getSimpleName().endsWith("Settings") || settingsClass.isNestedClass()
+                    || settingsClass.getModifiers().contains(JavaModifier.ABSTRACT)) {
                 continue;
             }
             SettingsSource source = SettingsSource.defaults();

@@ -2,7 +2,7 @@ package dev.latchkey.http;
 
 /**
  * Builds {@code Set-Cookie} header values attribute by attribute, so that what goes on the wire is
- * exactly what the cookie contract in the README says (JAX-RS's NewCookie adds its own attributes).
+ * exactly what the cookie contract in docs/security.md says (JAX-RS's NewCookie adds its own attributes).
  */
 public final class SetCookie {
 

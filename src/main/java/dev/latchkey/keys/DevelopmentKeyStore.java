@@ -18,7 +18,7 @@ import java.util.logging.Logger;
 /**
  * Development secrets kept as owner-only files in a local directory, generated on first start:
  * the key-encryption key that seals the development signing keys in the database, and the CSRF
- * secret. They exist so that the README's one run command works on a bare machine; they are not
+ * secret. They exist so that the README's run command works on a bare machine; they are not
  * how production keys are managed, and every start says so loudly.
  */
 public final class DevelopmentKeyStore {

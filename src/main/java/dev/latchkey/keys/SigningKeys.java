@@ -82,7 +82,7 @@ public class SigningKeys implements SigningKeyRing {
         if (tokenSettings.hmacMode()) {
             ManagedKey hmac = HmacSecret.toManagedKey(tokenSettings.hs256Secret().orElseThrow(() -> new IllegalStateException(
                     "latchkey.token.algorithm=HS256 needs latchkey.token.hs256-secret (LATCHKEY_TOKEN_HS256_SECRET)")));
-            LOG.warning("Signing access tokens with HS256: every verifier holds the signing secret. See the README.");
+            LOG.warning("Signing access tokens with HS256: every verifier holds the signing secret. See docs/keys.md.");
             ring = singleKeyRing(hmac);
             return;
         }
@@ -94,7 +94,7 @@ public class SigningKeys implements SigningKeyRing {
         if (keys.stream().noneMatch(key -> key.state() == KeyState.ACTIVE)) {
             if (configured.isPresent()) {
                 throw new IllegalStateException("There is no active signing key in the database. Create one with the"
-                        + " key tool (generate, then promote); see \"Signing keys\" in the README.");
+                        + " key tool (generate, then promote); see the rotation runbook in docs/keys.md.");
             }
             keys = createFirstDevelopmentKey();
         }

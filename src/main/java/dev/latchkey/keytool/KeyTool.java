@@ -48,7 +48,7 @@ import java.util.regex.Pattern;
  * key-encryption key from {@code LATCHKEY_KEYS_KEK} or {@code LATCHKEY_KEYS_KEK_FILE}. Only
  * {@code generate} needs the KEK. Every node picks a change up at its next re-read of the key
  * set; a revocation that must be refused everywhere at once goes through
- * {@code POST /admin/signing-keys/{kid}/revoke} instead (see the README).
+ * {@code POST /admin/signing-keys/{kid}/revoke} instead (see docs/keys.md).
  */
 public final class KeyTool {
 

@@ -46,7 +46,7 @@ final class ConsumerServer implements AutoCloseable {
     static ConsumerServer start(String jwksUrl, String issuer, String audience) throws Exception {
         Path directory = Path.of("target", "interop");
         Files.createDirectories(directory);
-        // Exactly the configuration the README gives for Payara.
+        // Exactly the configuration docs/protecting-your-application.md gives for Payara.
         String configuration = "mp.jwt.verify.publickey.location=" + jwksUrl + "\n"
                 + "mp.jwt.verify.issuer=" + issuer + "\n"
                 + "mp.jwt.verify.audiences=" + audience + "\n";

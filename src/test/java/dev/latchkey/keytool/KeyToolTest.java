@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The rotation runbook of the README, command by command, against a real (in-memory H2) database
+ * The rotation runbook of docs/keys.md, command by command, against a real (in-memory H2) database
  * migrated by the real changelogs, exactly as an operator runs it.
  */
 class KeyToolTest {
