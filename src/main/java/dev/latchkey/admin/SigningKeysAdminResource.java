@@ -6,7 +6,6 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.json.JsonValues;
 import dev.latchkey.keys.KeyAdministration;
 import dev.latchkey.keys.SigningKeys;
-import dev.latchkey.keys.StoredSigningKey;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.revocation.RevocationList;
@@ -14,7 +13,6 @@ import dev.latchkey.security.AuthenticatedCaller;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
@@ -69,8 +67,7 @@ public class SigningKeysAdminResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject list() {
-        JsonArrayBuilder list = JsonValues.createArrayBuilder();
-        for (StoredSigningKey key : administration().list()) {
+        return JsonValues.objectWithList("keys", administration().list(), key -> {
             JsonObjectBuilder entry = JsonValues.createObjectBuilder()
                     .add("kid", key.kid())
                     .add("alg", key.algorithm())
@@ -78,10 +75,8 @@ public class SigningKeysAdminResource {
                     .add("created", key.createdAt().toString());
             JsonValues.addIfPresent(entry, "activated", key.activatedAt());
             JsonValues.addIfPresent(entry, "retired", key.retiredAt());
-            JsonValues.addIfPresent(entry, "revoked", key.revokedAt());
-            list.add(entry);
-        }
-        return JsonValues.createObjectBuilder().add("keys", list).build();
+            return JsonValues.addIfPresent(entry, "revoked", key.revokedAt());
+        });
     }
 
     @POST

@@ -1,12 +1,14 @@
 package dev.latchkey.json;
 
 import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.json.spi.JsonProvider;
 import jakarta.json.stream.JsonParser;
 
 import java.io.Reader;
 import java.util.Collection;
+import java.util.function.Function;
 
 /**
  * The one way Latchkey builds and parses JSON values: {@link jakarta.json.Json}'s factory methods,
@@ -32,6 +34,13 @@ public final class JsonValues {
 
     public static JsonArrayBuilder createArrayBuilder(Collection<?> values) {
         return PROVIDER.createArrayBuilder(values);
+    }
+
+    /** {@code {"name": [each item as an object]}}: how a resource answers with a list. */
+    public static <T> JsonObject objectWithList(String name, Collection<T> items, Function<T, JsonObjectBuilder> toJson) {
+        JsonArrayBuilder list = PROVIDER.createArrayBuilder();
+        items.forEach(item -> list.add(toJson.apply(item)));
+        return PROVIDER.createObjectBuilder().add(name, list).build();
     }
 
     /** Adds the member only when there is a value: absent stays absent, never {@code null} or "null". */

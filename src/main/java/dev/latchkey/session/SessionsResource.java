@@ -10,7 +10,6 @@ import dev.latchkey.security.AuthenticatedCaller;
 import dev.latchkey.token.VerifiedAccessToken;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
@@ -48,8 +47,7 @@ public class SessionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject list() {
         VerifiedAccessToken token = caller.token();
-        JsonArrayBuilder list = JsonValues.createArrayBuilder();
-        for (TokenFamily family : sessions.liveSessions(token.subject())) {
+        return JsonValues.objectWithList("sessions", sessions.liveSessions(token.subject()), family -> {
             JsonObjectBuilder session = JsonValues.createObjectBuilder()
                     .add("id", family.id())
                     .add("created", family.createdAt().toString())
@@ -57,10 +55,8 @@ public class SessionsResource {
                     .add("expires", family.absoluteExpiresAt().toString())
                     .add("current", family.id().equals(token.familyId()));
             JsonValues.addIfPresent(session, "user_agent", family.userAgent());
-            JsonValues.addIfPresent(session, "ip", family.clientIp());
-            list.add(session);
-        }
-        return JsonValues.createObjectBuilder().add("sessions", list).build();
+            return JsonValues.addIfPresent(session, "ip", family.clientIp());
+        });
     }
 
     /** Someone else's session, or an id that is not one, is "not found": nothing confirms it exists. */
