@@ -1,8 +1,8 @@
 package dev.latchkey.cluster;
 
-import dev.latchkey.testsupport.BrowserSession;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.LatchkeyCluster;
+import dev.latchkey.testsupport.client.BrowserSession;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.LatchkeyCluster;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,8 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.uniqueEmail;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,8 +1,8 @@
 package dev.latchkey.keys;
 
-import dev.latchkey.testsupport.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.ResourceServerClient;
+import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.ResourceServerClient;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -16,9 +16,9 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.json;
-import static dev.latchkey.testsupport.Http.kid;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.json;
+import static dev.latchkey.testsupport.client.Http.kid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
