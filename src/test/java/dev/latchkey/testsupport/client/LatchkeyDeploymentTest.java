@@ -48,7 +48,7 @@ class LatchkeyDeploymentTest {
                 .map(path -> path.substring(SERVER_DIRECTORY.length())).collect(Collectors.toSet());
         assertTrue(names.containsAll(Set.of("ClockControlResource.class", "MovableClockProducer.class",
                 "SigningKeyControlResource.class", "SqlStatementLogResource.class", "SqlStatementLogResource$Recorder.class",
-                "CapturedLog.class", "CapturedLog$CopyingHandler.class", "CapturedLogResource.class",
+                "MovableClock.class", "CapturedLog.class", "CapturedLog$CopyingHandler.class", "CapturedLogResource.class",
                 "AdminOnlyResource.class", "MemoryResource.class", "InsiderSigningResource.class")), names.toString());
     }
 

@@ -8,56 +8,29 @@ import jakarta.interceptor.Interceptor;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Test deployments only: replaces the application's clock with one that tests can move forward,
- * so expiry is tested by moving time rather than by sleeping.
+ * Test deployments only: replaces the application's clock with a {@link MovableClock} that follows
+ * the system time until a test moves it (through {@link ClockControlResource}).
  */
 @Alternative
 @Priority(Interceptor.Priority.APPLICATION + 100)
 @ApplicationScoped
 public class MovableClockProducer {
 
-    private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+    private final MovableClock clock = MovableClock.followingSystemTime();
 
     @Produces
     @ApplicationScoped
     Clock movableClock() {
-        return new OffsetClock(offset);
+        return clock;
     }
 
     void advance(Duration by) {
-        offset.accumulateAndGet(by, Duration::plus);
+        clock.advance(by);
     }
 
     void reset() {
-        offset.set(Duration.ZERO);
-    }
-
-    static final class OffsetClock extends Clock {
-        private final AtomicReference<Duration> offset;
-
-        OffsetClock(AtomicReference<Duration> offset) {
-            this.offset = offset;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plus(offset.get());
-        }
+        clock.reset();
     }
 }
