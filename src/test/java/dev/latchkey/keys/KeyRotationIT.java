@@ -5,10 +5,8 @@ import dev.latchkey.testsupport.client.Eventually;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.ResourceServerClient;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,11 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * out of this JVM's reach), the node picks it up by re-reading the key set on its own
  * ({@code latchkey.keys.refresh-seconds=1} in arquillian.xml), and tokens are checked over HTTP.
  *
- * <p>Each test leaves an RS256 or ES256 key active and no next key, because on PostgreSQL every
- * integration test class shares one key table, and the MicroProfile JWT consumer of
- * {@code ResourceServerIT} accepts no other algorithm.
+ * <p>Every test starts from the key set of a fresh database (see {@link DeployedLatchkeyTest}),
+ * rotates its own keys, and puts the default key set back when it is done: on PostgreSQL every
+ * integration test class shares one key table, and the classes after this one expect an RS256 key
+ * (the MicroProfile JWT consumer of {@code ResourceServerIT} accepts no EdDSA, for one).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeyRotationIT extends DeployedLatchkeyTest {
 
     private static final String ADMIN = "first-admin@example.test";
@@ -46,18 +44,15 @@ class KeyRotationIT extends DeployedLatchkeyTest {
     }
 
     private String activeKid() {
-        return http.send(http.request("/test-support/signing-keys/active").GET()).body();
+        return signingKeys.active();
     }
 
     private String generate(String algorithm) {
-        HttpResponse<String> generated = http.send(http.request("/test-support/signing-keys/generate?alg=" + algorithm)
-                .POST(HttpRequest.BodyPublishers.noBody()));
-        assertEquals(200, generated.statusCode(), generated.body());
-        return generated.body();
+        return signingKeys.generate(algorithm);
     }
 
     private HttpResponse<String> promote(String kid) {
-        return http.send(http.request("/test-support/signing-keys/" + kid + "/promote").POST(HttpRequest.BodyPublishers.noBody()));
+        return signingKeys.promote(kid);
     }
 
     private HttpResponse<String> revoke(String kid, String adminToken) {
@@ -73,8 +68,13 @@ class KeyRotationIT extends DeployedLatchkeyTest {
         await("the JWKS changes", () -> condition.test(http.publishedKids()));
     }
 
+    /** Leaves the key table as the test found it, for the classes after this one (on PostgreSQL). */
+    @AfterEach
+    void restoreTheDefaultKeySet() {
+        signingKeys.resetToDefault();
+    }
+
     @Test
-    @Order(1)
     void tokensSignedBeforeARotationStayValidUntilTheyExpire() throws Exception {
         String old = activeKid();
         String next = generate("EdDSA");
@@ -105,8 +105,7 @@ class KeyRotationIT extends DeployedLatchkeyTest {
 
         // A kid on the revocation list is refused although the key set still trusts the key:
         // that entry, which every node shares, is what makes a revocation instant cluster-wide.
-        assertEquals(204, http.send(http.request("/test-support/signing-keys/" + old + "/revocation-list-entry")
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        signingKeys.putOnRevocationList(old);
         assertTrue(http.publishedKids().contains(old));
         assertProblem(http.getWithBearer("/api/me", signedBeforeRotation), 401);
 
@@ -118,7 +117,6 @@ class KeyRotationIT extends DeployedLatchkeyTest {
     }
 
     @Test
-    @Order(2)
     void aRevokedKeyIsRefusedAtOnceAndLeavesTheJwks() throws Exception {
         String current = activeKid();
         String replacement = generate("ES256");
@@ -141,7 +139,7 @@ class KeyRotationIT extends DeployedLatchkeyTest {
         assertProblem(http.getWithBearer("/api/me", signedByCurrent), 401);
         assertFalse(resourceServer.introspect(signedByCurrent).getBoolean("active"));
         assertFalse(http.publishedKids().contains(current));
-        assertEquals("true", http.send(http.request("/test-support/signing-keys/" + current + "/revocation-list-entry").GET()).body());
+        assertTrue(signingKeys.isOnRevocationList(current));
         assertEquals(200, http.getWithBearer("/api/me", adminToken).statusCode(), "the other keys are unaffected");
 
         // Revoking again completes a revocation that failed halfway; it changes nothing else.
@@ -157,7 +155,6 @@ class KeyRotationIT extends DeployedLatchkeyTest {
     }
 
     @Test
-    @Order(3)
     void keyRevocationIsForAdministratorsAndNeverForTheActiveKey() {
         http.register(ADMIN, PASSWORD);
         String adminToken = Http.json(http.login(ADMIN, PASSWORD)).getString("access_token");
@@ -175,7 +172,6 @@ class KeyRotationIT extends DeployedLatchkeyTest {
     }
 
     @Test
-    @Order(4)
     void theJwksPublishesPublicKeysWithACacheLifetimeShorterThanAKeyIsNext() {
         HttpResponse<String> jwks = http.get("/.well-known/jwks.json");
         assertEquals(200, jwks.statusCode());

@@ -137,6 +137,11 @@ public final class LatchkeyCluster implements AutoCloseable {
         }
     }
 
+    /** Whether the node's process was started and has not been stopped (or died). */
+    public boolean isRunning(int node) {
+        return processes[node] != null && processes[node].isAlive();
+    }
+
     public String readiness(int node) {
         return send(node, "/health/ready").body();
     }
