@@ -1,20 +1,21 @@
 package dev.latchkey.cluster;
 
-import dev.latchkey.testsupport.BrowserSession;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.LatchkeyCluster;
+import dev.latchkey.testsupport.client.BrowserSession;
+import dev.latchkey.testsupport.client.Eventually;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.LatchkeyCluster;
+import dev.latchkey.testsupport.client.SigningKeyControl;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,17 +26,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.uniqueEmail;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Clustered revocation with real nodes: three Payara Micro processes running the same WAR, joined
  * by a real JGroups TCP stack (TCPPING) on loopback, sharing one database. The nodes start once for
- * the whole class; the last tests restart some and then all of them.
+ * the whole class. The tests run in any order: each makes its own users, sessions and keys, and
+ * the ones that stop nodes start them again before they end, so every test begins with all three
+ * nodes up and joined (and should one fail halfway, {@link #wholeCluster()} restarts what it left
+ * down before the next test).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterRevocationIT {
 
     private static final String PASSWORD = "correct horse battery staple";
@@ -45,12 +48,10 @@ class ClusterRevocationIT {
     private static final int C = 2;
     private static final long GRACE_SECONDS = 10;
 
+    private static final Duration REJOIN_TIMEOUT = Duration.ofSeconds(60);
+
     private static LatchkeyCluster cluster;
     private static Server h2Server;
-
-    /** Tokens revoked by earlier tests, which must stay dead through restarts. */
-    private static final List<String> revokedAccessTokens = new ArrayList<>();
-    private static String liveAccessToken;
 
     @BeforeAll
     static void startCluster() throws SQLException {
@@ -88,6 +89,11 @@ class ClusterRevocationIT {
         }
     }
 
+    @BeforeEach
+    void wholeCluster() {
+        restoreWholeCluster();
+    }
+
     @AfterEach
     void resetClocks() {
         for (int node = 0; node < cluster.size(); node++) {
@@ -97,6 +103,37 @@ class ClusterRevocationIT {
                 // A node a test left stopped has no clock to reset.
             }
         }
+    }
+
+    /**
+     * Starts whichever nodes are down (the first of them alone when all are, as at class start)
+     * and waits until every node counts all members again. Does nothing when all nodes run.
+     */
+    private static void restoreWholeCluster() {
+        List<Integer> down = new ArrayList<>();
+        for (int node = 0; node < cluster.size(); node++) {
+            if (!cluster.isRunning(node)) {
+                down.add(node);
+            }
+        }
+        if (down.isEmpty()) {
+            return;
+        }
+        if (down.size() == cluster.size()) {
+            cluster.start(down.remove(0));
+        }
+        if (!down.isEmpty()) {
+            cluster.start(down.stream().mapToInt(Integer::intValue).toArray());
+        }
+        for (int node = 0; node < cluster.size(); node++) {
+            int each = node;
+            Eventually.await("node " + node + " counts " + cluster.size() + " members", REJOIN_TIMEOUT,
+                    () -> countsAllMembers(cluster.readiness(each)));
+        }
+    }
+
+    private static boolean countsAllMembers(String readiness) {
+        return readiness.contains("\"members\":\"3\"") || readiness.contains("\"members\":3");
     }
 
     private BrowserSession loginOn(int node) {
@@ -110,35 +147,47 @@ class ClusterRevocationIT {
         return cluster.http(node).getWithBearer("/api/me", accessToken);
     }
 
-    @Test
-    @Order(1)
-    void everyNodeJoinedOneCluster() {
+    private static HttpResponse<String> logout(int node, String accessToken) {
+        Http http = cluster.http(node);
+        return http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + accessToken));
+    }
+
+    private static HttpResponse<String> logoutAll(int node, String accessToken) {
+        Http http = cluster.http(node);
+        return http.send(http.request("/auth/logout-all").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + accessToken));
+    }
+
+    private static void advanceClocks(long seconds) {
         for (int node = 0; node < cluster.size(); node++) {
-            String readiness = cluster.readiness(node);
-            assertTrue(readiness.contains("\"members\":\"3\"") || readiness.contains("\"members\":3"), readiness);
+            cluster.http(node).advanceClock(seconds);
         }
     }
 
     @Test
-    @Order(2)
+    void everyNodeJoinedOneCluster() {
+        for (int node = 0; node < cluster.size(); node++) {
+            String readiness = cluster.readiness(node);
+            assertTrue(countsAllMembers(readiness), readiness);
+        }
+    }
+
+    @Test
     void logoutOnOneNodeKillsTheTokenOnEveryOtherNodeAtOnce() {
         BrowserSession session = loginOn(A);
         String token = session.accessToken();
         assertEquals(200, me(B, token).statusCode(), "a token from A is good on B");
         assertEquals(200, me(C, token).statusCode(), "and on C");
 
-        HttpResponse<String> logout = cluster.http(A).send(cluster.http(A).request("/auth/logout")
-                .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token));
-        assertEquals(204, logout.statusCode());
+        assertEquals(204, logout(A, token).statusCode());
 
         // The very next request on the other nodes, with no pause in between.
         assertProblem(me(B, token), 401);
         assertProblem(me(C, token), 401);
-        revokedAccessTokens.add(token);
     }
 
     @Test
-    @Order(3)
     void replayOfARotatedRefreshTokenOnOneNodeRevokesTheFamilyEverywhere() {
         BrowserSession session = loginOn(A);
         String rotated = session.refreshToken();
@@ -146,9 +195,7 @@ class ClusterRevocationIT {
         String familyAccessToken = session.accessToken();
         assertEquals(200, me(B, familyAccessToken).statusCode());
 
-        for (int node = 0; node < cluster.size(); node++) {
-            cluster.http(node).advanceClock(GRACE_SECONDS + 1);
-        }
+        advanceClocks(GRACE_SECONDS + 1);
         BrowserSession onB = new BrowserSession(cluster.http(B));
         onB.setCookie(BrowserSession.CSRF, session.csrfToken());
         assertProblem(onB.refreshWith(rotated), 401);
@@ -156,11 +203,9 @@ class ClusterRevocationIT {
         assertProblem(me(A, familyAccessToken), 401);
         assertProblem(me(C, familyAccessToken), 401);
         assertProblem(session.refreshWith(session.refreshToken()), 401, "the newest token of the family, on A");
-        revokedAccessTokens.add(familyAccessToken);
     }
 
     @Test
-    @Order(4)
     void concurrentRefreshesOfOneTokenOnTwoNodesYieldExactlyOneSuccessor() throws Exception {
         BrowserSession session = loginOn(A);
         String cookies = session.cookieHeader();
@@ -182,8 +227,8 @@ class ClusterRevocationIT {
         for (Future<HttpResponse<String>> future : futures) {
             HttpResponse<String> response = future.get();
             assertEquals(200, response.statusCode(), response.body());
-            // The token, not the whole Set-Cookie: Max-Age counts down, so two answers with the
-            // same successor a second apart differ in it.
+            // The cookie's value only: its Max-Age is the session's remaining lifetime, counted
+            // from when each request was answered, which may differ by a second or two.
             successors.add(BrowserSession.setCookies(response).stream()
                     .filter(c -> c.startsWith(BrowserSession.REFRESH + "=")).findFirst().orElseThrow().split(";", 2)[0]);
         }
@@ -192,24 +237,21 @@ class ClusterRevocationIT {
     }
 
     @Test
-    @Order(5)
-    void aSigningKeyRevokedThroughOneNodeIsRefusedAtOnceByEveryNode() throws Exception {
+    void aSigningKeyRevokedThroughOneNodeIsRefusedAtOnceByEveryNode() {
         Http onA = cluster.http(A);
-        String current = onA.send(onA.request("/test-support/signing-keys/active").GET()).body();
-        HttpResponse<String> generated = onA.send(onA.request("/test-support/signing-keys/generate?alg=RS256")
-                .POST(HttpRequest.BodyPublishers.noBody()));
-        assertEquals(200, generated.statusCode(), generated.body());
-        String replacement = generated.body();
+        SigningKeyControl keysOnA = new SigningKeyControl(onA);
+        // On PostgreSQL the key table is the one the other integration tests used: start from
+        // the default key set (no next key pending), which this test leaves behind too.
+        String current = keysOnA.resetToDefault();
+        String replacement = keysOnA.generate("RS256");
         // A key must be published as next for 15 minutes before it may sign.
-        for (int node = 0; node < cluster.size(); node++) {
-            cluster.http(node).advanceClock(15 * 60);
-        }
+        advanceClocks(15 * 60);
         String signedByCurrent = loginOn(A).accessToken();
-        assertEquals(204, onA.send(onA.request("/test-support/signing-keys/" + replacement + "/promote")
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        assertEquals(204, keysOnA.promote(replacement).statusCode());
         for (int node = 0; node < cluster.size(); node++) {
-            Http http = cluster.http(node);
-            awaitUntil(() -> replacement.equals(http.send(http.request("/test-support/signing-keys/active").GET()).body()));
+            SigningKeyControl keys = new SigningKeyControl(cluster.http(node));
+            Eventually.await("node " + node + " signs with the promoted key", REJOIN_TIMEOUT,
+                    () -> replacement.equals(keys.active()));
         }
         onA.register(ADMIN, PASSWORD);
         String adminToken = Http.json(onA.login(ADMIN, PASSWORD)).getString("access_token");
@@ -225,42 +267,60 @@ class ClusterRevocationIT {
         assertEquals(200, me(B, adminToken).statusCode(), "tokens of the new key are unaffected");
     }
 
-    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("a node did not pick up the promoted key within 60 s");
-            }
-            Thread.sleep(200);
-        }
-    }
-
     @Test
-    @Order(6)
     void aNodeThatWasDownRejectsTokensRevokedMeanwhileOnItsFirstRequest() {
         BrowserSession session = loginOn(A);
         String token = session.accessToken();
         assertEquals(200, me(B, token).statusCode());
 
-        cluster.stop(B);
-        assertEquals(204, cluster.http(A).send(cluster.http(A).request("/auth/logout-all")
-                .POST(HttpRequest.BodyPublishers.noBody()).header("Authorization", "Bearer " + token)).statusCode());
-        cluster.start(B);
+        try {
+            cluster.stop(B);
+            assertEquals(204, logoutAll(A, token).statusCode());
+            cluster.start(B);
 
-        assertProblem(me(B, token), 401);
-        revokedAccessTokens.add(token);
-        liveAccessToken = loginOn(C).accessToken();
+            assertProblem(me(B, token), 401);
+        } finally {
+            restoreWholeCluster();
+        }
     }
 
     @Test
-    @Order(7)
     void revocationsSurviveARestartOfTheWholeCluster() {
-        cluster.stop(A, B, C);
-        cluster.start(C);
+        // One token killed by each kind of revocation-list entry: jti and sid (logout), sid alone
+        // (reuse detection), sub and sid (logout everywhere).
+        List<String> revokedAccessTokens = new ArrayList<>();
+        String loggedOut = loginOn(A).accessToken();
+        assertEquals(204, logout(A, loggedOut).statusCode());
+        revokedAccessTokens.add(loggedOut);
+        revokedAccessTokens.add(accessTokenOfAFamilyRevokedForReuse());
+        String loggedOutEverywhere = loginOn(B).accessToken();
+        assertEquals(204, logoutAll(B, loggedOutEverywhere).statusCode());
+        revokedAccessTokens.add(loggedOutEverywhere);
+        String liveAccessToken = loginOn(C).accessToken();
 
-        for (String token : revokedAccessTokens) {
-            assertProblem(me(C, token), 401);
+        try {
+            cluster.stop(A, B, C);
+            cluster.start(C);
+
+            for (String token : revokedAccessTokens) {
+                assertProblem(me(C, token), 401);
+            }
+            assertEquals(200, me(C, liveAccessToken).statusCode(), "an unrevoked token still works: the keys survived too");
+        } finally {
+            restoreWholeCluster();
         }
-        assertEquals(200, me(C, liveAccessToken).statusCode(), "an unrevoked token still works: the keys survived too");
+    }
+
+    /** A session's access token, after the session ended because a rotated refresh token came back past the grace. */
+    private String accessTokenOfAFamilyRevokedForReuse() {
+        BrowserSession session = loginOn(A);
+        String rotated = session.refreshToken();
+        assertEquals(200, session.refresh().statusCode());
+        advanceClocks(GRACE_SECONDS + 1);
+        BrowserSession onB = new BrowserSession(cluster.http(B));
+        onB.setCookie(BrowserSession.CSRF, session.csrfToken());
+        assertProblem(onB.refreshWith(rotated), 401);
+        resetClocks();
+        return session.accessToken();
     }
 }

@@ -1,28 +1,25 @@
 package dev.latchkey.keys;
 
-import dev.latchkey.testsupport.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.ResourceServerClient;
+import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Eventually;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.ResourceServerClient;
 import jakarta.json.JsonObject;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.json;
-import static dev.latchkey.testsupport.Http.kid;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.json;
+import static dev.latchkey.testsupport.client.Http.kid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Key rotation on a running node, the way an operator does it: a key is generated as next (here
@@ -30,11 +27,11 @@ import static org.junit.jupiter.api.Assertions.fail;
  * out of this JVM's reach), the node picks it up by re-reading the key set on its own
  * ({@code latchkey.keys.refresh-seconds=1} in arquillian.xml), and tokens are checked over HTTP.
  *
- * <p>Each test leaves an RS256 or ES256 key active and no next key, because on PostgreSQL every
- * integration test class shares one key table, and the MicroProfile JWT consumer of
- * {@code ResourceServerIT} accepts no other algorithm.
+ * <p>Every test starts from the key set of a fresh database (see {@link DeployedLatchkeyTest}),
+ * rotates its own keys, and puts the default key set back when it is done: on PostgreSQL every
+ * integration test class shares one key table, and the classes after this one expect an RS256 key
+ * (the MicroProfile JWT consumer of {@code ResourceServerIT} accepts no EdDSA, for one).
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class KeyRotationIT extends DeployedLatchkeyTest {
 
     private static final String ADMIN = "first-admin@example.test";
@@ -47,18 +44,15 @@ class KeyRotationIT extends DeployedLatchkeyTest {
     }
 
     private String activeKid() {
-        return http.send(http.request("/test-support/signing-keys/active").GET()).body();
+        return signingKeys.active();
     }
 
     private String generate(String algorithm) {
-        HttpResponse<String> generated = http.send(http.request("/test-support/signing-keys/generate?alg=" + algorithm)
-                .POST(HttpRequest.BodyPublishers.noBody()));
-        assertEquals(200, generated.statusCode(), generated.body());
-        return generated.body();
+        return signingKeys.generate(algorithm);
     }
 
     private HttpResponse<String> promote(String kid) {
-        return http.send(http.request("/test-support/signing-keys/" + kid + "/promote").POST(HttpRequest.BodyPublishers.noBody()));
+        return signingKeys.promote(kid);
     }
 
     private HttpResponse<String> revoke(String kid, String adminToken) {
@@ -66,22 +60,21 @@ class KeyRotationIT extends DeployedLatchkeyTest {
                 .header("Authorization", "Bearer " + adminToken).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
-    private void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(PICKUP_TIMEOUT);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                fail("Timed out waiting until " + what);
-            }
-            Thread.sleep(200);
-        }
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        Eventually.await(what, PICKUP_TIMEOUT, condition);
     }
 
-    private void awaitPublished(Predicate<Set<String>> condition) throws InterruptedException {
+    private void awaitPublished(Predicate<Set<String>> condition) {
         await("the JWKS changes", () -> condition.test(http.publishedKids()));
     }
 
+    /** Leaves the key table as the test found it, for the classes after this one (on PostgreSQL). */
+    @AfterEach
+    void restoreTheDefaultKeySet() {
+        signingKeys.resetToDefault();
+    }
+
     @Test
-    @Order(1)
     void tokensSignedBeforeARotationStayValidUntilTheyExpire() throws Exception {
         String old = activeKid();
         String next = generate("EdDSA");
@@ -112,8 +105,7 @@ class KeyRotationIT extends DeployedLatchkeyTest {
 
         // A kid on the revocation list is refused although the key set still trusts the key:
         // that entry, which every node shares, is what makes a revocation instant cluster-wide.
-        assertEquals(204, http.send(http.request("/test-support/signing-keys/" + old + "/revocation-list-entry")
-                .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        signingKeys.putOnRevocationList(old);
         assertTrue(http.publishedKids().contains(old));
         assertProblem(http.getWithBearer("/api/me", signedBeforeRotation), 401);
 
@@ -125,7 +117,6 @@ class KeyRotationIT extends DeployedLatchkeyTest {
     }
 
     @Test
-    @Order(2)
     void aRevokedKeyIsRefusedAtOnceAndLeavesTheJwks() throws Exception {
         String current = activeKid();
         String replacement = generate("ES256");
@@ -148,7 +139,7 @@ class KeyRotationIT extends DeployedLatchkeyTest {
         assertProblem(http.getWithBearer("/api/me", signedByCurrent), 401);
         assertFalse(resourceServer.introspect(signedByCurrent).getBoolean("active"));
         assertFalse(http.publishedKids().contains(current));
-        assertEquals("true", http.send(http.request("/test-support/signing-keys/" + current + "/revocation-list-entry").GET()).body());
+        assertTrue(signingKeys.isOnRevocationList(current));
         assertEquals(200, http.getWithBearer("/api/me", adminToken).statusCode(), "the other keys are unaffected");
 
         // Revoking again completes a revocation that failed halfway; it changes nothing else.
@@ -164,7 +155,6 @@ class KeyRotationIT extends DeployedLatchkeyTest {
     }
 
     @Test
-    @Order(3)
     void keyRevocationIsForAdministratorsAndNeverForTheActiveKey() {
         http.register(ADMIN, PASSWORD);
         String adminToken = Http.json(http.login(ADMIN, PASSWORD)).getString("access_token");
@@ -182,7 +172,6 @@ class KeyRotationIT extends DeployedLatchkeyTest {
     }
 
     @Test
-    @Order(4)
     void theJwksPublishesPublicKeysWithACacheLifetimeShorterThanAKeyIsNext() {
         HttpResponse<String> jwks = http.get("/.well-known/jwks.json");
         assertEquals(200, jwks.statusCode());

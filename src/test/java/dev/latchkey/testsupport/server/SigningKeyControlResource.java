@@ -1,8 +1,10 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.server;
 
 import dev.latchkey.keys.KeyAdministration;
 import dev.latchkey.keys.KeyEncryptionKey;
+import dev.latchkey.keys.KeyState;
 import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.keys.StoredSigningKey;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.token.VerifiedAccessToken;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -25,7 +27,8 @@ import java.util.Set;
  * Test deployments only: the key tool's operations, run inside the server against its own
  * database (the in-memory test database is out of the test JVM's reach) with the server's
  * movable clock. Like the key tool, they change only the database: the node notices at its next
- * re-read of the key set, which is what the tests wait for.
+ * re-read of the key set, which is what the tests wait for. {@link #reset} is the exception: it
+ * prepares a test, so this node re-reads at once.
  */
 @Path("/test-support/signing-keys")
 @RequestScoped
@@ -49,6 +52,40 @@ public class SigningKeyControlResource {
     public String generate(@QueryParam("alg") String algorithm) {
         KeyEncryptionKey developmentKek = KeyEncryptionKey.readFile(java.nio.file.Path.of(directory, "dev-key-encryption-key"));
         return keys.administration().generate(JWSAlgorithm.parse(algorithm), 2048, developmentKek).kid();
+    }
+
+    /**
+     * Brings the key set back to what a fresh database gets at boot: one key, active, of this
+     * algorithm, and nothing else trusted (no next key, no retired key still published). Any other
+     * key that is not revoked yet is revoked; a new active key is promoted with force when the
+     * active one has another algorithm. Changes nothing when the key set already is so. The node
+     * re-reads the key set before answering; other nodes of a cluster follow at their next re-read.
+     *
+     * @return the kid of the active key
+     */
+    @POST
+    @Path("reset")
+    public String reset(@QueryParam("alg") String algorithm) {
+        KeyAdministration administration = keys.administration();
+        StoredSigningKey active = administration.list().stream().filter(key -> key.state() == KeyState.ACTIVE)
+                .findFirst().orElseThrow();
+        boolean changed = false;
+        if (!active.algorithm().equals(algorithm)) {
+            administration.list().stream().filter(key -> key.state() == KeyState.NEXT)
+                    .forEach(next -> administration.revoke(next.kid()));
+            active = administration.promote(Optional.of(generate(algorithm)), true);
+            changed = true;
+        }
+        for (StoredSigningKey key : administration.list()) {
+            if (key.state() != KeyState.ACTIVE && key.state() != KeyState.REVOKED) {
+                administration.revoke(key.kid());
+                changed = true;
+            }
+        }
+        if (changed) {
+            keys.reload();
+        }
+        return active.kid();
     }
 
     @POST

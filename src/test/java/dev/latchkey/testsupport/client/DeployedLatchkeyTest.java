@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.client;
 
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -12,8 +12,13 @@ import java.net.URL;
 
 /**
  * Base of the integration tests: the real WAR deployed to a real Payara Micro by Arquillian
- * (one server start per test class), driven as a client over real HTTP. The server's clock is
- * put back after every test.
+ * (one server start per test class), driven as a client over real HTTP.
+ *
+ * <p>Every test starts from the signing-key set a fresh database has (one RS256 key, active, and
+ * nothing else trusted): each class has its own server and in-memory H2 database, but on
+ * PostgreSQL ({@code -Ppostgresql}) all of them share one key table, so a key rotation in one
+ * class would otherwise be seen by the next. That costs one request when nothing changed it. The
+ * server's clock is put back after every test.
  */
 @ExtendWith(ArquillianExtension.class)
 public abstract class DeployedLatchkeyTest {
@@ -30,9 +35,13 @@ public abstract class DeployedLatchkeyTest {
 
     protected Http http;
 
+    protected SigningKeyControl signingKeys;
+
     @BeforeEach
-    void connect() {
+    void connectAndStartFromTheDefaultKeySet() {
         http = new Http(base);
+        signingKeys = new SigningKeyControl(http);
+        signingKeys.resetToDefault();
     }
 
     @AfterEach

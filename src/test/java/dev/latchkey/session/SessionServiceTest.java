@@ -1,0 +1,529 @@
+package dev.latchkey.session;
+
+import dev.latchkey.account.UserAccount;
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.config.SettingsSource;
+import dev.latchkey.crypto.KeyMaterial;
+import dev.latchkey.csrf.CsrfBeans;
+import dev.latchkey.csrf.CsrfTokens;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.problem.ProblemException;
+import dev.latchkey.revocation.InMemoryRevocationCache;
+import dev.latchkey.revocation.InMemoryRevocationRepository;
+import dev.latchkey.revocation.RevocationList;
+import dev.latchkey.revocation.RevocationLists;
+import dev.latchkey.testsupport.server.MovableClock;
+import dev.latchkey.token.AccessTokenVerifier;
+import dev.latchkey.token.TokenBeans;
+import dev.latchkey.token.TokenRejectedException;
+import dev.latchkey.token.TokenSettings;
+import dev.latchkey.token.VerifiedAccessToken;
+import com.nimbusds.jose.JWSAlgorithm;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SessionService's decisions without a container: the token families live in maps
+ * ({@link InMemoryTokenFamilies}), the revocation list is the real one over an in-memory cache
+ * and table, access tokens are really signed and verified, and time moves by {@link MovableClock}.
+ * Every test checks an outcome a client would see: a refresh that works or is refused, an access
+ * token that the revocation list kills, a session that is or is not live.
+ */
+class SessionServiceTest {
+
+    private static final Instant START = Instant.parse("2026-03-01T09:00:00Z");
+    private static final long ABSOLUTE_LIFETIME = 8 * 3600;
+    private static final long IDLE_TIMEOUT = 3600;
+    private static final long GRACE = 10;
+    private static final int MAX_PER_USER = 3;
+    private static final ClientInfo CLIENT = new ClientInfo("203.0.113.7", "JUnit");
+    private static final Consumer<String> NO_CSRF_CHECK = familyId -> { };
+
+    private static SigningKeys signingKeys;
+    private static byte[] csrfSecret;
+
+    private final MovableClock clock = MovableClock.at(START);
+    private final TokenSettings tokenSettings = TokenSettings.from(SettingsSource.of(Map.of(
+            TokenSettings.ISSUER, "https://auth.example.test",
+            TokenSettings.AUDIENCE, "example-api",
+            TokenSettings.ACCESS_TTL_SECONDS, "900",
+            TokenSettings.CLOCK_SKEW_SECONDS, "60")));
+    private final InMemoryTokenFamilies families = new InMemoryTokenFamilies();
+    private final RevocationList revocations = RevocationLists.loaded(new InMemoryRevocationRepository(),
+            new InMemoryRevocationCache(), tokenSettings, clock);
+    private final AccessTokenVerifier verifier = TokenBeans.verifier(signingKeys, tokenSettings, clock);
+    private final CsrfTokens csrfTokens = CsrfBeans.tokens(csrfSecret);
+    private final List<String> audit = new ArrayList<>();
+
+    @BeforeAll
+    static void keys() {
+        signingKeys = SigningKeys.of(KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.ES256)));
+        csrfSecret = new byte[32];
+        new SecureRandom().nextBytes(csrfSecret);
+    }
+
+    private SessionService service(Map<String, String> sessionSettings) {
+        SessionService service = new SessionService();
+        service.families = families;
+        service.issuer = TokenBeans.issuer(signingKeys, tokenSettings, clock);
+        service.revocations = revocations;
+        service.settings = SessionSettings.from(SettingsSource.of(sessionSettings));
+        service.csrf = CsrfBeans.guard(csrfSecret, csrfTokens);
+        service.audit = new AuditLog() {
+            @Override
+            public void record(AuditEvent event, String outcome, String userId, String familyId, ClientInfo client) {
+                audit.add(event.code() + " " + outcome);
+            }
+        };
+        service.clock = clock;
+        return service;
+    }
+
+    private SessionService service() {
+        return service(settings(GRACE, MAX_PER_USER));
+    }
+
+    private static Map<String, String> settings(long grace, int maxPerUser) {
+        Map<String, String> settings = new HashMap<>();
+        settings.put(SessionSettings.ABSOLUTE_LIFETIME_SECONDS, Long.toString(ABSOLUTE_LIFETIME));
+        settings.put(SessionSettings.IDLE_TIMEOUT_SECONDS, Long.toString(IDLE_TIMEOUT));
+        settings.put("latchkey.session.reuse-grace-seconds", Long.toString(grace));
+        settings.put("latchkey.session.max-per-user", Integer.toString(maxPerUser));
+        return settings;
+    }
+
+    private UserAccount user() {
+        UserAccount user = new UserAccount("user-" + UUID.randomUUID() + "@example.test",
+                "$2b$10$not-a-real-hash", Set.of("user"), clock.instant());
+        families.addUser(user);
+        return user;
+    }
+
+    private void advance(long seconds) {
+        clock.advance(Duration.ofSeconds(seconds));
+    }
+
+    /** The access token as a resource server sees it: its signature and claims checked. */
+    private VerifiedAccessToken verified(SessionTokens tokens) {
+        try {
+            return verifier.verify(tokens.accessToken().value());
+        } catch (TokenRejectedException e) {
+            throw new AssertionError("the access token does not verify: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean revoked(SessionTokens tokens) {
+        return revocations.isRevoked(verified(tokens));
+    }
+
+    private static void assertRefused(Runnable refresh) {
+        ProblemException refused = assertThrows(ProblemException.class, refresh::run);
+        assertEquals(401, refused.problem().status());
+        assertTrue(refused.problem().type().endsWith("invalid-refresh-token"), refused.problem().type());
+    }
+
+    private String familyOf(SessionTokens tokens) {
+        return verified(tokens).familyId();
+    }
+
+    // Starting a session
+
+    @Test
+    void aNewSessionGetsAnAccessTokenARefreshTokenAndACsrfTokenBoundToIt() {
+        SessionService sessions = service();
+        UserAccount user = user();
+
+        SessionTokens tokens = sessions.start(user, CLIENT);
+
+        VerifiedAccessToken access = verified(tokens);
+        assertEquals(user.id(), access.subject());
+        assertEquals(Set.of("user"), access.groups());
+        assertTrue(RefreshTokens.hasValidShape(tokens.refreshToken()));
+        assertTrue(csrfTokens.isValidFor(tokens.csrfToken(), access.familyId()));
+        assertFalse(csrfTokens.isValidFor(tokens.csrfToken(), "another-session"));
+        assertEquals(Duration.ofSeconds(ABSOLUTE_LIFETIME), tokens.sessionRemaining());
+        assertEquals(List.of(access.familyId()), sessions.liveSessions(user.id()).stream().map(TokenFamily::id).toList());
+        assertFalse(revoked(tokens));
+    }
+
+    // Rotation
+
+    @Test
+    void refreshRotatesTheCurrentTokenWithinTheSameSessionAndNeverExtendsIt() {
+        SessionService sessions = service();
+        SessionTokens first = sessions.start(user(), CLIENT);
+        String family = familyOf(first);
+        advance(600);
+
+        SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        assertNotEquals(first.refreshToken(), second.refreshToken());
+        assertNotEquals(verified(first).jti(), verified(second).jti());
+        assertEquals(family, familyOf(second), "the same session");
+        assertEquals(Duration.ofSeconds(ABSOLUTE_LIFETIME - 600), second.sessionRemaining());
+        assertEquals(1, families.stored(family).generation());
+
+        advance(600);
+        SessionTokens third = sessions.refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        assertEquals(family, familyOf(third));
+        assertEquals(Duration.ofSeconds(ABSOLUTE_LIFETIME - 1200), third.sessionRemaining());
+        assertEquals(2, families.stored(family).generation());
+        assertEquals(List.of("refresh success", "refresh success"), audit);
+    }
+
+    @Test
+    void aRefusedCsrfCheckChangesNothing() {
+        SessionService sessions = service();
+        SessionTokens tokens = sessions.start(user(), CLIENT);
+        AtomicReference<String> checkedFamily = new AtomicReference<>();
+
+        assertThrows(IllegalStateException.class, () -> sessions.refresh(tokens.refreshToken(), CLIENT, familyId -> {
+            checkedFamily.set(familyId);
+            throw new IllegalStateException("forged");
+        }));
+
+        assertEquals(familyOf(tokens), checkedFamily.get(), "the check is asked about the token's own session");
+        assertEquals(0, families.stored(familyOf(tokens)).generation(), "not rotated");
+        advance(GRACE + 1);
+        assertEquals(familyOf(tokens), familyOf(sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK)),
+                "the token is still the current one, not a reused one");
+    }
+
+    // The grace window
+
+    @Test
+    void theSameTokenPresentedAgainWithinTheGraceGetsTheSameSuccessor() {
+        SessionService sessions = service();
+        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        advance(GRACE);
+
+        SessionTokens replayed = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+
+        assertEquals(rotated.refreshToken(), replayed.refreshToken(), "no second branch of the family");
+        assertEquals(familyOf(first), familyOf(replayed));
+        assertFalse(revoked(rotated));
+        assertEquals(1, families.stored(familyOf(first)).generation());
+        assertEquals(List.of("refresh success", "refresh grace_replay"), audit);
+        // The successor is the current token and rotates normally.
+        assertEquals(familyOf(first), familyOf(sessions.refresh(rotated.refreshToken(), CLIENT, NO_CSRF_CHECK)));
+    }
+
+    @Test
+    void twoRequestsRacingWithOneTokenGetOneSuccessor() {
+        SessionService sessions = service();
+        SessionTokens first = sessions.start(user(), CLIENT);
+        AtomicReference<SessionTokens> winner = new AtomicReference<>();
+        // The other request rotates the token between this one's read and its conditional update.
+        families.beforeNextRotate(() -> winner.set(sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK)));
+
+        SessionTokens loser = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+
+        assertEquals(winner.get().refreshToken(), loser.refreshToken());
+        assertEquals(1, families.stored(familyOf(first)).generation());
+        assertFalse(families.stored(familyOf(first)).isRevoked());
+    }
+
+    // Reuse
+
+    @Test
+    void aRotatedTokenPresentedAfterTheGraceEndsTheWholeSession() {
+        SessionService sessions = service();
+        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        advance(GRACE + 1);
+
+        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK));
+
+        assertTrue(families.stored(familyOf(first)).isRevoked());
+        assertTrue(revoked(rotated), "the thief's or the owner's access token: both die with the session");
+        assertTrue(revoked(first));
+        assertRefused(() -> sessions.refresh(rotated.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertTrue(audit.contains("refresh_reuse_detected family_revoked"), audit.toString());
+    }
+
+    @Test
+    void anOlderTokenThanThePreviousOneIsReuseEvenWithinTheGrace() {
+        SessionService sessions = service();
+        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens third = sessions.refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK);
+
+        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK));
+
+        assertTrue(families.stored(familyOf(first)).isRevoked());
+        assertTrue(revoked(third));
+        assertRefused(() -> sessions.refresh(third.refreshToken(), CLIENT, NO_CSRF_CHECK));
+    }
+
+    @Test
+    void withoutAGraceAnySecondUseIsReuse() {
+        SessionService sessions = service(settings(0, MAX_PER_USER));
+        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+
+        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK));
+
+        assertTrue(revoked(rotated));
+    }
+
+    // Sessions that have ended
+
+    @Test
+    void aSessionPastItsAbsoluteLifetimeIsRefusedHoweverRecentlyUsed() {
+        SessionService sessions = service();
+        SessionTokens tokens = sessions.start(user(), CLIENT);
+        for (long used = 0; used + IDLE_TIMEOUT / 2 < ABSOLUTE_LIFETIME; used += IDLE_TIMEOUT / 2) {
+            advance(IDLE_TIMEOUT / 2);
+            tokens = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        }
+        SessionTokens last = tokens;
+        advance(IDLE_TIMEOUT / 2);
+
+        assertRefused(() -> sessions.refresh(last.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertEquals("refresh refused_session_ended", audit.get(audit.size() - 1));
+    }
+
+    @Test
+    void aSessionIdleForTheIdleTimeoutIsRefused() {
+        SessionService sessions = service();
+        UserAccount user = user();
+        SessionTokens tokens = sessions.start(user, CLIENT);
+        advance(IDLE_TIMEOUT - 1);
+        SessionTokens used = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        advance(IDLE_TIMEOUT);
+
+        assertRefused(() -> sessions.refresh(used.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertEquals(List.of(), sessions.liveSessions(user.id()));
+    }
+
+    @Test
+    void aRevokedSessionIsRefusedAndGarbageIsRefusedAlike() {
+        SessionService sessions = service();
+        UserAccount user = user();
+        SessionTokens tokens = sessions.start(user, CLIENT);
+        assertTrue(sessions.endSessionOf(user.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER));
+        assertFalse(sessions.endSessionOf(user.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER),
+                "already ended");
+
+        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertTrue(revoked(tokens));
+        assertRefused(() -> sessions.refresh(RefreshTokens.generate(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh("not a refresh token", CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(null, CLIENT, NO_CSRF_CHECK));
+    }
+
+    @Test
+    void onlyTheOwnerCanEndASessionById() {
+        SessionService sessions = service();
+        UserAccount owner = user();
+        UserAccount other = user();
+        SessionTokens tokens = sessions.start(owner, CLIENT);
+
+        assertFalse(sessions.endSessionOf(other.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER));
+
+        assertFalse(revoked(tokens));
+        sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+    }
+
+    // The account changed since the session began
+
+    @Test
+    void aDisabledAccountEndsTheSessionAtItsNextRefresh() {
+        SessionService sessions = service();
+        UserAccount user = user();
+        SessionTokens tokens = sessions.start(user, CLIENT);
+        advance(60);
+        user.disable(clock.instant());
+
+        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK));
+
+        assertTrue(families.stored(familyOf(tokens)).isRevoked());
+        assertTrue(revoked(tokens));
+        assertEquals("refresh refused_account_changed", audit.get(audit.size() - 1));
+    }
+
+    @Test
+    void aPasswordChangedSinceTheSessionBeganEndsItButNotALaterSession() {
+        SessionService sessions = service();
+        UserAccount user = user();
+        SessionTokens before = sessions.start(user, CLIENT);
+        advance(60);
+        user.changePassword("$2b$10$another-hash", clock.instant());
+        advance(1);
+        SessionTokens after = sessions.start(user, CLIENT);
+
+        assertRefused(() -> sessions.refresh(before.refreshToken(), CLIENT, NO_CSRF_CHECK));
+
+        assertTrue(revoked(before));
+        assertEquals(familyOf(after), familyOf(sessions.refresh(after.refreshToken(), CLIENT, NO_CSRF_CHECK)));
+    }
+
+    // The session limit
+
+    @Test
+    void aLoginBeyondTheLimitEndsTheOldestSession() {
+        SessionService sessions = service();
+        UserAccount user = user();
+        List<SessionTokens> started = new ArrayList<>();
+        for (int i = 0; i <= MAX_PER_USER; i++) {
+            started.add(sessions.start(user, CLIENT));
+            advance(1);
+        }
+
+        SessionTokens oldest = started.get(0);
+        assertRefused(() -> sessions.refresh(oldest.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertTrue(revoked(oldest));
+        assertEquals(started.subList(1, started.size()).stream().map(this::familyOf).toList(),
+                sessions.liveSessions(user.id()).stream().map(TokenFamily::id).toList());
+        for (SessionTokens kept : started.subList(1, started.size())) {
+            assertFalse(revoked(kept));
+            sessions.refresh(kept.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        }
+        assertTrue(audit.contains("session_revoked session_limit"), audit.toString());
+    }
+
+    @Test
+    void theLimitCountsOnlyLiveSessionsOfThatUser() {
+        SessionService sessions = service();
+        UserAccount user = user();
+        SessionTokens ended = sessions.start(user, CLIENT);
+        sessions.logout(Optional.empty(), Optional.of(ended.refreshToken()), CLIENT, NO_CSRF_CHECK);
+        for (int i = 0; i < MAX_PER_USER; i++) {
+            sessions.start(user(), CLIENT);
+        }
+        List<SessionTokens> own = new ArrayList<>();
+        for (int i = 0; i < MAX_PER_USER; i++) {
+            own.add(sessions.start(user, CLIENT));
+            advance(1);
+        }
+
+        for (SessionTokens tokens : own) {
+            assertFalse(revoked(tokens));
+        }
+        assertEquals(MAX_PER_USER, sessions.liveSessions(user.id()).size());
+    }
+
+    @Test
+    void zeroMeansNoLimit() {
+        SessionService sessions = service(settings(GRACE, 0));
+        UserAccount user = user();
+        SessionTokens first = sessions.start(user, CLIENT);
+        for (int i = 0; i < 20; i++) {
+            advance(1);
+            sessions.start(user, CLIENT);
+        }
+
+        assertFalse(revoked(first));
+        assertEquals(21, sessions.liveSessions(user.id()).size());
+    }
+
+    // Logout
+
+    @Test
+    void logoutEndsTheSessionOfTheRefreshTokenAndKillsTheAccessToken() {
+        SessionService sessions = service();
+        SessionTokens tokens = sessions.start(user(), CLIENT);
+        SessionTokens sameSession = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+
+        sessions.logout(Optional.of(verified(sameSession)), Optional.of(sameSession.refreshToken()), CLIENT, NO_CSRF_CHECK);
+
+        assertTrue(revoked(sameSession));
+        assertTrue(revoked(tokens), "every access token of the session");
+        assertTrue(families.stored(familyOf(tokens)).isRevoked());
+        assertEquals("logout success", audit.get(audit.size() - 1));
+        assertRefused(() -> sessions.refresh(sameSession.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        // Idempotent: logging out of an ended session, or with nothing, is fine.
+        sessions.logout(Optional.of(verified(sameSession)), Optional.of(sameSession.refreshToken()), CLIENT, NO_CSRF_CHECK);
+        sessions.logout(Optional.empty(), Optional.empty(), CLIENT, NO_CSRF_CHECK);
+    }
+
+    @Test
+    void logoutWithTheAccessTokenAloneEndsItsSession() {
+        SessionService sessions = service();
+        SessionTokens tokens = sessions.start(user(), CLIENT);
+
+        sessions.logout(Optional.of(verified(tokens)), Optional.empty(), CLIENT, NO_CSRF_CHECK);
+
+        assertTrue(revoked(tokens));
+        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK));
+    }
+
+    @Test
+    void anAccessTokenNamingAnotherUsersSessionEndsOnlyItself() {
+        SessionService sessions = service();
+        SessionTokens victims = sessions.start(user(), CLIENT);
+        SessionTokens attackers = sessions.start(user(), CLIENT);
+        VerifiedAccessToken attacker = verified(attackers);
+        VerifiedAccessToken pointingElsewhere = new VerifiedAccessToken(attacker.subject(), attacker.jti(),
+                familyOf(victims), attacker.groups(), attacker.issuedAt(), attacker.expiresAt(), attacker.keyId());
+
+        sessions.logout(Optional.of(pointingElsewhere), Optional.empty(), CLIENT, NO_CSRF_CHECK);
+
+        assertTrue(revoked(attackers), "its own jti is revoked");
+        assertFalse(families.stored(familyOf(victims)).isRevoked());
+        assertFalse(revoked(victims));
+    }
+
+    @Test
+    void aRefusedCsrfCheckOnLogoutRevokesNothing() {
+        SessionService sessions = service();
+        SessionTokens tokens = sessions.start(user(), CLIENT);
+
+        assertThrows(IllegalStateException.class, () -> sessions.logout(Optional.of(verified(tokens)),
+                Optional.of(tokens.refreshToken()), CLIENT, familyId -> {
+                    throw new IllegalStateException("forged");
+                }));
+
+        assertFalse(revoked(tokens));
+        assertFalse(families.stored(familyOf(tokens)).isRevoked());
+    }
+
+    // Ending every session
+
+    @Test
+    void endAllSessionsEndsEverySessionOfTheUserAndEveryEarlierToken() {
+        SessionService sessions = service();
+        UserAccount user = user();
+        SessionTokens one = sessions.start(user, CLIENT);
+        advance(1);
+        SessionTokens two = sessions.start(user, CLIENT);
+        SessionTokens someoneElse = sessions.start(user(), CLIENT);
+        advance(1);
+
+        sessions.endAllSessions(user.id(), TokenFamily.RevocationReason.LOGOUT_ALL, AuditEvent.LOGOUT_ALL, CLIENT);
+        assertEquals("logout_all success", audit.get(audit.size() - 1));
+
+        for (SessionTokens ended : List.of(one, two)) {
+            assertTrue(revoked(ended));
+            assertRefused(() -> sessions.refresh(ended.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        }
+        assertEquals(List.of(), sessions.liveSessions(user.id()));
+        assertFalse(revoked(someoneElse));
+
+        advance(1);
+        SessionTokens later = sessions.start(user, CLIENT);
+        assertFalse(revoked(later), "a login after it is unaffected");
+        sessions.refresh(later.refreshToken(), CLIENT, NO_CSRF_CHECK);
+    }
+}
