@@ -1,8 +1,8 @@
 package dev.latchkey.bench;
 
-import dev.latchkey.testsupport.BrowserSession;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.LatchkeyCluster;
+import dev.latchkey.testsupport.client.BrowserSession;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.LatchkeyCluster;
 import org.h2.tools.Server;
 
 import java.net.http.HttpRequest;

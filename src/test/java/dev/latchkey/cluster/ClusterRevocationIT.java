@@ -1,8 +1,9 @@
 package dev.latchkey.cluster;
 
-import dev.latchkey.testsupport.BrowserSession;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.LatchkeyCluster;
+import dev.latchkey.testsupport.client.BrowserSession;
+import dev.latchkey.testsupport.client.Eventually;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.LatchkeyCluster;
 import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -25,8 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.uniqueEmail;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -207,7 +209,8 @@ class ClusterRevocationIT {
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         for (int node = 0; node < cluster.size(); node++) {
             Http http = cluster.http(node);
-            awaitUntil(() -> replacement.equals(http.send(http.request("/test-support/signing-keys/active").GET()).body()));
+            Eventually.await("node " + node + " signs with the promoted key", Duration.ofSeconds(60),
+                    () -> replacement.equals(http.send(http.request("/test-support/signing-keys/active").GET()).body()));
         }
         onA.register(ADMIN, PASSWORD);
         String adminToken = Http.json(onA.login(ADMIN, PASSWORD)).getString("access_token");
@@ -221,16 +224,6 @@ class ClusterRevocationIT {
         assertProblem(me(B, signedByCurrent), 401);
         assertProblem(me(C, signedByCurrent), 401);
         assertEquals(200, me(B, adminToken).statusCode(), "tokens of the new key are unaffected");
-    }
-
-    private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("a node did not pick up the promoted key within 60 s");
-            }
-            Thread.sleep(200);
-        }
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.latchkey.input;
 
 import dev.latchkey.problem.ContainerErrorServlet;
-import dev.latchkey.testsupport.BrowserSession;
-import dev.latchkey.testsupport.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.Timing;
+import dev.latchkey.testsupport.client.BrowserSession;
+import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.Timing;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.credentials;
-import static dev.latchkey.testsupport.Http.uniqueEmail;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.credentials;
+import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -2,6 +2,7 @@ package dev.latchkey.interop;
 
 import dev.latchkey.interop.consumer.ConsumerApplication;
 import dev.latchkey.interop.consumer.WhoAmIResource;
+import dev.latchkey.testsupport.client.Eventually;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -9,6 +10,7 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,7 +19,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -76,30 +77,38 @@ final class ConsumerServer implements AutoCloseable {
         return server;
     }
 
-    private void awaitReady() throws InterruptedException, IOException {
+    private void awaitReady() {
         HttpClient client = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(STARTUP_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("The consumer Payara Micro exited; see target/interop/consumer-server.log");
-            }
-            try {
-                HttpResponse<Void> response = client.send(HttpRequest.newBuilder(base.resolve("whoami")).GET()
-                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 401) {
-                    return;
+        try {
+            Eventually.await("the consumer Payara Micro answers; see target/interop/consumer-server.log", STARTUP_TIMEOUT, () -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("The consumer Payara Micro exited; see target/interop/consumer-server.log");
                 }
-                if (Files.readString(log).contains("Exception while loading the app")) {
-                    close();
+                if (readLog().contains("Exception while loading the app")) {
                     throw new IllegalStateException("The consumer app failed to deploy; see target/interop/consumer-server.log");
                 }
-            } catch (IOException notListeningYet) {
-                // keep waiting
-            }
-            Thread.sleep(1000);
+                try {
+                    return client.send(HttpRequest.newBuilder(base.resolve("whoami")).GET().timeout(Duration.ofSeconds(5)).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 401;
+                } catch (IOException notListeningYet) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            });
+        } catch (RuntimeException | AssertionError notStarted) {
+            close();
+            throw notStarted;
         }
-        close();
-        throw new IllegalStateException("The consumer Payara Micro did not start; see target/interop/consumer-server.log");
+    }
+
+    private String readLog() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     URI base() {

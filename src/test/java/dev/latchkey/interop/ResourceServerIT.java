@@ -1,8 +1,8 @@
 package dev.latchkey.interop;
 
-import dev.latchkey.testsupport.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.ResourceServerClient;
+import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.ResourceServerClient;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import org.junit.jupiter.api.AfterAll;
@@ -18,12 +18,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.json;
-import static dev.latchkey.testsupport.ResourceServerClient.CLIENT_ID;
-import static dev.latchkey.testsupport.ResourceServerClient.SECRET;
-import static dev.latchkey.testsupport.ResourceServerClient.basic;
-import static dev.latchkey.testsupport.ResourceServerClient.form;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.json;
+import static dev.latchkey.testsupport.client.ResourceServerClient.CLIENT_ID;
+import static dev.latchkey.testsupport.client.ResourceServerClient.SECRET;
+import static dev.latchkey.testsupport.client.ResourceServerClient.basic;
+import static dev.latchkey.testsupport.client.ResourceServerClient.form;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

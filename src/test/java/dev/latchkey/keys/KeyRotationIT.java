@@ -1,8 +1,9 @@
 package dev.latchkey.keys;
 
-import dev.latchkey.testsupport.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.ResourceServerClient;
+import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Eventually;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.ResourceServerClient;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -12,17 +13,15 @@ import org.junit.jupiter.api.TestMethodOrder;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.json;
-import static dev.latchkey.testsupport.Http.kid;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.json;
+import static dev.latchkey.testsupport.client.Http.kid;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Key rotation on a running node, the way an operator does it: a key is generated as next (here
@@ -66,17 +65,11 @@ class KeyRotationIT extends DeployedLatchkeyTest {
                 .header("Authorization", "Bearer " + adminToken).POST(HttpRequest.BodyPublishers.noBody()));
     }
 
-    private void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
-        Instant deadline = Instant.now().plus(PICKUP_TIMEOUT);
-        while (!condition.getAsBoolean()) {
-            if (Instant.now().isAfter(deadline)) {
-                fail("Timed out waiting until " + what);
-            }
-            Thread.sleep(200);
-        }
+    private static void await(String what, java.util.function.BooleanSupplier condition) {
+        Eventually.await(what, PICKUP_TIMEOUT, condition);
     }
 
-    private void awaitPublished(Predicate<Set<String>> condition) throws InterruptedException {
+    private void awaitPublished(Predicate<Set<String>> condition) {
         await("the JWKS changes", () -> condition.test(http.publishedKids()));
     }
 

@@ -7,7 +7,7 @@ import java.util.HashMap;
 import dev.latchkey.config.SettingsSource;
 
 import dev.latchkey.persistence.SchemaMigration;
-import dev.latchkey.testsupport.MutableClock;
+import dev.latchkey.testsupport.server.MovableClock;
 import dev.latchkey.token.TokenSettings;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
@@ -43,7 +43,7 @@ class SigningKeysTest {
     private static final int SKEW = 60;
     private static final int REFRESH = 30;
 
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));
+    private final MovableClock clock = MovableClock.at(Instant.parse("2026-03-01T09:00:00Z"));
     private JdbcDataSource dataSource;
     private Path directory;
 

@@ -2,7 +2,7 @@ package dev.latchkey.keytool;
 
 import dev.latchkey.config.SettingsSource;
 import dev.latchkey.introspection.ClientSecrets;
-import dev.latchkey.testsupport.MutableClock;
+import dev.latchkey.testsupport.server.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class KeyToolTest {
 
     private final Map<String, String> settings = new HashMap<>();
-    private final MutableClock clock = new MutableClock(Instant.parse("2026-03-01T09:00:00Z"));
+    private final MovableClock clock = MovableClock.at(Instant.parse("2026-03-01T09:00:00Z"));
     private ByteArrayOutputStream output;
     private String kek;
 

@@ -1,8 +1,8 @@
 package dev.latchkey.session;
 
-import dev.latchkey.testsupport.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.Http;
-import dev.latchkey.testsupport.Timing;
+import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.Timing;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +14,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.function.IntFunction;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.json;
-import static dev.latchkey.testsupport.Http.uniqueEmail;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.json;
+import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,8 @@
 package dev.latchkey.session;
 
-import dev.latchkey.testsupport.BrowserSession;
-import dev.latchkey.testsupport.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.Http;
+import dev.latchkey.testsupport.client.BrowserSession;
+import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Http;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static dev.latchkey.testsupport.Http.assertProblem;
-import static dev.latchkey.testsupport.Http.uniqueEmail;
+import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -7,7 +7,7 @@ import dev.latchkey.config.SettingsSource;
 import dev.latchkey.crypto.KeyMaterial;
 import dev.latchkey.crypto.ManagedKey;
 import dev.latchkey.keys.SigningKeys;
-import dev.latchkey.testsupport.MutableClock;
+import dev.latchkey.testsupport.server.MovableClock;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -380,7 +380,7 @@ class AccessTokenVerifierTest {
 
     @Test
     void aRememberedTokenIsStillRefusedOnceItExpires() throws Exception {
-        MutableClock clock = new MutableClock(NOW);
+        MovableClock clock = MovableClock.at(NOW);
         AccessTokenVerifier verifier = verifierFor(rsaKey, clock);
         String token = validToken();
         verifier.verify(token);

@@ -1,8 +1,8 @@
 package dev.latchkey.token;
 
-import dev.latchkey.testsupport.BrowserSession;
-import dev.latchkey.testsupport.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.Http;
+import dev.latchkey.testsupport.client.BrowserSession;
+import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Http;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -46,7 +46,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
-import static dev.latchkey.testsupport.Timing.assertAnsweredFast;
+import static dev.latchkey.testsupport.client.Timing.assertAnsweredFast;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -60,7 +60,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>Attacks on the claims need a genuine signature, or the signature check would refuse them
  * before the check under test runs: those tokens are signed with the server's own key through the
- * test-only {@code /test-support/sign} endpoint ({@link dev.latchkey.testsupport.InsiderSigningResource}),
+ * test-only {@code /test-support/sign} endpoint ({@link dev.latchkey.testsupport.server.InsiderSigningResource}),
  * and {@link #insiderSigningReproducesAGenuineToken()} proves that such a token is otherwise accepted.
  *
  * <p>The server signs RS256 by default. Attacks that only exist for ES256 (the psychic signature

@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.server;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;

@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.server;
 
 import dev.latchkey.keys.KeyAdministration;
 import dev.latchkey.keys.KeyEncryptionKey;

@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.client;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;

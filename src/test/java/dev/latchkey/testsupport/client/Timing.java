@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.client;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.client;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;

@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.server;
 
 import dev.latchkey.cluster.CacheContainer;
 import jakarta.enterprise.context.RequestScoped;

@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.server;
 
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;

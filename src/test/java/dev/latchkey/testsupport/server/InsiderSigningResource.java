@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.server;
 
 import dev.latchkey.crypto.ManagedKey;
 import dev.latchkey.keys.SigningKeys;

@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.client;
 
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 
@@ -161,22 +161,17 @@ public final class LatchkeyCluster implements AutoCloseable {
     }
 
     private void awaitReady(int node) {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
+        Path log = work.resolve("node-" + node + ".log");
+        Eventually.await("node " + node + " is ready; see " + log, READY_TIMEOUT, () -> {
             if (processes[node] == null || !processes[node].isAlive()) {
-                throw new IllegalStateException("Node " + node + " exited; see " + work.resolve("node-" + node + ".log"));
+                throw new IllegalStateException("Node " + node + " exited; see " + log);
             }
             try {
-                if (send(node, "/health/ready").statusCode() == 200) {
-                    return;
-                }
+                return send(node, "/health/ready").statusCode() == 200;
             } catch (UncheckedIOException notYetListening) {
-                // keep waiting
+                return false;
             }
-            sleep(500);
-        }
-        throw new IllegalStateException("Node " + node + " not ready within " + READY_TIMEOUT + "; see "
-                + work.resolve("node-" + node + ".log"));
+        });
     }
 
     private HttpResponse<String> send(int node, String path) {
@@ -225,14 +220,5 @@ public final class LatchkeyCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("No free port pair found");
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.client;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -1,4 +1,4 @@
-package dev.latchkey.testsupport;
+package dev.latchkey.testsupport.server;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
