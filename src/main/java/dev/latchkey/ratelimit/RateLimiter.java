@@ -80,11 +80,29 @@ public class RateLimiter {
      */
     public void checkLogin(String clientIp, String account) {
         consume("login-ip:" + client(clientIp), loginPerIp);
-        consume(accountKey(account), loginFailuresPerAccount);
+        checkPasswordAttempt(account);
     }
 
     /** A successful login was not a failure: its token goes back to the account's budget. */
     public void loginSucceeded(String account) {
+        passwordAttemptSucceeded(account);
+    }
+
+    /**
+     * Before any check of an account's password (login, and the current password of a password
+     * change): one from the account's failure budget, taken atomically now and given back by
+     * {@link #passwordAttemptSucceeded}. One budget per account, whichever endpoint guesses: a
+     * stolen session must not turn into unlimited guesses at the password.
+     *
+     * @param account the normalized e-mail address (as given, when it is not a valid one)
+     * @throws ProblemException 429 with {@code Retry-After} when the budget is spent
+     */
+    public void checkPasswordAttempt(String account) {
+        consume(accountKey(account), loginFailuresPerAccount);
+    }
+
+    /** The password was right, so the attempt was not a failure: its token goes back. */
+    public void passwordAttemptSucceeded(String account) {
         if (settings.enabled()) {
             bucket(accountKey(account), loginFailuresPerAccount).addTokens(1);
         }

@@ -89,6 +89,23 @@ class RateLimiterTest {
         assertEquals(429, refused.problem().status());
     }
 
+    /** Guesses at a current password (password change) and at login share the account's one budget. */
+    @Test
+    void passwordAttemptsAndLoginsShareTheAccountsFailureBudget() {
+        for (int i = 0; i < 3; i++) {
+            limiter.checkPasswordAttempt("shared@example.test");
+        }
+        limiter.checkPasswordAttempt("shared@example.test");
+        limiter.passwordAttemptSucceeded("shared@example.test");
+        limiter.checkLogin("192.0.2.70", "shared@example.test");
+        limiter.checkLogin("192.0.2.71", "shared@example.test");
+        assertEquals(429, assertThrows(ProblemException.class, () -> limiter.checkPasswordAttempt("shared@example.test"))
+                .problem().status());
+        assertEquals(429, assertThrows(ProblemException.class, () -> limiter.checkLogin("192.0.2.72", "shared@example.test"))
+                .problem().status());
+        assertDoesNotThrow(() -> limiter.checkPasswordAttempt("other@example.test"));
+    }
+
     @Test
     void successfulLoginsDoNotUseUpTheFailureBudget() {
         for (int i = 0; i < 12; i++) {
