@@ -3,6 +3,7 @@ package dev.latchkey.admin;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
+import dev.latchkey.security.AuthenticatedCaller;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -22,13 +23,16 @@ public class AdminUsersResource {
     @Inject
     AdminService admin;
 
+    @Inject
+    AuthenticatedCaller caller;
+
     @Context
     HttpServletRequest request;
 
     @POST
     @Path("revoke-tokens")
     public Response revokeTokens(@PathParam("id") String userId) {
-        if (!admin.revokeTokens(userId, ClientInfo.of(request))) {
+        if (!admin.revokeTokens(userId, actor(), ClientInfo.of(request))) {
             throw noSuchUser();
         }
         return Response.noContent().build();
@@ -37,10 +41,15 @@ public class AdminUsersResource {
     @POST
     @Path("disable")
     public Response disable(@PathParam("id") String userId) {
-        if (!admin.disable(userId, ClientInfo.of(request))) {
+        if (!admin.disable(userId, actor(), ClientInfo.of(request))) {
             throw noSuchUser();
         }
         return Response.noContent().build();
+    }
+
+    /** The administrator taking the action, for the audit log. */
+    private String actor() {
+        return caller.principal().getName();
     }
 
     private static ProblemException noSuchUser() {

@@ -18,21 +18,32 @@ public class AuditLog {
     private static final Logger LOG = Logger.getLogger("latchkey.audit");
 
     public void record(AuditEvent event, String outcome, String userId, String familyId, ClientInfo client) {
-        write(event, outcome, userId, "family", familyId, client);
+        write(event, outcome, null, userId, "family", familyId, client);
     }
 
-    /** An event about a signing key, named by its (public) {@code kid}. */
-    public void recordKeyEvent(AuditEvent event, String outcome, String userId, String kid, ClientInfo client) {
-        write(event, outcome, userId, "kid", kid, client);
+    /**
+     * An administrator's action on an account: {@code actor} is the administrator who took it,
+     * {@code user} the account it was taken on.
+     */
+    public void recordAdminAction(AuditEvent event, String outcome, String actorId, String userId, ClientInfo client) {
+        write(event, outcome, actorId, userId, null, null, client);
     }
 
-    private static void write(AuditEvent event, String outcome, String userId, String subjectName, String subject,
-                              ClientInfo client) {
+    /** An administrator's action on a signing key, named by its (public) {@code kid}. */
+    public void recordKeyEvent(AuditEvent event, String outcome, String actorId, String kid, ClientInfo client) {
+        write(event, outcome, actorId, null, "kid", kid, client);
+    }
+
+    private static void write(AuditEvent event, String outcome, String actorId, String userId, String subjectName,
+                              String subject, ClientInfo client) {
         JsonObjectBuilder line = JsonValues.createObjectBuilder()
                 .add("event", event.code())
                 .add("outcome", outcome);
+        JsonValues.addIfPresent(line, "actor", actorId);
         JsonValues.addIfPresent(line, "user", userId);
-        JsonValues.addIfPresent(line, subjectName, subject);
+        if (subjectName != null) {
+            JsonValues.addIfPresent(line, subjectName, subject);
+        }
         if (client != null) {
             JsonValues.addIfPresent(line, "ip", client.ip());
             JsonValues.addIfPresent(line, "user_agent", client.userAgent());

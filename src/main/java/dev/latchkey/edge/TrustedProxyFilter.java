@@ -13,12 +13,16 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
 
 /**
- * Behind configured trusted proxies, makes {@code getRemoteAddr()} the client's address (from
- * {@code Forwarded} or {@code X-Forwarded-For}, see {@link TrustedProxies}), so that rate limits,
- * session records and audit lines see the client rather than the proxy. Without trusted proxies
- * (the default) the headers are ignored: a client cannot choose its own address.
+ * Behind configured trusted proxies, makes {@code getRemoteAddr()} the client's address (from every
+ * line of the one header the operator chose, {@code Forwarded} or {@code X-Forwarded-For}; see
+ * {@link TrustedProxies}), so that rate limits, session records and audit lines see the client
+ * rather than the proxy. Without trusted proxies (the default) no header is read: a client cannot
+ * choose its own address.
  */
 @WebFilter(filterName = "TrustedProxyFilter", urlPatterns = "/*")
 public class TrustedProxyFilter extends HttpFilter {
@@ -43,8 +47,10 @@ public class TrustedProxyFilter extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
+        // Every line, in order: a proxy may append a line of its own rather than extend the last.
+        Enumeration<String> lines = request.getHeaders(trustedProxies.header().orElseThrow().headerName());
         String client = trustedProxies.clientAddress(request.getRemoteAddr(),
-                request.getHeader("Forwarded"), request.getHeader("X-Forwarded-For"));
+                lines == null ? List.of() : Collections.list(lines));
         chain.doFilter(new HttpServletRequestWrapper(request) {
             @Override
             public String getRemoteAddr() {

@@ -9,17 +9,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The HTTP edge: the public URL clients reach Latchkey at ({@code latchkey.public-url}, read
  * here and nowhere else), the reverse proxies whose forwarding headers are believed
- * ({@code latchkey.http.*}), and the origins CORS admits ({@code latchkey.cors.*}).
+ * and which header they write the client's address into ({@code latchkey.http.*}), and the origins CORS admits ({@code latchkey.cors.*}).
  */
 @ApplicationScoped
 public class HttpSettings extends Settings {
 
     public static final String PUBLIC_URL = "latchkey.public-url";
     public static final String TRUSTED_PROXIES = "latchkey.http.trusted-proxies";
+    public static final String FORWARDED_HEADER = "latchkey.http.forwarded-header";
     public static final String CORS_ALLOWED_ORIGINS = "latchkey.cors.allowed-origins";
 
     private String publicUrl;
@@ -45,8 +47,36 @@ public class HttpSettings extends Settings {
         if (Origins.of(publicUrl).filter(origin -> origin.startsWith("https://") || origin.startsWith("http://")).isEmpty()) {
             throw new InvalidSettingException(PUBLIC_URL, "must be an http or https URL, such as https://auth.example.com");
         }
-        trustedProxies = TrustedProxies.parse(source.text(TRUSTED_PROXIES, ""));
+        trustedProxies = trustedProxies(source);
         corsAllowedOrigins = Origins.parseList(source.text(CORS_ALLOWED_ORIGINS, ""), HttpSettings::exactOrigin);
+    }
+
+    /**
+     * Which header the trusted proxies write is the operator's to say, never guessed: a proxy
+     * writes one of them and passes the other through from the client, so guessing wrong, or
+     * preferring one when both are present, lets the client choose its own address.
+     */
+    private static TrustedProxies trustedProxies(SettingsSource source) {
+        String proxies = source.text(TRUSTED_PROXIES, "");
+        Optional<String> headerSetting = source.optional(FORWARDED_HEADER);
+        Set<String> allowed = new TreeSet<>();
+        for (ForwardingHeader header : ForwardingHeader.values()) {
+            allowed.add(header.setting());
+        }
+        Optional<ForwardingHeader> header = headerSetting.map(value -> ForwardingHeader.ofSetting(value).orElseThrow(() ->
+                new InvalidSettingException(FORWARDED_HEADER, "must be one of " + allowed + " (was " + value + ")")));
+        boolean anyProxy = !TrustedProxies.blocks(proxies).isEmpty();
+        if (anyProxy && header.isEmpty()) {
+            throw new InvalidSettingException(FORWARDED_HEADER, "must be set when " + TRUSTED_PROXIES + " is: "
+                    + "x-forwarded-for if your proxies write X-Forwarded-For (nginx, HAProxy, Envoy, most load balancers), "
+                    + "forwarded if they write the RFC 7239 Forwarded header. Only that header is read; the proxy must append "
+                    + "to it or replace it, and the other header is ignored, since your proxy passes it through from the client.");
+        }
+        if (!anyProxy && header.isPresent()) {
+            throw new InvalidSettingException(FORWARDED_HEADER, "is set, but " + TRUSTED_PROXIES + " lists no proxy, so no "
+                    + "forwarding header would be read: set both, or neither");
+        }
+        return header.map(chosen -> TrustedProxies.of(proxies, chosen)).orElse(TrustedProxies.none());
     }
 
     /** The URL clients reach Latchkey at, without a trailing slash. */

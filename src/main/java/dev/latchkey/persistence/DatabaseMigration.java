@@ -12,11 +12,16 @@ import jakarta.inject.Inject;
 
 import javax.sql.DataSource;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
 
@@ -69,20 +74,67 @@ public class DatabaseMigration {
     }
 
     /**
-     * The embedded default database holds password hashes: its directory is made private to the
-     * server's user before H2 creates the files in it (H2 itself would leave them world-readable).
+     * The embedded database holds password hashes, and H2 creates its files readable by anyone the
+     * umask allows. So the directories of an H2 file database that Latchkey creates (by default
+     * {@code ./data/}) are created private to the server's user, before H2 writes anything.
+     *
+     * <p>Only those: a directory that already exists is never changed, since it is not
+     * Latchkey's to change ({@code jdbc:h2:file:/tmp/latchkey} names a file in {@code /tmp}, and
+     * making {@code /tmp} owner-only would break the machine). When such a directory is open to
+     * other users, a warning says so, and what to do.
      */
     void protectEmbeddedDatabaseDirectory(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE - 1)
                                           @Initialized(ApplicationScoped.class) Object started) throws IOException {
-        String url = settings.url();
+        Optional<Path> directory = embeddedDatabaseDirectory(settings.url(), System.getProperty("user.home"));
+        if (directory.isPresent() && directory.get().getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            protect(directory.get());
+        }
+    }
+
+    /**
+     * The directory an H2 file database lives in, resolved as H2 resolves it (a leading {@code ~}
+     * is the user's home directory); empty for any other database.
+     */
+    static Optional<Path> embeddedDatabaseDirectory(String url, String userHome) {
         if (!url.startsWith(H2_FILE_PREFIX)) {
-            return;
+            return Optional.empty();
         }
         String location = url.substring(H2_FILE_PREFIX.length()).split(";", 2)[0];
-        Path directory = Path.of(location).toAbsolutePath().getParent();
-        if (directory != null && directory.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-            Files.setPosixFilePermissions(directory, OWNER_ONLY);
+        if (location.equals("~") || location.startsWith("~/") || location.startsWith("~\\")) {
+            location = userHome + location.substring(1);
+        }
+        return Optional.ofNullable(Path.of(location).toAbsolutePath().normalize().getParent());
+    }
+
+    /** Creates the missing directories owner-only, one level at a time; changes none that existed. */
+    static void protect(Path directory) throws IOException {
+        Deque<Path> missing = new ArrayDeque<>();
+        for (Path level = directory; level != null && !Files.exists(level, LinkOption.NOFOLLOW_LINKS); level = level.getParent()) {
+            missing.push(level);
+        }
+        if (missing.isEmpty()) {
+            warnIfOpenToOthers(directory);
+            return;
+        }
+        for (Path level : missing) {
+            try {
+                Files.createDirectory(level, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            } catch (FileAlreadyExistsException createdMeanwhile) {
+                // Someone else's after all: not ours to change.
+                continue;
+            }
+            // Created here, so ours: owner-only whatever the umask.
+            Files.setPosixFilePermissions(level, OWNER_ONLY);
+        }
+    }
+
+    private static void warnIfOpenToOthers(Path directory) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+        if (!OWNER_ONLY.containsAll(permissions)) {
+            LOG.warning(() -> "The embedded database's directory " + directory + " is open to other users ("
+                    + PosixFilePermissions.toString(permissions) + "), and the database files hold password hashes. "
+                    + "Latchkey changes only directories it creates: point latchkey.datasource.url at a directory of "
+                    + "its own, or make this one owner-only (chmod 700).");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.latchkey.ratelimit;
 
 import dev.latchkey.cluster.CacheContainer;
 import dev.latchkey.crypto.TokenDigests;
+import dev.latchkey.http.IpLiteral;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import io.github.bucket4j.BucketConfiguration;
@@ -19,6 +20,7 @@ import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.functional.impl.ReadWriteMapImpl;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -77,12 +79,30 @@ public class RateLimiter {
      * concurrent guesses cannot overdraw it).
      */
     public void checkLogin(String clientIp, String account) {
-        consume("login-ip:" + clientIp, loginPerIp);
-        consume(accountKey(account), loginFailuresPerAccount);
+        consume("login-ip:" + client(clientIp), loginPerIp);
+        checkPasswordAttempt(account);
     }
 
     /** A successful login was not a failure: its token goes back to the account's budget. */
     public void loginSucceeded(String account) {
+        passwordAttemptSucceeded(account);
+    }
+
+    /**
+     * Before any check of an account's password (login, and the current password of a password
+     * change): one from the account's failure budget, taken atomically now and given back by
+     * {@link #passwordAttemptSucceeded}. One budget per account, whichever endpoint guesses: a
+     * stolen session must not turn into unlimited guesses at the password.
+     *
+     * @param account the normalized e-mail address (as given, when it is not a valid one)
+     * @throws ProblemException 429 with {@code Retry-After} when the budget is spent
+     */
+    public void checkPasswordAttempt(String account) {
+        consume(accountKey(account), loginFailuresPerAccount);
+    }
+
+    /** The password was right, so the attempt was not a failure: its token goes back. */
+    public void passwordAttemptSucceeded(String account) {
         if (settings.enabled()) {
             bucket(accountKey(account), loginFailuresPerAccount).addTokens(1);
         }
@@ -93,15 +113,32 @@ public class RateLimiter {
     }
 
     public void checkRegistration(String clientIp) {
-        consume("register-ip:" + clientIp, registerPerIp);
+        consume("register-ip:" + client(clientIp), registerPerIp);
     }
 
     public void checkRefresh(String clientIp) {
-        consume("refresh-ip:" + clientIp, refreshPerIp);
+        consume("refresh-ip:" + client(clientIp), refreshPerIp);
     }
 
     public void checkPasswordChange(String clientIp) {
-        consume("password-ip:" + clientIp, passwordPerIp);
+        consume("password-ip:" + client(clientIp), passwordPerIp);
+    }
+
+    /**
+     * The client a per-client budget belongs to: an IPv4 address, or the /64 of an IPv6 address.
+     * An IPv6 subscriber is routinely given a /64 or more and picks addresses from it at will
+     * (privacy addresses change by the hour), so per address, every budget would be 2^64 budgets.
+     * An address the container reports in a form that is not a literal (it always is one) keys
+     * as written.
+     */
+    static String client(String clientIp) {
+        return IpLiteral.parsePeer(clientIp).map(address -> {
+            if (address.length == 4) {
+                return IpLiteral.format(address);
+            }
+            byte[] network = Arrays.copyOf(Arrays.copyOf(address, 8), 16);
+            return IpLiteral.format(network) + "/64";
+        }).orElse(clientIp);
     }
 
     private void consume(String key, BucketConfiguration configuration) {

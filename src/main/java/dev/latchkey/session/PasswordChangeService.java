@@ -3,11 +3,13 @@ package dev.latchkey.session;
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
+import dev.latchkey.ratelimit.RateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -36,6 +38,12 @@ public class PasswordChangeService {
     SessionService sessions;
 
     @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
     Clock clock;
 
     @Transactional
@@ -43,10 +51,21 @@ public class PasswordChangeService {
         UserAccount user = accounts.findById(userId).filter(UserAccount::isActive)
                 .orElseThrow(() -> new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
                         "The account no longer exists or is disabled.")));
+        // The same per-account failure budget as login, taken before the hash is checked and
+        // given back only when the password was right: whoever holds a session (an XSS payload
+        // keeping one alive, say) gets no more guesses at the password than a stranger at login.
+        try {
+            rateLimiter.checkPasswordAttempt(user.email());
+        } catch (ProblemException throttled) {
+            audit.record(AuditEvent.PASSWORD_CHANGE, "refused_throttled", userId, null, client);
+            throw throttled;
+        }
         if (hasher.verify(currentPassword, user.passwordHash()) == PasswordHasher.Outcome.MISMATCH) {
+            audit.record(AuditEvent.PASSWORD_CHANGE, "failure_wrong_password", userId, null, client);
             throw new ProblemException(Problem.of(403, "wrong-current-password", "Forbidden",
                     "The current password is incorrect."));
         }
+        rateLimiter.passwordAttemptSucceeded(user.email());
         policy.check(newPassword);
         String newHash = hasher.hash(newPassword);
         Instant now = clock.instant();

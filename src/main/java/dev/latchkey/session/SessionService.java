@@ -155,12 +155,27 @@ public class SessionService {
      */
     @Transactional
     public void endAllSessions(String userId, TokenFamily.RevocationReason reason, AuditEvent event, ClientInfo client) {
+        revokeEverySessionAndToken(userId, reason);
+        audit.record(event, "success", userId, null, client);
+    }
+
+    /**
+     * As {@link #endAllSessions}, on an administrator's order: the audit line names the
+     * administrator ({@code actor}) as well as the account.
+     */
+    @Transactional
+    public void endAllSessionsByAdministrator(String userId, TokenFamily.RevocationReason reason, AuditEvent event,
+                                              String adminId, ClientInfo client) {
+        revokeEverySessionAndToken(userId, reason);
+        audit.recordAdminAction(event, "success", adminId, userId, client);
+    }
+
+    private void revokeEverySessionAndToken(String userId, TokenFamily.RevocationReason reason) {
         Instant now = clock.instant();
         for (String familyId : families.revokeAllOfUser(userId, reason, now)) {
             revocations.revokeSession(familyId);
         }
         revocations.revokeUserTokensIssuedBefore(userId, now);
-        audit.record(event, "success", userId, null, client);
     }
 
     public List<TokenFamily> liveSessions(String userId) {

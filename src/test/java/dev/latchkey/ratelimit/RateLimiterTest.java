@@ -53,6 +53,32 @@ class RateLimiterTest {
         assertDoesNotThrow(() -> limiter.checkLogin("203.0.113.8", "another@example.test"), "other clients are unaffected");
     }
 
+    /**
+     * One IPv6 subscriber gets a /64 (or more) to choose addresses from: keyed per /128, every
+     * per-client budget would be 2^64 budgets. IPv4 addresses stay one client each.
+     */
+    @Test
+    void ipv6ClientsAreLimitedPerSlash64AndIpv4ClientsPerAddress() {
+        for (int i = 1; i <= 20; i++) {
+            int attempt = i;
+            assertDoesNotThrow(() -> limiter.checkLogin("2001:db8:1:2:0:0:0:" + Integer.toHexString(attempt), "v6-" + attempt + "@example.test"));
+        }
+        for (String sameSlash64 : new String[] {"2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:0db8:0001:0002::abcd"}) {
+            ProblemException refused = assertThrows(ProblemException.class,
+                    () -> limiter.checkLogin(sameSlash64, "another@example.test"), sameSlash64);
+            assertEquals(429, refused.problem().status());
+        }
+        assertDoesNotThrow(() -> limiter.checkLogin("2001:db8:1:3:0:0:0:1", "another@example.test"), "the next /64 is another client");
+
+        for (int i = 0; i < 20; i++) {
+            int attempt = i;
+            assertDoesNotThrow(() -> limiter.checkLogin("198.51.100.10", "v4-" + attempt + "@example.test"));
+        }
+        assertEquals(429, assertThrows(ProblemException.class, () -> limiter.checkLogin("::ffff:198.51.100.10", "x@example.test"))
+                .problem().status(), "an IPv4-mapped address is the IPv4 client");
+        assertDoesNotThrow(() -> limiter.checkLogin("198.51.100.11", "x@example.test"), "the next IPv4 address is another client");
+    }
+
     @Test
     void fiveFailuresPerAccountThenRefusedForEveryClient() {
         for (int i = 0; i < 5; i++) {
@@ -61,6 +87,23 @@ class RateLimiterTest {
         ProblemException refused = assertThrows(ProblemException.class,
                 () -> limiter.checkLogin("198.51.100.99", "victim@example.test"));
         assertEquals(429, refused.problem().status());
+    }
+
+    /** Guesses at a current password (password change) and at login share the account's one budget. */
+    @Test
+    void passwordAttemptsAndLoginsShareTheAccountsFailureBudget() {
+        for (int i = 0; i < 3; i++) {
+            limiter.checkPasswordAttempt("shared@example.test");
+        }
+        limiter.checkPasswordAttempt("shared@example.test");
+        limiter.passwordAttemptSucceeded("shared@example.test");
+        limiter.checkLogin("192.0.2.70", "shared@example.test");
+        limiter.checkLogin("192.0.2.71", "shared@example.test");
+        assertEquals(429, assertThrows(ProblemException.class, () -> limiter.checkPasswordAttempt("shared@example.test"))
+                .problem().status());
+        assertEquals(429, assertThrows(ProblemException.class, () -> limiter.checkLogin("192.0.2.72", "shared@example.test"))
+                .problem().status());
+        assertDoesNotThrow(() -> limiter.checkPasswordAttempt("other@example.test"));
     }
 
     @Test
