@@ -47,7 +47,7 @@ public class PasswordChangeService {
             throw new ProblemException(Problem.of(403, "wrong-current-password", "Forbidden",
                     "The current password is incorrect."));
         }
-        policy.check(newPassword);
+        policy.check(newPassword, user.email());
         String newHash = hasher.hash(newPassword);
         Instant now = clock.instant();
         accounts.update(userId, account -> account.changePassword(newHash, now));
