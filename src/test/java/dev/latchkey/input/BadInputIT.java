@@ -174,7 +174,7 @@ class BadInputIT extends DeployedLatchkeyTest {
     @Test
     void weakPasswordsNameTheRuleThatFailedAtRegistrationAndPasswordChange() {
         Map<String, String> rules = new LinkedHashMap<>();
-        rules.put("short", "too-short");
+        rules.put("brief pw 7", "too-short");
         rules.put("x".repeat(129), "too-long");
         rules.put("a fine passphrase\u0007 with a bell", "control-characters");
         rules.put("unbelievable", "common");
