@@ -163,18 +163,17 @@ public final class KeyImport {
         if (keyId != null) {
             checkKid(keyId);
         }
+        // Rebuilt from the key material alone: whatever else the file carried (x5c, key_ops, dates,
+        // revocation notes) is not Latchkey's to publish.
         try {
             if (jwk instanceof RSAKey rsa) {
-                return finish(new RSAKey.Builder(rsa).keyOperations(null).x509CertChain(null).x509CertURL(null)
-                        .x509CertSHA256Thumbprint(null).keyStore(null), algorithm, keyId);
+                return finish(new RSAKey.Builder(rsa.toRSAPublicKey()).privateKey(rsa.toRSAPrivateKey()), algorithm, keyId);
             }
             if (jwk instanceof ECKey ec) {
-                return finish(new ECKey.Builder(ec).keyOperations(null).x509CertChain(null).x509CertURL(null)
-                        .x509CertSHA256Thumbprint(null).keyStore(null), algorithm, keyId);
+                return finish(new ECKey.Builder(ec.getCurve(), ec.toECPublicKey()).privateKey(ec.toECPrivateKey()), algorithm, keyId);
             }
             OctetKeyPair okp = (OctetKeyPair) jwk;
-            return finish(new OctetKeyPair.Builder(okp).keyOperations(null).x509CertChain(null).x509CertURL(null)
-                    .x509CertSHA256Thumbprint(null).keyStore(null), algorithm, keyId);
+            return finish(new OctetKeyPair.Builder(okp.getCurve(), okp.getX()).d(okp.getD()), algorithm, keyId);
         } catch (JOSEException e) {
             throw new RefusedKeyException("The JWK cannot be used as a signing key");
         }

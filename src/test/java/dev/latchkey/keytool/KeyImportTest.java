@@ -151,6 +151,21 @@ class KeyImportTest {
         assertImported(okp.toJSONString(), "ed-legacy", "EdDSA", "--kid", "ed-legacy");
     }
 
+    @Test
+    void anImportedJwkKeepsOnlyItsKeyMaterialItsKidAndTheFittingAlgorithm() throws Exception {
+        KeyPair rsa = rsa(2048);
+        RSAKey carrying = new RSAKey.Builder((RSAPublicKey) rsa.getPublic()).privateKey(rsa.getPrivate()).keyID("old")
+                .keyOperations(java.util.Set.of(com.nimbusds.jose.jwk.KeyOperation.SIGN, com.nimbusds.jose.jwk.KeyOperation.VERIFY))
+                .x509CertURL(java.net.URI.create("https://old-issuer.example/cert.pem")).build();
+        JWK imported = dev.latchkey.crypto.KeyImport.read(carrying.toJSONString().getBytes(StandardCharsets.UTF_8),
+                java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty());
+        assertEquals(java.util.Set.of("kty", "kid", "alg", "use", "n", "e", "d", "p", "q", "dp", "dq", "qi"),
+                imported.toJSONObject().keySet());
+        assertEquals("old", imported.getKeyID());
+        assertEquals("RS256", imported.getAlgorithm().getName());
+        assertEquals(carrying.computeThumbprint(), imported.computeThumbprint());
+    }
+
     // --- refusals ----------------------------------------------------------------------------
 
     @Test
