@@ -2,7 +2,7 @@ package dev.latchkey.password;
 
 import java.util.Map;
 import dev.latchkey.config.SettingsSource;
-/** The password hasher with the production defaults of every {@code latchkey.password.*} setting, for the JMH benchmarks (bench/jmh). */
+/** The password hasher and policy with the production defaults of every {@code latchkey.password.*} setting, for the JMH benchmarks (bench/jmh). */
 public final class PasswordBenchWiring {
 
     private PasswordBenchWiring() {
@@ -14,5 +14,10 @@ public final class PasswordBenchWiring {
         hasher.settings = PasswordSettings.from(SettingsSource.of(Map.of(PasswordSettings.ALGORITHM, algorithm)));
         hasher.init();
         return hasher;
+    }
+
+    /** The policy as the server runs it: both lists loaded, zxcvbn at the default minimum score. */
+    public static PasswordPolicy policy() {
+        return PasswordPolicy.create(PasswordSettings.defaults());
     }
 }

@@ -46,7 +46,7 @@ public class RegistrationService {
     public void register(String email, String password, ClientInfo client) {
         String normalized = EmailAddress.normalize(email)
                 .orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
-        policy.check(password);
+        policy.check(password, normalized);
         // The hash is computed whether or not the address is taken, so both paths cost one
         // password hash.
         String hash = hasher.hash(password);

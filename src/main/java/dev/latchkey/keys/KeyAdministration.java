@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The rules of key rotation, shared by the key tool and the server: generate a key as next,
- * promote it to active (the active one retires), withdraw a next key, revoke a key. Each rule is
+ * The rules of key rotation, shared by the key tool and the server: generate (or import) a key as
+ * next, promote it to active (the active one retires), withdraw a next key, revoke a key. Each rule is
  * checked here, once, whoever asks.
  *
  * <p>The rule that matters most for zero downtime: a key must have been published as next for
@@ -37,6 +37,7 @@ public final class KeyAdministration {
         ALREADY_REVOKED("The key is already revoked."),
         TOO_EARLY("The next key has not been published long enough (15 minutes); wait, or use --force in an emergency."),
         WRONG_KEK("The key-encryption key does not open the active key; check LATCHKEY_KEYS_KEK."),
+        KID_EXISTS("The key set already holds a key with this kid (in any state); an imported key needs a kid of its own."),
         CONCURRENT_CHANGE("Another change to the key set happened at the same time; list the keys and try again.");
 
         private final String explanation;
@@ -81,6 +82,27 @@ public final class KeyAdministration {
      * key: a key sealed under a different KEK than the nodes hold would fail on every node.
      */
     public StoredSigningKey generate(JWSAlgorithm algorithm, int rsaBits, KeyEncryptionKey kek) {
+        checkNextMayBeAdded(kek);
+        return insertAsNext(KeyMaterial.generate(algorithm, rsaBits), kek);
+    }
+
+    /**
+     * Stores a key that another issuer signed with, sealed, as the next key: the same rules as
+     * {@link #generate} (one next key at a time, the KEK must open the active key; promotion waits
+     * {@link #MIN_TIME_AS_NEXT} like any other), and its kid must be new to the key set. The key
+     * has been read and checked by {@link dev.latchkey.crypto.KeyImport}; it is checked once more
+     * here as every stored key is when a node opens it.
+     */
+    public StoredSigningKey importKey(JWK privateKey, KeyEncryptionKey kek) {
+        KeyMaterial.toManagedKey(privateKey);
+        checkNextMayBeAdded(kek);
+        if (store.find(privateKey.getKeyID()).isPresent()) {
+            throw new RefusedException(Refusal.KID_EXISTS);
+        }
+        return insertAsNext(privateKey, kek);
+    }
+
+    private void checkNextMayBeAdded(KeyEncryptionKey kek) {
         List<StoredSigningKey> keys = store.findAll();
         if (keys.stream().anyMatch(key -> key.state() == KeyState.NEXT)) {
             throw new RefusedException(Refusal.NEXT_KEY_EXISTS);
@@ -93,11 +115,20 @@ public final class KeyAdministration {
                 throw new RefusedException(Refusal.WRONG_KEK);
             }
         }
-        StoredSigningKey key = sealed(KeyMaterial.generate(algorithm, rsaBits), KeyState.NEXT, kek);
+    }
+
+    private StoredSigningKey insertAsNext(JWK privateKey, KeyEncryptionKey kek) {
+        StoredSigningKey key = sealed(privateKey, KeyState.NEXT, kek);
         try {
             store.insert(key);
         } catch (SigningKeyStore.ActiveKeyConflictException impossibleForNext) {
             throw new RefusedException(Refusal.CONCURRENT_CHANGE);
+        } catch (IllegalStateException duplicateKid) {
+            // A concurrent import of the same kid won the primary key.
+            if (store.find(privateKey.getKeyID()).isPresent()) {
+                throw new RefusedException(Refusal.KID_EXISTS);
+            }
+            throw duplicateKid;
         }
         return key;
     }

@@ -1,6 +1,7 @@
 package dev.latchkey.keytool;
 
 import dev.latchkey.time.ClockProducer;
+import dev.latchkey.crypto.KeyImport;
 import dev.latchkey.crypto.KeyMaterial;
 import dev.latchkey.introspection.ClientSecrets;
 import dev.latchkey.keys.KeyAdministration;
@@ -12,6 +13,7 @@ import dev.latchkey.persistence.DatasourceSettings;
 import dev.latchkey.persistence.SchemaMigration;
 import dev.latchkey.config.SettingsSource;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,6 +39,7 @@ import java.util.regex.Pattern;
  * java -cp 'latchkey/WEB-INF/classes:latchkey/WEB-INF/lib/*' dev.latchkey.keytool.KeyTool &lt;command&gt;
  *   list
  *   generate [--alg RS256|ES256|EdDSA] [--rsa-bits 2048|3072|4096]
+ *   import &lt;file&gt; [--alg RS256|ES256|EdDSA] [--kid &lt;kid&gt;]
  *   promote [&lt;kid&gt;] [--force]
  *   retire &lt;kid&gt;
  *   revoke &lt;kid&gt;
@@ -46,7 +49,10 @@ import java.util.regex.Pattern;
  * Settings come from system properties or the environment, exactly as the server reads them:
  * {@code latchkey.datasource.url} / {@code LATCHKEY_DATASOURCE_URL} and so on, and the
  * key-encryption key from {@code LATCHKEY_KEYS_KEK} or {@code LATCHKEY_KEYS_KEK_FILE}. Only
- * {@code generate} needs the KEK. Every node picks a change up at its next re-read of the key
+ * {@code generate} and {@code import} need the KEK; {@code import} of a PKCS#12 file also reads
+ * its password from {@code LATCHKEY_KEYTOOL_IMPORT_PASSWORD} or
+ * {@code LATCHKEY_KEYTOOL_IMPORT_PASSWORD_FILE}, and its alias from
+ * {@code LATCHKEY_KEYTOOL_IMPORT_ALIAS} (see {@link KeyToolSettings}). Every node picks a change up at its next re-read of the key
  * set; a revocation that must be refused everywhere at once goes through
  * {@code POST /admin/signing-keys/{kid}/revoke} instead (see docs/keys.md).
  */
@@ -59,18 +65,28 @@ public final class KeyTool {
 
     private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
+    /** A 4096-bit RSA key store with a certificate chain is a few KiB; anything far larger is not a key file. */
+    static final long MAX_KEY_FILE_BYTES = 1024 * 1024;
+
     private static final String USAGE_TEXT = """
             Usage: KeyTool <command>
               list                                   the keys, their states and dates
               generate [--alg RS256|ES256|EdDSA] [--rsa-bits 2048|3072|4096]
                                                      a new key pair, stored sealed as the next key
+              import <file> [--alg RS256|ES256|EdDSA] [--kid <kid>]
+                                                     another issuer's private key (PEM: PKCS#8, PKCS#1
+                                                     or SEC1; PKCS#12; or a private JWK), stored sealed
+                                                     as the next key; kid: --kid, else the JWK's own,
+                                                     else its RFC 7638 thumbprint
               promote [<kid>] [--force]              the next key becomes active, the active one retired
                                                      (refused until the next key is 15 minutes old)
               retire <kid>                           withdraw a next key that should never sign
               revoke <kid>                           a next or retired key is never trusted again
               client-secret <client-id>              a secret for a resource server, and its config entry
             Settings: LATCHKEY_DATASOURCE_URL, LATCHKEY_DATASOURCE_USER, LATCHKEY_DATASOURCE_PASSWORD,
-                      LATCHKEY_KEYS_KEK or LATCHKEY_KEYS_KEK_FILE (generate only)""";
+                      LATCHKEY_KEYS_KEK or LATCHKEY_KEYS_KEK_FILE (generate and import),
+                      LATCHKEY_KEYTOOL_IMPORT_PASSWORD or LATCHKEY_KEYTOOL_IMPORT_PASSWORD_FILE and
+                      LATCHKEY_KEYTOOL_IMPORT_ALIAS (import of PKCS#12; never on the command line)""";
 
     private final Supplier<SettingsSource> settings;
     private final PrintStream out;
@@ -103,6 +119,7 @@ public final class KeyTool {
             return switch (command) {
                 case "list" -> list(arguments);
                 case "generate" -> generate(arguments);
+                case "import" -> importKey(arguments);
                 case "promote" -> promote(arguments);
                 case "retire" -> retire(arguments);
                 case "revoke" -> revoke(arguments);
@@ -111,6 +128,10 @@ public final class KeyTool {
             };
         } catch (KeyAdministration.RefusedException refused) {
             out.println("Refused: " + refused.getMessage());
+            return REFUSED;
+        } catch (KeyImport.RefusedKeyException refused) {
+            // Fixed text plus sizes and names: never key material.
+            out.println("Refused: " + refused.getMessage() + ".");
             return REFUSED;
         } catch (IllegalArgumentException badArguments) {
             out.println(badArguments.getMessage());
@@ -156,6 +177,44 @@ public final class KeyTool {
         KeyEncryptionKey kek = keyEncryptionKey();
         StoredSigningKey key = administration().generate(algorithm, rsaBits, kek);
         out.println("Generated " + key.algorithm() + " key " + key.kid() + " as next. It is published now;"
+                + " promote it in 15 minutes or later.");
+        return OK;
+    }
+
+    private int importKey(List<String> arguments) {
+        Optional<JWSAlgorithm> algorithm = option(arguments, "--alg").map(name -> {
+            JWSAlgorithm parsed = KeyMaterial.parseAlgorithmOrNull(name);
+            if (parsed == null) {
+                throw new IllegalArgumentException("--alg must be one of RS256, ES256, EdDSA");
+            }
+            return parsed;
+        });
+        Optional<String> kid = option(arguments, "--kid");
+        Path file = Path.of(single(arguments, "import <file> [--alg RS256|ES256|EdDSA] [--kid <kid>]"));
+        if (arguments.get(0).startsWith("--")) {
+            throw new IllegalArgumentException("Usage: KeyTool import <file> [--alg RS256|ES256|EdDSA] [--kid <kid>]");
+        }
+        byte[] content;
+        try {
+            if (Files.size(file) > MAX_KEY_FILE_BYTES) {
+                throw new IllegalStateException("The key file is larger than " + MAX_KEY_FILE_BYTES + " bytes; it is not a key");
+            }
+            content = Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("Cannot read the key file " + file);
+        }
+        KeyToolSettings toolSettings = KeyToolSettings.from(settings.get());
+        Optional<KeyImport.KeyStoreAccess> keyStore = toolSettings.importPassword()
+                .map(password -> new KeyImport.KeyStoreAccess(password.toCharArray(), toolSettings.importAlias()));
+        JWK imported;
+        try {
+            imported = KeyImport.read(content, keyStore, algorithm, kid);
+        } finally {
+            java.util.Arrays.fill(content, (byte) 0);
+        }
+        KeyEncryptionKey kek = keyEncryptionKey();
+        StoredSigningKey key = administration().importKey(imported, kek);
+        out.println("Imported " + key.algorithm() + " key " + key.kid() + " as next. It is published now;"
                 + " promote it in 15 minutes or later.");
         return OK;
     }

@@ -7,13 +7,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Set;
 
-/** How passwords are hashed ({@code latchkey.password.*}), checked when the application starts. */
+/** How passwords are checked and hashed ({@code latchkey.password.*}), validated when the application starts. */
 @ApplicationScoped
 public class PasswordSettings extends Settings {
 
     public static final String ALGORITHM = "latchkey.password.algorithm";
     static final String BCRYPT = "bcrypt";
     static final String ARGON2ID = "argon2id";
+
+    /** The lowest zxcvbn score (0 to 4) a new password may have; see {@link PasswordPolicy}. */
+    public static final String MIN_STRENGTH = "latchkey.password.min-strength";
 
     /** OWASP Password Storage Cheat Sheet: argon2id with at least 19 MiB, 2 iterations, 1 lane. */
     static final int ARGON2_MIN_MEMORY_KIB = 19456;
@@ -25,6 +28,7 @@ public class PasswordSettings extends Settings {
     private int argon2Parallelism;
     private int maxConcurrentHashes;
     private Duration maxWait;
+    private int minStrength;
 
     public static PasswordSettings from(SettingsSource source) {
         return load(new PasswordSettings(), source);
@@ -45,6 +49,9 @@ public class PasswordSettings extends Settings {
         argon2Parallelism = source.smallNumber("latchkey.password.argon2.parallelism", 1, 1, 16);
         maxConcurrentHashes = source.smallNumber("latchkey.password.max-concurrent-hashes", 0, 0, 1024);
         maxWait = Duration.ofMillis(source.number("latchkey.password.max-wait-millis", 1000, 0, 60_000));
+        // zxcvbn's scale: 3 is "safely unguessable" (at least 10^8 guesses), 4 "very unguessable"
+        // (10^10). 0 accepts every score, which turns the estimate off.
+        minStrength = source.smallNumber(MIN_STRENGTH, 3, 0, 4);
     }
 
     public String algorithm() {
@@ -78,5 +85,9 @@ public class PasswordSettings extends Settings {
 
     public Duration maxWait() {
         return maxWait;
+    }
+
+    public int minStrength() {
+        return minStrength;
     }
 }

@@ -6,8 +6,12 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.Response;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * An RFC 9457 problem detail: the only shape an error takes in Latchkey, whichever layer
@@ -16,20 +20,39 @@ import java.util.Objects;
  * <p>The {@code detail} is always a fixed, server-authored sentence. Client input, exception
  * messages and stack traces never reach it, so nothing a caller sent (a password, a token) can be
  * echoed back, and nothing about the server's internals leaks.
+ *
+ * <p>A problem may carry extension members (RFC 9457 section 3.2): string values beside the
+ * standard members, for what a client can act on (the password rule that failed, for one). The
+ * same rule holds for them as for {@code detail}: each value is a fixed, server-authored word,
+ * never input.
  */
-public record Problem(int status, String type, String title, String detail, Map<String, String> headers) {
+public record Problem(int status, String type, String title, String detail, Map<String, String> headers,
+                      Map<String, String> members) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
+
+    /** The members RFC 9457 defines; an extension may not take their names. */
+    private static final Set<String> STANDARD_MEMBERS = Set.of("type", "title", "status", "detail", "instance");
+
+    /** RFC 9457 section 3.2: a letter, then letters, digits and underscores, at least three characters. */
+    private static final Pattern MEMBER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{2,}");
 
     public Problem {
         Objects.requireNonNull(type);
         Objects.requireNonNull(title);
         Objects.requireNonNull(detail);
         headers = Map.copyOf(headers);
+        members = Collections.unmodifiableMap(new TreeMap<>(members));
+        for (Map.Entry<String, String> member : members.entrySet()) {
+            if (!MEMBER_NAME.matcher(member.getKey()).matches() || STANDARD_MEMBERS.contains(member.getKey())) {
+                throw new IllegalArgumentException("Not an extension member name: " + member.getKey());
+            }
+            Objects.requireNonNull(member.getValue());
+        }
     }
 
     public static Problem of(int status, String slug, String title, String detail) {
-        return new Problem(status, "urn:latchkey:problem:" + slug, title, detail, Map.of());
+        return new Problem(status, "urn:latchkey:problem:" + slug, title, detail, Map.of(), Map.of());
     }
 
     /**
@@ -74,7 +97,17 @@ public record Problem(int status, String type, String title, String detail, Map<
     public Problem withHeader(String name, String value) {
         var merged = new java.util.HashMap<>(headers);
         merged.put(name, value);
-        return new Problem(status, type, title, detail, merged);
+        return new Problem(status, type, title, detail, merged, members);
+    }
+
+    /**
+     * The same problem with one more extension member. The value must be a fixed, server-authored
+     * word (never input); the name follows RFC 9457 and is none of the standard members.
+     */
+    public Problem withMember(String name, String value) {
+        var merged = new java.util.HashMap<>(members);
+        merged.put(name, value);
+        return new Problem(status, type, title, detail, headers, merged);
     }
 
     public JsonObject toJson() {
@@ -83,6 +116,7 @@ public record Problem(int status, String type, String title, String detail, Map<
                 .add("title", title)
                 .add("status", status)
                 .add("detail", detail);
+        members.forEach(body::add);
         return body.build();
     }
 }

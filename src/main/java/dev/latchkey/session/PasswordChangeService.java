@@ -66,7 +66,7 @@ public class PasswordChangeService {
                     "The current password is incorrect."));
         }
         rateLimiter.passwordAttemptSucceeded(user.email());
-        policy.check(newPassword);
+        policy.check(newPassword, user.email());
         String newHash = hasher.hash(newPassword);
         Instant now = clock.instant();
         accounts.update(userId, account -> account.changePassword(newHash, now));

@@ -164,6 +164,57 @@ class BadInputIT extends DeployedLatchkeyTest {
         assertEquals(200, http.getWithBearer("/api/me", token).statusCode(), "none of those changed the password");
     }
 
+    /**
+     * Issue 22: a weak password gets 400 weak-password at registration and at password change,
+     * with a {@code rule} member naming the rule that failed, and the password is never echoed.
+     * The strength estimate counts the account's own e-mail parts: at registration the address
+     * given, at password change the account's address. Each change case uses its own account, so
+     * that no per-account budget can get in the way.
+     */
+    @Test
+    void weakPasswordsNameTheRuleThatFailedAtRegistrationAndPasswordChange() {
+        Map<String, String> rules = new LinkedHashMap<>();
+        rules.put("brief pw 7", "too-short");
+        rules.put("x".repeat(129), "too-long");
+        rules.put("a fine passphrase\u0007 with a bell", "control-characters");
+        rules.put("unbelievable", "common");
+        rules.put("qwertyuiopasdfghjkl", "breached");
+        rules.put("zxcvbnmasdfghjkl", "too-guessable");
+        rules.put("p4$$w0rdd4rkn3$$", "too-guessable");
+        for (Map.Entry<String, String> rule : rules.entrySet()) {
+            String email = uniqueEmail();
+            assertWeak(http.register(email, rule.getKey()), rule.getValue(), rule.getKey());
+            assertProblem(http.login(email, rule.getKey()), 401);
+
+            String token = http.registerAndLogin(uniqueEmail(), PASSWORD);
+            assertWeak(passwordChange(token, changeBody(PASSWORD, rule.getKey())), rule.getValue(), rule.getKey());
+            assertEquals(200, http.getWithBearer("/api/me", token).statusCode(), "the refusal changed nothing");
+        }
+
+        // Words from the address itself: strong for anyone else, too guessable for this account.
+        String fromAddress = "brzeczyszczykiewiczzebulon";
+        String owner = "zebulon.brzeczyszczykiewicz." + java.util.UUID.randomUUID().toString().substring(0, 8)
+                + "@kowalczykowa.example";
+        assertWeak(http.register(owner, fromAddress), "too-guessable", fromAddress);
+        assertEquals(202, http.register(uniqueEmail(), fromAddress).statusCode());
+        String ownerToken = http.registerAndLogin(owner, PASSWORD);
+        assertWeak(passwordChange(ownerToken, changeBody(PASSWORD, fromAddress)), "too-guessable", fromAddress);
+        String otherToken = http.registerAndLogin(uniqueEmail(), PASSWORD);
+        assertEquals(200, passwordChange(otherToken, changeBody(PASSWORD, fromAddress)).statusCode());
+    }
+
+    private static String changeBody(String current, String replacement) {
+        return jakarta.json.Json.createObjectBuilder().add("current_password", current)
+                .add("new_password", replacement).build().toString();
+    }
+
+    private static void assertWeak(HttpResponse<String> response, String rule, String password) {
+        jakarta.json.JsonObject problem = assertProblem(response, 400, rule);
+        assertEquals("urn:latchkey:problem:weak-password", problem.getString("type"));
+        assertEquals(rule, problem.getString("rule", null), response.body());
+        assertFalse(response.body().contains(password), "the password is never echoed");
+    }
+
     private HttpResponse<String> passwordChange(String token, String body) {
         return http.send(http.request("/auth/password/change").header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
