@@ -13,8 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The HTTP edge: the public URL clients reach Latchkey at ({@code latchkey.public-url}, read
- * here and nowhere else), the reverse proxies whose forwarding headers are believed
- * and which header they write the client's address into ({@code latchkey.http.*}), and the origins CORS admits ({@code latchkey.cors.*}).
+ * here and nowhere else), the reverse proxies whose forwarding header is believed and which header
+ * that is ({@code latchkey.http.*}), and the origins CORS admits ({@code latchkey.cors.*}).
  */
 @ApplicationScoped
 public class HttpSettings extends Settings {
