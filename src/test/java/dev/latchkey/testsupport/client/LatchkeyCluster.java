@@ -104,13 +104,22 @@ public final class LatchkeyCluster implements AutoCloseable {
         return new Http(url(node));
     }
 
-    /** Starts the nodes (in parallel) and returns when every one of them reports ready. */
+    /**
+     * Starts the nodes (in parallel) and returns when every one of them reports ready. When one
+     * does not, all of them are stopped again before the failure is thrown: a node left starting
+     * would count as running ({@link #isRunning}) while it cannot serve yet.
+     */
     public void start(int... nodes) {
         for (int node : nodes) {
             launch(node);
         }
-        for (int node : nodes) {
-            awaitReady(node);
+        try {
+            for (int node : nodes) {
+                awaitReady(node);
+            }
+        } catch (RuntimeException | AssertionError notReady) {
+            stop(nodes);
+            throw notReady;
         }
     }
 
