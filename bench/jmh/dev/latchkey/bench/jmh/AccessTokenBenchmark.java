@@ -5,7 +5,7 @@ import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.token.AccessTokenIssuer;
 import dev.latchkey.token.AccessTokenVerifier;
 import dev.latchkey.token.IssuedAccessToken;
-import dev.latchkey.token.TokenBenchWiring;
+import dev.latchkey.token.TokenBeans;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.TokenSettings;
 import dev.latchkey.token.VerifiedAccessToken;
@@ -68,11 +68,11 @@ public class AccessTokenBenchmark {
         SigningKeys keys = SigningKeys.of(KeyMaterial.toManagedKey(KeyMaterial.generate(KeyMaterial.parseAlgorithm(alg))));
         Clock issuing = Clock.fixed(ISSUED_AT, ZoneOffset.UTC);
         Clock verifying = Clock.fixed(ISSUED_AT.plusSeconds(60), ZoneOffset.UTC);
-        TokenSettings production = TokenBenchWiring.settings(ISSUER, AUDIENCE, 10_000);
-        TokenSettings noCache = TokenBenchWiring.settings(ISSUER, AUDIENCE, 0);
-        issuer = TokenBenchWiring.issuer(keys, production, issuing);
-        uncachedVerifier = TokenBenchWiring.verifier(keys, noCache, verifying);
-        cachedVerifier = TokenBenchWiring.verifier(keys, production, verifying);
+        TokenSettings production = TokenBeans.settings(ISSUER, AUDIENCE, 10_000);
+        TokenSettings noCache = TokenBeans.settings(ISSUER, AUDIENCE, 0);
+        issuer = TokenBeans.issuer(keys, production, issuing);
+        uncachedVerifier = TokenBeans.verifier(keys, noCache, verifying);
+        cachedVerifier = TokenBeans.verifier(keys, production, verifying);
         token = issuer.issue(subject, groups, familyId).value();
         // Fail the run at once, rather than measure a refusal, if the fixture is wrong.
         for (AccessTokenVerifier verifier : new AccessTokenVerifier[] {uncachedVerifier, cachedVerifier}) {

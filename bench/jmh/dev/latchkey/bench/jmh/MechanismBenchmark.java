@@ -11,7 +11,7 @@ import dev.latchkey.security.TokenAuthenticationMechanism;
 import dev.latchkey.security.TokenPrincipal;
 import dev.latchkey.security.TrustedAccessTokens;
 import dev.latchkey.token.AccessTokenIssuer;
-import dev.latchkey.token.TokenBenchWiring;
+import dev.latchkey.token.TokenBeans;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.TokenSettings;
 import jakarta.security.enterprise.AuthenticationStatus;
@@ -78,13 +78,13 @@ public class MechanismBenchmark {
         SigningKeys keys = SigningKeys.of(KeyMaterial.toManagedKey(KeyMaterial.generate(KeyMaterial.parseAlgorithm(alg))));
         Clock issuing = Clock.fixed(AccessTokenBenchmark.ISSUED_AT, ZoneOffset.UTC);
         Clock now = Clock.fixed(AccessTokenBenchmark.ISSUED_AT.plusSeconds(60), ZoneOffset.UTC);
-        TokenSettings settings = TokenBenchWiring.settings(AccessTokenBenchmark.ISSUER, AccessTokenBenchmark.AUDIENCE,
+        TokenSettings settings = TokenBeans.settings(AccessTokenBenchmark.ISSUER, AccessTokenBenchmark.AUDIENCE,
                 switch (cache) {
                     case "on" -> 10_000;
                     case "off" -> 0;
                     default -> throw new IllegalArgumentException("cache must be on or off");
                 });
-        AccessTokenIssuer issuer = TokenBenchWiring.issuer(keys, settings, issuing);
+        AccessTokenIssuer issuer = TokenBeans.issuer(keys, settings, issuing);
 
         container = ClusterBenchWiring.startLocal();
         RevocationList revocationList = RevocationBenchWiring.list(container, settings, now);
@@ -93,7 +93,7 @@ public class MechanismBenchmark {
             throw new IllegalStateException("The revocation cache holds " + RevocationBenchWiring.cacheSize(revocationList));
         }
         TrustedAccessTokens trusted = SecurityBenchWiring.trustedAccessTokens(
-                TokenBenchWiring.verifier(keys, settings, now), revocationList);
+                TokenBeans.verifier(keys, settings, now), revocationList);
         mechanism = SecurityBenchWiring.bearerMechanism(trusted);
         context = protectedResourceContext();
 
