@@ -15,7 +15,8 @@ public enum AuditEvent {
     ADMIN_REVOKE_TOKENS,
     ADMIN_DISABLE_USER,
     ADMIN_ROLE_GRANTED,
-    SIGNING_KEY_REVOKED;
+    SIGNING_KEY_REVOKED,
+    MAIL_UNDELIVERABLE;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -34,6 +34,11 @@ public class AuditLog {
         write(event, outcome, actorId, null, "kid", kid, client);
     }
 
+    /** A queued mail that could not be delivered, named by its purpose (a template name). */
+    public void recordMailEvent(AuditEvent event, String outcome, String userId, String purpose) {
+        write(event, outcome, null, userId, "mail", purpose, null);
+    }
+
     private static void write(AuditEvent event, String outcome, String actorId, String userId, String subjectName,
                               String subject, ClientInfo client) {
         JsonObjectBuilder line = JsonValues.createObjectBuilder()

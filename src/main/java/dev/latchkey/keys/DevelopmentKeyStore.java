@@ -39,7 +39,7 @@ public final class DevelopmentKeyStore {
         try {
             createOwnerOnlyDirectory(directory);
             try {
-                createOwnerOnlyFile(file, RandomTokens.base64Url(bytes));
+                createOwnerOnlyFile(file, RandomTokens.base64Url(bytes).getBytes(StandardCharsets.US_ASCII));
                 LOG.warning(banner("Generated a DEVELOPMENT secret at " + file.toAbsolutePath()));
             } catch (FileAlreadyExistsException alreadyThere) {
                 tightenPermissions(file);
@@ -62,7 +62,8 @@ public final class DevelopmentKeyStore {
                 + "*****************************************************************************";
     }
 
-    private static void createOwnerOnlyDirectory(Path directory) throws IOException {
+    /** Creates the directory (and its parents) if missing, and makes it owner-only. Also for the development mail directory. */
+    public static void createOwnerOnlyDirectory(Path directory) throws IOException {
         if (isPosix(directory.toAbsolutePath().getRoot())) {
             Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(OWNER_ONLY_DIRECTORY));
             Files.setPosixFilePermissions(directory, OWNER_ONLY_DIRECTORY);
@@ -76,9 +77,11 @@ public final class DevelopmentKeyStore {
      * readable by others, even briefly, and a node starting at the same moment (or after a crash)
      * never reads a half-written file.
      *
+     * Also how the development mail directory writes its messages.
+     *
      * @throws FileAlreadyExistsException when the file is already there
      */
-    private static void createOwnerOnlyFile(Path file, String content) throws IOException {
+    public static void createOwnerOnlyFile(Path file, byte[] content) throws IOException {
         if (Files.exists(file)) {
             throw new FileAlreadyExistsException(file.toString());
         }
@@ -86,7 +89,7 @@ public final class DevelopmentKeyStore {
                 ? Files.createTempFile(file.getParent(), ".tmp-", ".part", PosixFilePermissions.asFileAttribute(OWNER_ONLY_FILE))
                 : Files.createTempFile(file.getParent(), ".tmp-", ".part");
         try {
-            Files.writeString(temporary, content, StandardCharsets.UTF_8);
+            Files.write(temporary, content);
             // A hard link is created atomically and fails if the name exists (a rename would
             // silently replace it): if another node won the race, its file stands and we read it.
             Files.createLink(file, temporary);

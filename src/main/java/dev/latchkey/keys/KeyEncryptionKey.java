@@ -88,6 +88,32 @@ public final class KeyEncryptionKey {
                 StandardCharsets.UTF_8);
     }
 
+    /**
+     * Seals a value that is not a signing key (a queued mail body, a TOTP secret) for one column of
+     * one row. The associated data names the purpose and the row, in a namespace of its own, so a
+     * sealed value moved to another row or another column, or offered as a signing key, does not
+     * open.
+     */
+    String sealRecord(String purpose, String rowId, byte[] plaintext) {
+        return VERSION + Base64Values.url(cipher.seal(plaintext, recordAssociatedData(purpose, rowId)));
+    }
+
+    /** @return empty when the value was sealed under another KEK, for another row or purpose, or altered */
+    Optional<byte[]> openRecord(String purpose, String rowId, String sealed) {
+        if (sealed == null || !sealed.startsWith(VERSION)) {
+            return Optional.empty();
+        }
+        try {
+            return cipher.open(Base64Values.fromUrl(sealed.substring(VERSION.length())), recordAssociatedData(purpose, rowId));
+        } catch (IllegalArgumentException notBase64) {
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] recordAssociatedData(String purpose, String rowId) {
+        return ("latchkey/record/v1|" + purpose + "|" + rowId).getBytes(StandardCharsets.UTF_8);
+    }
+
     private static byte[] associatedData(String kid, String algorithm) {
         return ("latchkey/signing-key/v1|" + kid + "|" + algorithm).getBytes(StandardCharsets.UTF_8);
     }

@@ -58,6 +58,15 @@ public class KeySettings extends Settings {
         return KeyEncryptionKey.fromConfiguration(kek, kekFile);
     }
 
+    /**
+     * The configured KEK, or the development KEK generated in {@link #developmentDirectory()}:
+     * what every node seals with (signing keys and sealed records alike).
+     */
+    public KeyEncryptionKey keyEncryptionKeyOrDevelopment() {
+        return configuredKeyEncryptionKey().orElseGet(() -> KeyEncryptionKey.of(DevelopmentKeyStore.loadOrCreateSecret(
+                directory, DEVELOPMENT_KEK, KeyEncryptionKey.KEY_BYTES)));
+    }
+
     /** Where development secrets (the development KEK, the CSRF secret) are generated and kept. */
     public Path developmentDirectory() {
         return directory;

@@ -88,8 +88,7 @@ public class SigningKeys implements SigningKeyRing {
         }
         store = new SigningKeyStore(dataSource::getConnection);
         Optional<KeyEncryptionKey> configured = settings.configuredKeyEncryptionKey();
-        kek = configured.orElseGet(() -> KeyEncryptionKey.of(DevelopmentKeyStore.loadOrCreateSecret(
-                settings.developmentDirectory(), KeySettings.DEVELOPMENT_KEK, KeyEncryptionKey.KEY_BYTES)));
+        kek = settings.keyEncryptionKeyOrDevelopment();
         List<StoredSigningKey> keys = store.findAll();
         if (keys.stream().noneMatch(key -> key.state() == KeyState.ACTIVE)) {
             if (configured.isPresent()) {

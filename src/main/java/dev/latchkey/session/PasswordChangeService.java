@@ -5,6 +5,8 @@ import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.mail.MailTemplates;
+import dev.latchkey.mail.Outbox;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.problem.Problem;
@@ -16,6 +18,7 @@ import jakarta.transaction.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Changes a password and ends every session that knew the old one. The caller's own session
@@ -42,6 +45,9 @@ public class PasswordChangeService {
 
     @Inject
     AuditLog audit;
+
+    @Inject
+    Outbox outbox;
 
     @Inject
     Clock clock;
@@ -71,6 +77,9 @@ public class PasswordChangeService {
         Instant now = clock.instant();
         accounts.update(userId, account -> account.changePassword(newHash, now));
         sessions.endAllSessions(userId, TokenFamily.RevocationReason.PASSWORD_CHANGED, AuditEvent.PASSWORD_CHANGE, client);
+        // Queued in this transaction: the owner hears of the change if and only if it happened.
+        outbox.queue("password-changed", userId, MailTemplates.render("password-changed", user.email(),
+                Map.of("email", user.email(), "time", MailTemplates.utcMinute(now))));
         return sessions.start(accounts.findById(userId).orElseThrow(), client);
     }
 }

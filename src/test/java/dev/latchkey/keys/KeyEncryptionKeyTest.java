@@ -62,4 +62,23 @@ class KeyEncryptionKeyTest {
         assertFalse(KeyEncryptionKey.parse(Base64.getEncoder().encodeToString(bytes)).toString().contains(
                 Base64.getEncoder().encodeToString(bytes)));
     }
+
+    @Test
+    void sealedRecordsOpenOnlyForTheSamePurposeAndRowAndNeverAsASigningKey() throws Exception {
+        KeyEncryptionKey kek = randomKek();
+        RecordSealer sealer = RecordSealer.with(kek);
+        byte[] body = "a body with a live link".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String sealed = sealer.seal("mail_outbox.sealed_message", "row-1", body);
+        assertFalse(sealed.contains("live link"));
+        assertTrue(java.util.Arrays.equals(body, sealer.open("mail_outbox.sealed_message", "row-1", sealed).orElseThrow()));
+
+        assertTrue(sealer.open("mail_outbox.sealed_message", "row-2", sealed).isEmpty(), "moved to another row");
+        assertTrue(sealer.open("totp.secret", "row-1", sealed).isEmpty(), "offered for another purpose");
+        assertTrue(RecordSealer.with(randomKek()).open("mail_outbox.sealed_message", "row-1", sealed).isEmpty(), "another KEK");
+        assertTrue(sealer.open("mail_outbox.sealed_message", "row-1", "v1.%%%").isEmpty());
+        assertTrue(sealer.open("mail_outbox.sealed_message", "row-1", null).isEmpty());
+        // The two namespaces are apart: a record is no signing key, and a signing key no record.
+        assertThrows(KeyEncryptionKey.KeyUnsealingException.class, () -> kek.open("row-1", "mail_outbox.sealed_message", sealed));
+        assertTrue(sealer.open("kid-1", "EdDSA", kek.seal("kid-1", "EdDSA", PRIVATE_JWK)).isEmpty());
+    }
 }

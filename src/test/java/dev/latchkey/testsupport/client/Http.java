@@ -78,6 +78,15 @@ public final class Http {
         return postJson("/auth/login", credentials(email, password));
     }
 
+    /** {@code POST /auth/password/change} with a bearer token (no cookies, so no CSRF token). */
+    public HttpResponse<String> changePassword(String accessToken, String currentPassword, String newPassword) {
+        String body = Json.createObjectBuilder().add("current_password", currentPassword)
+                .add("new_password", newPassword).build().toString();
+        return send(request("/auth/password/change").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + accessToken)
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     /** Registers a fresh account and logs it in. @return the access token */
     public String registerAndLogin(String email, String password) {
         assertEquals(202, register(email, password).statusCode());

@@ -1,0 +1,150 @@
+package dev.latchkey.mail;
+
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.keys.RecordSealer;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Delivers the outbox. A commit that queued a message wakes it at once; a timer is the fallback
+ * (for messages queued on a node that died before sending, and for retries). Failed attempts
+ * are retried with exponential back-off until {@code latchkey.mail.give-up-after-seconds}, then
+ * the message is dropped with an audit event. SMTP being slow or down only ever delays this
+ * background work: no HTTP request waits for it.
+ */
+@ApplicationScoped
+public class MailSender {
+
+    private static final Logger LOG = Logger.getLogger(MailSender.class.getName());
+    private static final int BATCH = 50;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Inject
+    OutboxRepository repository;
+
+    @Inject
+    MailDelivery delivery;
+
+    @Inject
+    RecordSealer sealer;
+
+    @Inject
+    MailSettings settings;
+
+    @Inject
+    AuditLog audit;
+
+    @Inject
+    Clock clock;
+
+    /** Names this node's claims; a claim outlives any single attempt (connect, send, each bounded). */
+    private final String node = UUID.randomUUID().toString();
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean wokenWhileDraining = new AtomicBoolean();
+    private ScheduledFuture<?> timer;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        long seconds = settings.pollInterval().toSeconds();
+        timer = scheduler.scheduleWithFixedDelay(this::drain, seconds, seconds, TimeUnit.SECONDS);
+        if (settings.host().isEmpty()) {
+            LOG.warning("No SMTP server configured (latchkey.mail.smtp.host): mail is written to "
+                    + settings.directory().toAbsolutePath() + " for development. Configure SMTP before going live.");
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    void wake(@Observes(during = TransactionPhase.AFTER_SUCCESS) Outbox.MailQueued queued) {
+        executor.execute(this::drain);
+    }
+
+    /** One drain at a time per node; a wake-up during a drain makes it go round once more. */
+    void drain() {
+        if (!draining.compareAndSet(false, true)) {
+            wokenWhileDraining.set(true);
+            return;
+        }
+        try {
+            do {
+                wokenWhileDraining.set(false);
+                deliverDue();
+            } while (wokenWhileDraining.get());
+        } catch (RuntimeException e) {
+            // The next wake-up or tick tries again; nothing is lost while the rows stay.
+            LOG.log(Level.WARNING, "Mail delivery round failed: {0}", e.getClass().getName());
+        } finally {
+            draining.set(false);
+        }
+    }
+
+    private void deliverDue() {
+        List<String> due = repository.due(clock.instant(), BATCH);
+        for (String id : due) {
+            Instant now = clock.instant();
+            Duration lease = settings.timeout().multipliedBy(4);
+            Optional<OutboxMessage> claimed = repository.claim(id, node, now, now.plus(lease));
+            claimed.ifPresent(this::attempt);
+        }
+    }
+
+    private void attempt(OutboxMessage row) {
+        Instant now = clock.instant();
+        Optional<byte[]> opened = sealer.open(Outbox.SEALING_PURPOSE, row.id(), row.sealedMessage());
+        if (opened.isEmpty()) {
+            // Sealed under another key-encryption key, or altered: it can never be sent.
+            giveUp(row, "unreadable");
+            return;
+        }
+        try {
+            delivery.deliver(row.id(), MailMessage.fromBytes(opened.get()));
+            repository.delete(row.id(), node);
+        } catch (Exception e) {
+            if (!now.isBefore(row.createdAt().plus(settings.giveUpAfter()))) {
+                giveUp(row, "gave_up");
+                return;
+            }
+            int failed = row.attempts() + 1;
+            Duration delay = settings.retryDelay(failed);
+            // The exception's class only: SMTP replies can quote the recipient.
+            LOG.log(Level.WARNING, "Mail {0} ({1}) not delivered on attempt {2} ({3}); retrying in {4} s",
+                    new Object[] {row.id(), row.purpose(), failed, e.getClass().getSimpleName(), delay.toSeconds()});
+            repository.retryAt(row.id(), node, now.plus(delay));
+        }
+    }
+
+    private void giveUp(OutboxMessage row, String outcome) {
+        repository.delete(row.id(), node);
+        LOG.warning(() -> "Mail " + row.id() + " (" + row.purpose() + ") dropped: " + outcome);
+        audit.recordMailEvent(AuditEvent.MAIL_UNDELIVERABLE, outcome, row.userId(), row.purpose());
+    }
+}

@@ -1,0 +1,94 @@
+package dev.latchkey.testsupport.client;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A real SMTP server (GreenMail) on the loopback port the server under test sends to
+ * ({@code latchkey.it.smtp-port}, reserved by the build and put into arquillian.xml). Tests start
+ * and stop it to play an SMTP server that is up or down.
+ */
+public final class TestMailServer implements AutoCloseable {
+
+    private final GreenMail greenMail;
+
+    private TestMailServer(int port) {
+        greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    }
+
+    /** On the port the server under test is configured with. */
+    public static TestMailServer forDeployedServer() {
+        return new TestMailServer(Integer.parseInt(System.getProperty("latchkey.it.smtp-port")));
+    }
+
+    public static TestMailServer onPort(int port) {
+        return new TestMailServer(port);
+    }
+
+    public TestMailServer start() {
+        greenMail.start();
+        return this;
+    }
+
+    public void stop() {
+        greenMail.stop();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Every message received so far for this recipient. */
+    public List<MimeMessage> messagesTo(String recipient) {
+        return Arrays.stream(greenMail.getReceivedMessages()).filter(message -> isFor(message, recipient)).toList();
+    }
+
+    /** Waits for the first message to this recipient. */
+    public MimeMessage awaitMessageTo(String recipient, Duration timeout) {
+        Eventually.await("a message to " + recipient, timeout, () -> !messagesTo(recipient).isEmpty());
+        return messagesTo(recipient).get(0);
+    }
+
+    /** The text/plain part of a multipart/alternative message. */
+    public static String text(MimeMessage message) {
+        return part(message, "text/plain");
+    }
+
+    /** The text/html part of a multipart/alternative message. */
+    public static String html(MimeMessage message) {
+        return part(message, "text/html");
+    }
+
+    private static String part(MimeMessage message, String type) {
+        try {
+            MimeMultipart alternatives = (MimeMultipart) message.getContent();
+            for (int i = 0; i < alternatives.getCount(); i++) {
+                if (alternatives.getBodyPart(i).isMimeType(type)) {
+                    return (String) alternatives.getBodyPart(i).getContent();
+                }
+            }
+            throw new AssertionError("The message has no " + type + " part");
+        } catch (MessagingException | IOException e) {
+            throw new AssertionError("Unreadable message", e);
+        }
+    }
+
+    private static boolean isFor(MimeMessage message, String recipient) {
+        try {
+            return Arrays.stream(message.getRecipients(Message.RecipientType.TO))
+                    .anyMatch(address -> address.toString().equalsIgnoreCase(recipient));
+        } catch (MessagingException e) {
+            return false;
+        }
+    }
+}
