@@ -1,5 +1,6 @@
 package dev.latchkey.housekeeping;
 
+import dev.latchkey.account.OneTimeTokens;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.session.SessionService;
 import jakarta.annotation.PreDestroy;
@@ -17,8 +18,8 @@ import java.util.logging.Logger;
 
 /**
  * Prunes what can no longer matter: revocation entries past the lifetime of any token they could
- * match, and sessions past their absolute expiry. Safe to run on every node at once: each step is
- * a set-based DELETE of rows that no request can still need.
+ * match, sessions past their absolute expiry, and one-time tokens a day after they died. Safe to
+ * run on every node at once: each step is a set-based DELETE of rows that no request can still need.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -35,6 +36,9 @@ public class Housekeeping {
     SessionService sessions;
 
     @Inject
+    OneTimeTokens oneTimeTokens;
+
+    @Inject
     HousekeepingSettings settings;
 
     private ScheduledFuture<?> task;
@@ -48,7 +52,9 @@ public class Housekeeping {
         try {
             revocations.prune();
             int sessionsDeleted = sessions.prune();
-            LOG.fine(() -> "Housekeeping deleted " + sessionsDeleted + " expired sessions");
+            int tokensDeleted = oneTimeTokens.prune();
+            LOG.fine(() -> "Housekeeping deleted " + sessionsDeleted + " expired sessions and "
+                    + tokensDeleted + " dead one-time tokens");
         } catch (RuntimeException e) {
             // The next run tries again; pruning late only keeps dead rows a little longer.
             LOG.log(Level.WARNING, "Housekeeping failed: {0}", e.getClass().getName());

@@ -17,6 +17,8 @@ public class RateLimitSettings extends Settings {
     private long registerPerIpPerMinute;
     private long refreshPerIpPerMinute;
     private long passwordPerIpPerMinute;
+    private long accountMailPerIpPerMinute;
+    private long accountMailPerAddressPerHour;
 
     public static RateLimitSettings from(SettingsSource source) {
         return load(new RateLimitSettings(), source);
@@ -36,6 +38,8 @@ public class RateLimitSettings extends Settings {
         registerPerIpPerMinute = source.number("latchkey.ratelimit.register.per-ip-per-minute", 10, 1, MAX_BUDGET);
         refreshPerIpPerMinute = source.number("latchkey.ratelimit.refresh.per-ip-per-minute", 120, 1, MAX_BUDGET);
         passwordPerIpPerMinute = source.number("latchkey.ratelimit.password.per-ip-per-minute", 10, 1, MAX_BUDGET);
+        accountMailPerIpPerMinute = source.number("latchkey.ratelimit.account-mail.per-ip-per-minute", 10, 1, MAX_BUDGET);
+        accountMailPerAddressPerHour = source.number("latchkey.ratelimit.account-mail.per-address-per-hour", 5, 1, 1000);
     }
 
     // Accessors, not field reads: callers hold a CDI client proxy, whose own fields stay unset.
@@ -66,5 +70,13 @@ public class RateLimitSettings extends Settings {
 
     public long passwordPerIpPerMinute() {
         return passwordPerIpPerMinute;
+    }
+
+    public long accountMailPerIpPerMinute() {
+        return accountMailPerIpPerMinute;
+    }
+
+    public long accountMailPerAddressPerHour() {
+        return accountMailPerAddressPerHour;
     }
 }

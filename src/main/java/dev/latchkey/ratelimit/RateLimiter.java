@@ -49,6 +49,8 @@ public class RateLimiter {
     private BucketConfiguration registerPerIp;
     private BucketConfiguration refreshPerIp;
     private BucketConfiguration passwordPerIp;
+    private BucketConfiguration accountMailPerIp;
+    private BucketConfiguration accountMailPerAddress;
 
     @PostConstruct
     void init() {
@@ -66,6 +68,11 @@ public class RateLimiter {
         registerPerIp = perMinute(settings.registerPerIpPerMinute());
         refreshPerIp = perMinute(settings.refreshPerIpPerMinute());
         passwordPerIp = perMinute(settings.passwordPerIpPerMinute());
+        accountMailPerIp = perMinute(settings.accountMailPerIpPerMinute());
+        long perHour = settings.accountMailPerAddressPerHour();
+        accountMailPerAddress = BucketConfiguration.builder()
+                .addLimit(limit -> limit.capacity(perHour).refillGreedy(perHour, Duration.ofHours(1)))
+                .build();
     }
 
     /** Created at boot, not at the first request: a bad budget or an unusable cache then stops the deployment. */
@@ -118,6 +125,16 @@ public class RateLimiter {
 
     public void checkRefresh(String clientIp) {
         consume("refresh-ip:" + client(clientIp), refreshPerIp);
+    }
+
+    /**
+     * Before a mail is sent to an address on an anonymous request (password reset, a new
+     * verification link): per client, and per address whether or not an account has it, so the
+     * answer, 429 included, says nothing about the address, and nobody can flood an inbox.
+     */
+    public void checkAccountMail(String clientIp, String address) {
+        consume("account-mail-ip:" + client(clientIp), accountMailPerIp);
+        consume("account-mail-address:" + digest(address), accountMailPerAddress);
     }
 
     public void checkPasswordChange(String clientIp) {

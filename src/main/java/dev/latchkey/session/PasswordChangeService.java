@@ -1,5 +1,8 @@
 package dev.latchkey.session;
 
+import dev.latchkey.account.AccountSettings;
+import dev.latchkey.account.OneTimeToken;
+import dev.latchkey.account.OneTimeTokens;
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
@@ -50,6 +53,12 @@ public class PasswordChangeService {
     Outbox outbox;
 
     @Inject
+    OneTimeTokens oneTimeTokens;
+
+    @Inject
+    AccountSettings accountSettings;
+
+    @Inject
     Clock clock;
 
     @Transactional
@@ -77,9 +86,13 @@ public class PasswordChangeService {
         Instant now = clock.instant();
         accounts.update(userId, account -> account.changePassword(newHash, now));
         sessions.endAllSessions(userId, TokenFamily.RevocationReason.PASSWORD_CHANGED, AuditEvent.PASSWORD_CHANGE, client);
-        // Queued in this transaction: the owner hears of the change if and only if it happened.
-        outbox.queue("password-changed", userId, MailTemplates.render("password-changed", user.email(),
-                Map.of("email", user.email(), "time", MailTemplates.utcMinute(now))));
+        // A reset link mailed before the change must not undo it.
+        oneTimeTokens.invalidateAll(OneTimeToken.Purpose.PASSWORD_RESET, userId);
+        if (accountSettings.noticePasswordChanged()) {
+            // Queued in this transaction: the owner hears of the change if and only if it happened.
+            outbox.queue("password-changed", userId, MailTemplates.render("password-changed", user.email(),
+                    Map.of("email", user.email(), "time", MailTemplates.utcMinute(now))));
+        }
         return sessions.start(accounts.findById(userId).orElseThrow(), client);
     }
 }

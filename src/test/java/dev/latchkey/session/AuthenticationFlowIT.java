@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.function.IntFunction;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.json;
@@ -24,9 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Register, log in and call the protected resource over real HTTP against a real Payara Micro. */
 class AuthenticationFlowIT extends DeployedLatchkeyTest {
 
-    private static final int TIMED_ATTEMPTS = 30;
-    private static final int WARM_UP_ATTEMPTS = 5;
-    private static final double MAX_MEDIAN_RATIO = 1.25;
 
     @Test
     void registerLoginAndCallTheProtectedResource() {
@@ -129,49 +125,14 @@ class AuthenticationFlowIT extends DeployedLatchkeyTest {
     @Test
     void existingAndUnknownAccountsCannotBeToldApartByTimeStatusOrBody() {
         List<String> existing = new ArrayList<>();
-        for (int i = 0; i < TIMED_ATTEMPTS + WARM_UP_ATTEMPTS; i++) {
+        for (int i = 0; i < Timing.ACCOUNTS_NEEDED; i++) {
             existing.add(registered());
         }
-        assertIndistinguishable("login", 401, i -> http.login(existing.get(i), "not the password of " + i),
+        Timing.assertIndistinguishable("login", 401, i -> http.login(existing.get(i), "not the password of " + i),
                 i -> http.login(uniqueEmail(), "not the password of " + i));
         // A new address costs an INSERT and a commit; a taken one must cost as much.
-        assertIndistinguishable("registration", 202, i -> http.register(existing.get(i), "another long passphrase " + i),
+        Timing.assertIndistinguishable("registration", 202, i -> http.register(existing.get(i), "another long passphrase " + i),
                 i -> http.register(uniqueEmail(), "another long passphrase " + i));
-    }
-
-    private static void assertIndistinguishable(String flow, int status, IntFunction<HttpResponse<String>> existingAccount,
-                                                IntFunction<HttpResponse<String>> unknownAccount) {
-        HttpResponse<String> reference = existingAccount.apply(TIMED_ATTEMPTS);
-        assertEquals(status, reference.statusCode(), reference.body());
-        for (int i = TIMED_ATTEMPTS + 1; i < TIMED_ATTEMPTS + WARM_UP_ATTEMPTS; i++) {
-            existingAccount.apply(i);
-            unknownAccount.apply(i);
-        }
-        List<Long> existingMicros = new ArrayList<>();
-        List<Long> unknownMicros = new ArrayList<>();
-        for (int i = 0; i < TIMED_ATTEMPTS; i++) {
-            int attempt = i;
-            Runnable existingAttempt = () -> assertSameAnswer(flow, reference, existingAccount.apply(attempt));
-            Runnable unknownAttempt = () -> assertSameAnswer(flow, reference, unknownAccount.apply(attempt));
-            if (i % 2 == 0) {
-                existingMicros.add(Timing.micros(existingAttempt));
-                unknownMicros.add(Timing.micros(unknownAttempt));
-            } else {
-                unknownMicros.add(Timing.micros(unknownAttempt));
-                existingMicros.add(Timing.micros(existingAttempt));
-            }
-        }
-        long existingMedian = Timing.median(existingMicros);
-        long unknownMedian = Timing.median(unknownMicros);
-        double ratio = (double) Math.max(existingMedian, unknownMedian) / Math.min(existingMedian, unknownMedian);
-        assertTrue(ratio <= MAX_MEDIAN_RATIO, flow + ": median " + existingMedian + " µs for existing accounts, "
-                + unknownMedian + " µs for unknown ones (ratio " + ratio + ")");
-    }
-
-    private static void assertSameAnswer(String flow, HttpResponse<String> reference, HttpResponse<String> response) {
-        assertEquals(reference.statusCode(), response.statusCode(), flow);
-        assertEquals(reference.body(), response.body(), flow);
-        assertEquals(reference.headers().firstValue("Content-Type"), response.headers().firstValue("Content-Type"), flow);
     }
 
     @Test

@@ -4,8 +4,10 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -23,6 +25,12 @@ public final class Timing {
     public static final long FAST_MILLIS = 250;
 
     private static final int ATTEMPTS = 5;
+
+    private static final int TIMED_ATTEMPTS = 30;
+    private static final int WARM_UP_ATTEMPTS = 5;
+    public static final double MAX_MEDIAN_RATIO = 1.25;
+    /** How many distinct existing accounts {@link #assertIndistinguishable} asks for. */
+    public static final int ACCOUNTS_NEEDED = TIMED_ATTEMPTS + WARM_UP_ATTEMPTS;
 
     private Timing() {
     }
@@ -53,5 +61,46 @@ public final class Timing {
         Collections.sort(sorted);
         int middle = sorted.size() / 2;
         return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    }
+
+    /**
+     * Asserts that requests about existing accounts and about unknown ones cannot be told apart:
+     * the same status, body and content type every time, and medians of interleaved attempts
+     * within {@value #MAX_MEDIAN_RATIO} of each other. Both functions are called with attempt
+     * numbers below {@link #ACCOUNTS_NEEDED}.
+     */
+    public static void assertIndistinguishable(String flow, int status, IntFunction<HttpResponse<String>> existingAccount,
+                                                IntFunction<HttpResponse<String>> unknownAccount) {
+        HttpResponse<String> reference = existingAccount.apply(TIMED_ATTEMPTS);
+        assertEquals(status, reference.statusCode(), reference.body());
+        for (int i = TIMED_ATTEMPTS + 1; i < TIMED_ATTEMPTS + WARM_UP_ATTEMPTS; i++) {
+            existingAccount.apply(i);
+            unknownAccount.apply(i);
+        }
+        List<Long> existingMicros = new ArrayList<>();
+        List<Long> unknownMicros = new ArrayList<>();
+        for (int i = 0; i < TIMED_ATTEMPTS; i++) {
+            int attempt = i;
+            Runnable existingAttempt = () -> assertSameAnswer(flow, reference, existingAccount.apply(attempt));
+            Runnable unknownAttempt = () -> assertSameAnswer(flow, reference, unknownAccount.apply(attempt));
+            if (i % 2 == 0) {
+                existingMicros.add(micros(existingAttempt));
+                unknownMicros.add(micros(unknownAttempt));
+            } else {
+                unknownMicros.add(micros(unknownAttempt));
+                existingMicros.add(micros(existingAttempt));
+            }
+        }
+        long existingMedian = median(existingMicros);
+        long unknownMedian = median(unknownMicros);
+        double ratio = (double) Math.max(existingMedian, unknownMedian) / Math.min(existingMedian, unknownMedian);
+        assertTrue(ratio <= MAX_MEDIAN_RATIO, flow + ": median " + existingMedian + " µs for existing accounts, "
+                + unknownMedian + " µs for unknown ones (ratio " + ratio + ")");
+    }
+
+    private static void assertSameAnswer(String flow, HttpResponse<String> reference, HttpResponse<String> response) {
+        assertEquals(reference.statusCode(), response.statusCode(), flow);
+        assertEquals(reference.body(), response.body(), flow);
+        assertEquals(reference.headers().firstValue("Content-Type"), response.headers().firstValue("Content-Type"), flow);
     }
 }

@@ -1,0 +1,72 @@
+package dev.latchkey.account;
+
+import dev.latchkey.config.InvalidSettingException;
+import dev.latchkey.config.Settings;
+import dev.latchkey.config.SettingsSource;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The account's life ({@code latchkey.account.*}): where the links in account mail point, how long
+ * their one-time tokens live, and which security notices are sent.
+ */
+@ApplicationScoped
+public class AccountSettings extends Settings {
+
+    public static final String RESET_PASSWORD_URL = "latchkey.account.reset-password-url";
+    public static final String RESET_TOKEN_LIFETIME = "latchkey.account.reset-token-lifetime-seconds";
+    public static final String NOTICE_PASSWORD_CHANGED = "latchkey.account.notice.password-changed";
+
+    private Optional<URI> resetPasswordUrl;
+    private Duration resetTokenLifetime;
+    private boolean noticePasswordChanged;
+
+    public static AccountSettings from(SettingsSource source) {
+        return load(new AccountSettings(), source);
+    }
+
+    public static AccountSettings defaults() {
+        return from(SettingsSource.defaults());
+    }
+
+    @Override
+    protected void load(SettingsSource source) {
+        resetPasswordUrl = source.optional(RESET_PASSWORD_URL).map(value -> pageUrl(RESET_PASSWORD_URL, value));
+        resetTokenLifetime = source.seconds(RESET_TOKEN_LIFETIME, 1_800, 300, 86_400);
+        noticePasswordChanged = source.flag(NOTICE_PASSWORD_CHANGED, true);
+    }
+
+    /**
+     * A page the link opens: absolute, http(s), with no fragment of its own, because the token
+     * travels in the fragment (which browsers never send to a server, a proxy or a Referer).
+     */
+    private static URI pageUrl(String key, String value) {
+        try {
+            URI uri = new URI(value);
+            boolean web = "https".equalsIgnoreCase(uri.getScheme()) || "http".equalsIgnoreCase(uri.getScheme());
+            if (!web || uri.getHost() == null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new InvalidSettingException(key, "must be an absolute http(s) URL without a fragment or user info");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw new InvalidSettingException(key, "must be an absolute http(s) URL without a fragment or user info");
+        }
+    }
+
+    /** Empty: the page Latchkey serves itself, under {@code latchkey.public-url}. */
+    public Optional<URI> resetPasswordUrl() {
+        return resetPasswordUrl;
+    }
+
+    public Duration resetTokenLifetime() {
+        return resetTokenLifetime;
+    }
+
+    public boolean noticePasswordChanged() {
+        return noticePasswordChanged;
+    }
+}

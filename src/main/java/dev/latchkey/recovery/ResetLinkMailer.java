@@ -1,0 +1,67 @@
+package dev.latchkey.recovery;
+
+import dev.latchkey.account.AccountSettings;
+import dev.latchkey.account.OneTimeToken;
+import dev.latchkey.account.OneTimeTokens;
+import dev.latchkey.account.UserAccount;
+import dev.latchkey.account.UserAccountRepository;
+import dev.latchkey.audit.AuditEvent;
+import dev.latchkey.audit.AuditLog;
+import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.HttpSettings;
+import dev.latchkey.mail.MailTemplates;
+import dev.latchkey.mail.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** The part of a reset request that depends on the address, run after the HTTP answer. */
+@ApplicationScoped
+public class ResetLinkMailer {
+
+    /** The page Latchkey serves when {@code latchkey.account.reset-password-url} is not set. */
+    static final String OWN_PAGE = "/account/reset-password";
+
+    @Inject
+    UserAccountRepository accounts;
+
+    @Inject
+    OneTimeTokens tokens;
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    AccountSettings settings;
+
+    @Inject
+    HttpSettings http;
+
+    @Inject
+    AuditLog audit;
+
+    /** Issues a token and queues the link, in one transaction, if an active account has the address; else nothing. */
+    @Transactional
+    public void sendIfActive(String normalizedEmail, ClientInfo client) {
+        Optional<UserAccount> account = accounts.findByEmail(normalizedEmail).filter(UserAccount::isActive);
+        if (account.isEmpty()) {
+            audit.record(AuditEvent.PASSWORD_RESET_REQUESTED, "no_active_account", null, null, client);
+            return;
+        }
+        String userId = account.get().id();
+        String token = tokens.issue(OneTimeToken.Purpose.PASSWORD_RESET, userId, settings.resetTokenLifetime());
+        // The link is built only from configuration, never from the request's Host or
+        // X-Forwarded-Host, and carries the token in the fragment: browsers send no fragment to a
+        // server, a proxy or a Referer, so the token reaches no log on the way.
+        String page = settings.resetPasswordUrl().map(Object::toString).orElse(http.publicUrl() + OWN_PAGE);
+        String link = page + "#token=" + token;
+        outbox.queue("password-reset", userId, MailTemplates.render("password-reset", normalizedEmail, Map.of(
+                "email", normalizedEmail,
+                "link", link,
+                "minutes", String.valueOf(settings.resetTokenLifetime().toMinutes()))));
+        audit.record(AuditEvent.PASSWORD_RESET_REQUESTED, "mail_queued", userId, null, client);
+    }
+}
