@@ -98,7 +98,7 @@ public class MechanismBenchmark {
         context = protectedResourceContext();
 
         String subject = UUID.randomUUID().toString();
-        String token = issuer.issue(subject, Set.of("user"), UUID.randomUUID().toString()).value();
+        String token = issuer.issue(subject, Set.of("user"), UUID.randomUUID().toString(), true).value();
         request = requestWithAuthorization("Bearer " + token);
 
         // The fixture must authenticate, and a revoked session must really be refused.
@@ -106,7 +106,7 @@ public class MechanismBenchmark {
             throw new IllegalStateException("The benchmark token was not accepted");
         }
         String revokedFamily = UUID.randomUUID().toString();
-        String revoked = issuer.issue(subject, Set.of("user"), revokedFamily).value();
+        String revoked = issuer.issue(subject, Set.of("user"), revokedFamily, true).value();
         RevocationBenchWiring.revokeSessionInCache(revocationList, revokedFamily);
         try {
             trusted.check(revoked);

@@ -17,10 +17,16 @@ import java.util.Optional;
 @ApplicationScoped
 public class AccountSettings extends Settings {
 
+    public static final String REQUIRE_VERIFIED_EMAIL = "latchkey.account.require-verified-email";
+    public static final String VERIFY_EMAIL_URL = "latchkey.account.verify-email-url";
+    public static final String VERIFICATION_TOKEN_LIFETIME = "latchkey.account.verification-token-lifetime-seconds";
     public static final String RESET_PASSWORD_URL = "latchkey.account.reset-password-url";
     public static final String RESET_TOKEN_LIFETIME = "latchkey.account.reset-token-lifetime-seconds";
     public static final String NOTICE_PASSWORD_CHANGED = "latchkey.account.notice.password-changed";
 
+    private boolean requireVerifiedEmail;
+    private Optional<URI> verifyEmailUrl;
+    private Duration verificationTokenLifetime;
     private Optional<URI> resetPasswordUrl;
     private Duration resetTokenLifetime;
     private boolean noticePasswordChanged;
@@ -35,6 +41,9 @@ public class AccountSettings extends Settings {
 
     @Override
     protected void load(SettingsSource source) {
+        requireVerifiedEmail = source.flag(REQUIRE_VERIFIED_EMAIL, true);
+        verifyEmailUrl = source.optional(VERIFY_EMAIL_URL).map(value -> pageUrl(VERIFY_EMAIL_URL, value));
+        verificationTokenLifetime = source.seconds(VERIFICATION_TOKEN_LIFETIME, 86_400, 300, 7 * 86_400);
         resetPasswordUrl = source.optional(RESET_PASSWORD_URL).map(value -> pageUrl(RESET_PASSWORD_URL, value));
         resetTokenLifetime = source.seconds(RESET_TOKEN_LIFETIME, 1_800, 300, 86_400);
         noticePasswordChanged = source.flag(NOTICE_PASSWORD_CHANGED, true);
@@ -55,6 +64,23 @@ public class AccountSettings extends Settings {
         } catch (URISyntaxException e) {
             throw new InvalidSettingException(key, "must be an absolute http(s) URL without a fragment or user info");
         }
+    }
+
+    /**
+     * True: a registration becomes an account only when its address is verified. False: accounts
+     * are created at once, flagged unverified, and the verification mail is still sent.
+     */
+    public boolean requireVerifiedEmail() {
+        return requireVerifiedEmail;
+    }
+
+    /** Empty: the page Latchkey serves itself, under {@code latchkey.public-url}. */
+    public Optional<URI> verifyEmailUrl() {
+        return verifyEmailUrl;
+    }
+
+    public Duration verificationTokenLifetime() {
+        return verificationTokenLifetime;
     }
 
     /** Empty: the page Latchkey serves itself, under {@code latchkey.public-url}. */

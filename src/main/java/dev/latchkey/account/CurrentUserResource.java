@@ -36,6 +36,7 @@ public class CurrentUserResource {
         return JsonValues.createObjectBuilder()
                 .add("sub", account.id())
                 .add("email", account.email())
+                .add("email_verified", account.isEmailVerified())
                 .add("roles", JsonValues.createArrayBuilder(account.roles()))
                 .build();
     }

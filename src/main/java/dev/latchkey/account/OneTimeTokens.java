@@ -2,6 +2,7 @@ package dev.latchkey.account;
 
 import dev.latchkey.crypto.RandomTokens;
 import dev.latchkey.crypto.TokenDigests;
+import dev.latchkey.problem.Problem;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -23,6 +24,13 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class OneTimeTokens {
+
+    /**
+     * The one answer for a token that does not redeem, whatever the reason: expired, used, unknown,
+     * malformed, altered, or of another purpose.
+     */
+    public static final Problem INVALID = Problem.of(400, "invalid-or-expired-token", "Bad Request",
+            "The link is invalid, has expired or has already been used. Request a new one.");
 
     static final int TOKEN_BYTES = 32;
     /** 32 bytes in base64url without padding; anything else is not one of ours, and is not looked up. */

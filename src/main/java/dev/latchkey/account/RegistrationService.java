@@ -1,11 +1,10 @@
 package dev.latchkey.account;
 
-import dev.latchkey.audit.AuditEvent;
-import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.problem.ProblemException;
+import dev.latchkey.ratelimit.RateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
@@ -15,7 +14,7 @@ import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
 
-/** Creates accounts without revealing which addresses already have one. */
+/** Registration, without revealing which addresses already have an account. */
 @ApplicationScoped
 public class RegistrationService {
 
@@ -31,14 +30,22 @@ public class RegistrationService {
     PasswordHasher hasher;
 
     @Inject
-    AuditLog audit;
+    VerificationMailer mailer;
+
+    @Inject
+    AccountSettings settings;
+
+    @Inject
+    RateLimiter rateLimiter;
 
     @Inject
     Clock clock;
 
     /**
-     * Registers the address, or silently does nothing when it is taken: the caller answers both
-     * the same way, and an existing account is never changed.
+     * Registers the address: with verification required (the default) as a pending registration
+     * that becomes the account when its mailed link is used, else as an unverified account at
+     * once. A taken address gets a note to its owner instead, and the caller answers both the
+     * same way; an existing account is never changed.
      *
      * @throws ProblemException 400 when the address is malformed or the password breaks the policy;
      *                          these depend only on the input, never on whether the account exists
@@ -47,21 +54,22 @@ public class RegistrationService {
         String normalized = EmailAddress.normalize(email)
                 .orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
         policy.check(password, normalized);
-        // The hash is computed whether or not the address is taken, so both paths cost one
-        // password hash.
+        rateLimiter.checkAccountMail(client.ip(), normalized);
+        // The hash is computed whether or not the address is taken, so every path costs one
+        // password hash, and every path queues one mail.
         String hash = hasher.hash(password);
+        if (settings.requireVerifiedEmail()) {
+            mailer.registerPending(normalized, hash, client);
+            return;
+        }
         Optional<UserAccount> existing = accounts.findByEmail(normalized);
         if (existing.isPresent()) {
-            // A new address costs an INSERT and a commit; without a write of its own, a taken
-            // address would answer a few milliseconds sooner, which enough samples reveal. So it
-            // gets a comparable write: one row rewritten unchanged and committed.
-            accounts.rewriteUnchanged(existing.get().id());
-            audit.record(AuditEvent.REGISTRATION, "address_taken", existing.get().id(), null, client);
+            mailer.noticeAttempt(existing.get(), client);
             return;
         }
         UserAccount account = new UserAccount(normalized, hash, DEFAULT_ROLES, clock.instant());
         try {
-            accounts.insert(account);
+            mailer.createAccount(account, client);
         } catch (PersistenceException | TransactionalException e) {
             // A concurrent registration of the same address won the unique index: the outcome is
             // the same as finding it taken. Anything else is a real failure.
@@ -69,9 +77,7 @@ public class RegistrationService {
             if (winner.isEmpty()) {
                 throw e;
             }
-            audit.record(AuditEvent.REGISTRATION, "address_taken", winner.get().id(), null, client);
-            return;
+            mailer.noticeAttempt(winner.get(), client);
         }
-        audit.record(AuditEvent.REGISTRATION, "success", account.id(), null, client);
     }
 }

@@ -4,6 +4,8 @@ import java.util.Locale;
 
 public enum AuditEvent {
     REGISTRATION,
+    EMAIL_VERIFIED,
+    EMAIL_VERIFICATION_RESENT,
     LOGIN,
     LOGIN_THROTTLED,
     REFRESH,

@@ -1,5 +1,6 @@
 package dev.latchkey.housekeeping;
 
+import dev.latchkey.account.EmailVerificationService;
 import dev.latchkey.account.OneTimeTokens;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.session.SessionService;
@@ -18,8 +19,9 @@ import java.util.logging.Logger;
 
 /**
  * Prunes what can no longer matter: revocation entries past the lifetime of any token they could
- * match, sessions past their absolute expiry, and one-time tokens a day after they died. Safe to
- * run on every node at once: each step is a set-based DELETE of rows that no request can still need.
+ * match, sessions past their absolute expiry, pending registrations whose link expired, and
+ * one-time tokens a day after they died. Safe to run on every node at once: each step is a
+ * set-based DELETE of rows that no request can still need.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -39,6 +41,9 @@ public class Housekeeping {
     OneTimeTokens oneTimeTokens;
 
     @Inject
+    EmailVerificationService verification;
+
+    @Inject
     HousekeepingSettings settings;
 
     private ScheduledFuture<?> task;
@@ -53,6 +58,7 @@ public class Housekeeping {
             revocations.prune();
             int sessionsDeleted = sessions.prune();
             int tokensDeleted = oneTimeTokens.prune();
+            verification.prunePending();
             LOG.fine(() -> "Housekeeping deleted " + sessionsDeleted + " expired sessions and "
                     + tokensDeleted + " dead one-time tokens");
         } catch (RuntimeException e) {

@@ -13,7 +13,6 @@ import dev.latchkey.mail.MailTemplates;
 import dev.latchkey.mail.Outbox;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
-import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.session.SessionService;
@@ -34,9 +33,6 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class PasswordRecoveryService {
-
-    static final Problem INVALID_TOKEN = Problem.of(400, "invalid-or-expired-token", "Bad Request",
-            "The link is invalid, has expired or has already been used. Request a new one.");
 
     @Resource
     ManagedExecutorService executor;
@@ -98,9 +94,9 @@ public class PasswordRecoveryService {
     @Transactional
     public void reset(String token, String newPassword, ClientInfo client) {
         String userId = tokens.redeem(OneTimeToken.Purpose.PASSWORD_RESET, token)
-                .orElseThrow(() -> new ProblemException(INVALID_TOKEN));
+                .orElseThrow(() -> new ProblemException(OneTimeTokens.INVALID));
         UserAccount account = accounts.findById(userId).filter(UserAccount::isActive)
-                .orElseThrow(() -> new ProblemException(INVALID_TOKEN));
+                .orElseThrow(() -> new ProblemException(OneTimeTokens.INVALID));
         policy.check(newPassword, account.email());
         String newHash = hasher.hash(newPassword);
         Instant now = clock.instant();

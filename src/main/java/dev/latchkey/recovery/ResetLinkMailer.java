@@ -1,5 +1,6 @@
 package dev.latchkey.recovery;
 
+import dev.latchkey.account.AccountLinks;
 import dev.latchkey.account.AccountSettings;
 import dev.latchkey.account.OneTimeToken;
 import dev.latchkey.account.OneTimeTokens;
@@ -8,7 +9,6 @@ import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
-import dev.latchkey.http.HttpSettings;
 import dev.latchkey.mail.MailTemplates;
 import dev.latchkey.mail.Outbox;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,9 +21,6 @@ import java.util.Optional;
 /** The part of a reset request that depends on the address, run after the HTTP answer. */
 @ApplicationScoped
 public class ResetLinkMailer {
-
-    /** The page Latchkey serves when {@code latchkey.account.reset-password-url} is not set. */
-    static final String OWN_PAGE = "/account/reset-password";
 
     @Inject
     UserAccountRepository accounts;
@@ -38,7 +35,7 @@ public class ResetLinkMailer {
     AccountSettings settings;
 
     @Inject
-    HttpSettings http;
+    AccountLinks links;
 
     @Inject
     AuditLog audit;
@@ -53,11 +50,7 @@ public class ResetLinkMailer {
         }
         String userId = account.get().id();
         String token = tokens.issue(OneTimeToken.Purpose.PASSWORD_RESET, userId, settings.resetTokenLifetime());
-        // The link is built only from configuration, never from the request's Host or
-        // X-Forwarded-Host, and carries the token in the fragment: browsers send no fragment to a
-        // server, a proxy or a Referer, so the token reaches no log on the way.
-        String page = settings.resetPasswordUrl().map(Object::toString).orElse(http.publicUrl() + OWN_PAGE);
-        String link = page + "#token=" + token;
+        String link = links.resetPassword(token);
         outbox.queue("password-reset", userId, MailTemplates.render("password-reset", normalizedEmail, Map.of(
                 "email", normalizedEmail,
                 "link", link,

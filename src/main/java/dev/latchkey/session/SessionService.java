@@ -217,7 +217,7 @@ public class SessionService {
     }
 
     private SessionTokens tokensFor(UserAccount user, TokenFamily family, String refreshToken, Instant now) {
-        return new SessionTokens(issuer.issue(user.id(), user.roles(), family.id()), refreshToken,
+        return new SessionTokens(issuer.issue(user.id(), user.roles(), family.id(), user.isEmailVerified()), refreshToken,
                 csrf.mint(family.id()), Duration.between(now, family.absoluteExpiresAt()));
     }
 

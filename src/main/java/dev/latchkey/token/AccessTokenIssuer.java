@@ -39,8 +39,11 @@ public class AccessTokenIssuer {
      * @param groups  the user's roles
      * @param familyId the login session the token belongs to, as {@code sid}: revoking the session
      *                 revokes every access token issued in it
+     * @param emailVerified whether the owner has proved the account's address is theirs, as
+     *                      {@code email_verified} (OpenID Connect's claim), so an application can
+     *                      require it; the address itself stays out of the token
      */
-    public IssuedAccessToken issue(String subject, Set<String> groups, String familyId) {
+    public IssuedAccessToken issue(String subject, Set<String> groups, String familyId, boolean emailVerified) {
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(settings.accessTokenLifetime());
         String jti = RandomTokens.base64Url(JTI_BYTES);
@@ -55,6 +58,7 @@ public class AccessTokenIssuer {
                 .claim("upn", subject)
                 .claim("sid", familyId)
                 .claim("groups", List.copyOf(groups))
+                .claim("email_verified", emailVerified)
                 .build();
         ManagedKey key = keys.activeSigningKey();
         // typ "JWT": Payara's MicroProfile JWT implementation refuses any other value.

@@ -93,7 +93,9 @@ class MailDeliveryTest {
         assertTrue(files.get(0).getFileName().toString().endsWith("-id-3.eml"));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.get(0))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(directory)));
-        assertTrue(Files.readString(files.get(0)).contains("Confirm your address"));
+        String eml = Files.readString(files.get(0));
+        assertTrue(eml.contains("Confirm your address"));
+        assertTrue(eml.contains(LINK), "the link stays on one line, unencoded, so the README's grep finds it");
         assertEquals(1, logged.size(), "one line per message");
         assertFalse(logged.get(0).contains("SECRET-TOKEN-VALUE") || logged.get(0).contains("alice"), logged.get(0));
     }

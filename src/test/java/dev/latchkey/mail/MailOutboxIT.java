@@ -22,6 +22,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MailOutboxIT extends DeployedLatchkeyTest {
 
     private static final String NEW_PASSWORD = "a completely different passphrase";
+    private static final String NOTICE = "Your Latchkey password was changed";
+    private static final String VERIFY_MAIL = "Confirm your address for Latchkey";
+    /** {@code latchkey.public-url} is not set for the test server, so links use its default. */
+    private static final String VERIFY_PAGE = "http://localhost:8080/account/verify-email";
 
     @Test
     void aPasswordChangeSendsTheOwnerANoticeOverSmtpThatCarriesNoSecret() throws Exception {
@@ -31,8 +35,7 @@ class MailOutboxIT extends DeployedLatchkeyTest {
             HttpResponse<String> change = http.changePassword(accessToken, PASSWORD, NEW_PASSWORD);
             assertEquals(200, change.statusCode(), change.body());
 
-            MimeMessage notice = smtp.awaitMessageTo(email, Duration.ofSeconds(10));
-            assertEquals("Your Latchkey password was changed", notice.getSubject());
+            MimeMessage notice = smtp.awaitMessage(email, NOTICE, Duration.ofSeconds(10));
             String text = TestMailServer.text(notice);
             String html = TestMailServer.html(notice);
             assertTrue(text.contains(email), text);
@@ -52,10 +55,32 @@ class MailOutboxIT extends DeployedLatchkeyTest {
         assertEquals(200, change.statusCode(), "no SMTP server is listening, and the request does not care: " + change.body());
 
         try (TestMailServer smtp = TestMailServer.forDeployedServer().start()) {
-            smtp.awaitMessageTo(email, Duration.ofSeconds(15));
+            smtp.awaitMessage(email, NOTICE, Duration.ofSeconds(15));
             // Retries run every second or two here: several more rounds pass without a second copy.
             Thread.sleep(5_000);
-            assertEquals(1, smtp.messagesTo(email).size(), "delivered once, then deleted from the outbox");
+            assertEquals(1, smtp.messagesTo(email, NOTICE).size(), "delivered once, then deleted from the outbox");
         }
+    }
+
+    @Test
+    void withVerificationNotRequiredTheAccountStartsUnverifiedAndItsMailedLinkVerifiesIt() {
+        try (TestMailServer smtp = TestMailServer.forDeployedServer().start()) {
+            String email = Http.uniqueEmail();
+            String before = http.registerAndLogin(email, PASSWORD);
+            assertFalse(Http.claims(before).getBoolean("email_verified"));
+            assertFalse(json(http.getWithBearer("/api/me", before)).getBoolean("email_verified"));
+
+            String token = TestMailServer.linkToken(smtp.awaitMessage(email, VERIFY_MAIL, Duration.ofSeconds(15)), VERIFY_PAGE);
+            assertEquals(204, verify(token).statusCode());
+            String after = json(http.login(email, PASSWORD)).getString("access_token");
+            assertTrue(Http.claims(after).getBoolean("email_verified"));
+            assertTrue(json(http.getWithBearer("/api/me", after)).getBoolean("email_verified"));
+            assertEquals(Http.assertProblem(verify("A".repeat(43)), 400).toString(), Http.assertProblem(verify(token), 400).toString(),
+                    "a used link gets the same problem as an unknown one");
+        }
+    }
+
+    private HttpResponse<String> verify(String token) {
+        return http.postJson("/auth/email/verify", "{\"token\":\"" + token + "\"}");
     }
 }

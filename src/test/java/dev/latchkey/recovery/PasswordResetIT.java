@@ -2,7 +2,6 @@ package dev.latchkey.recovery;
 
 import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.client.Eventually;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.TestMailServer;
 import dev.latchkey.testsupport.client.Timing;
@@ -20,8 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.uniqueEmail;
@@ -38,8 +35,9 @@ class PasswordResetIT extends DeployedLatchkeyTest {
 
     /** {@code latchkey.public-url} is not set for the test server, so links use its default. */
     private static final String RESET_PAGE = "http://localhost:8080/account/reset-password";
-    private static final Pattern LINK = Pattern.compile(Pattern.quote(RESET_PAGE) + "#token=([A-Za-z0-9_-]{43})");
     private static final String NEW_PASSWORD = "an entirely new passphrase";
+    private static final String RESET_MAIL = "Choose a new Latchkey password";
+    private static final String NOTICE = "Your Latchkey password was changed";
     private static final String INVALID_TOKEN = "urn:latchkey:problem:invalid-or-expired-token";
 
     private static TestMailServer smtp;
@@ -61,7 +59,7 @@ class PasswordResetIT extends DeployedLatchkeyTest {
 
         HttpResponse<String> forgot = forgot(email);
         assertEquals(202, forgot.statusCode(), forgot.body());
-        String token = tokenFrom(smtp.awaitMessageTo(email, Duration.ofSeconds(15)));
+        String token = tokenFrom(smtp.awaitMessage(email, RESET_MAIL, Duration.ofSeconds(15)));
 
         HttpResponse<String> reset = reset(token, NEW_PASSWORD);
         assertEquals(204, reset.statusCode(), reset.body());
@@ -70,8 +68,7 @@ class PasswordResetIT extends DeployedLatchkeyTest {
         assertProblem(laptop.refresh(), 401);
         assertProblem(http.login(email, PASSWORD), 401);
         assertEquals(200, http.login(email, NEW_PASSWORD).statusCode(), "signed in with the new password, not by the reset");
-        Eventually.await("the password-changed notice", Duration.ofSeconds(15), () -> smtp.messagesTo(email).size() == 2);
-        assertEquals("Your Latchkey password was changed", subject(smtp.messagesTo(email).get(1)));
+        smtp.awaitMessage(email, NOTICE, Duration.ofSeconds(15));
 
         assertEquals(INVALID_TOKEN, assertProblem(reset(token, "yet another long passphrase"), 400).getString("type"));
         assertEquals(200, http.login(email, NEW_PASSWORD).statusCode(), "a used link changes nothing");
@@ -83,7 +80,7 @@ class PasswordResetIT extends DeployedLatchkeyTest {
     void aPasswordThePolicyRefusesLeavesTheLinkWorking() {
         String email = registered();
         assertEquals(202, forgot(email).statusCode());
-        String token = tokenFrom(smtp.awaitMessageTo(email, Duration.ofSeconds(15)));
+        String token = tokenFrom(smtp.awaitMessage(email, RESET_MAIL, Duration.ofSeconds(15)));
 
         assertProblem(reset(token, "short"), 400);
         assertEquals(204, reset(token, NEW_PASSWORD).statusCode());
@@ -93,10 +90,9 @@ class PasswordResetIT extends DeployedLatchkeyTest {
     void onlyTheNewestLinkWorksAndAPasswordChangeKillsOutstandingLinks() {
         String email = registered();
         assertEquals(202, forgot(email).statusCode());
-        String first = tokenFrom(smtp.awaitMessageTo(email, Duration.ofSeconds(15)));
+        String first = tokenFrom(smtp.awaitMessage(email, RESET_MAIL, Duration.ofSeconds(15)));
         assertEquals(202, forgot(email).statusCode());
-        Eventually.await("the second link", Duration.ofSeconds(15), () -> smtp.messagesTo(email).size() == 2);
-        String second = tokenFrom(smtp.messagesTo(email).get(1));
+        String second = tokenFrom(smtp.awaitMessages(email, RESET_MAIL, 2, Duration.ofSeconds(15)));
         assertFalse(second.equals(first));
         assertEquals(INVALID_TOKEN, assertProblem(reset(first, NEW_PASSWORD), 400).getString("type"), "the older link died");
 
@@ -109,7 +105,7 @@ class PasswordResetIT extends DeployedLatchkeyTest {
     void expiredUnknownMalformedAndAlteredTokensGetOneIdenticalProblemAndChangeNothing() {
         String email = registered();
         assertEquals(202, forgot(email).statusCode());
-        String token = tokenFrom(smtp.awaitMessageTo(email, Duration.ofSeconds(15)));
+        String token = tokenFrom(smtp.awaitMessage(email, RESET_MAIL, Duration.ofSeconds(15)));
         char last = token.charAt(42);
         String altered = token.substring(0, 42) + (last == 'A' ? 'Q' : 'A');
 
@@ -139,7 +135,7 @@ class PasswordResetIT extends DeployedLatchkeyTest {
         String unknown = uniqueEmail();
         Timing.assertIndistinguishable("forgot", 202, i -> forgot(existing.get(i)), i -> forgot(i == 0 ? unknown : uniqueEmail()));
 
-        smtp.awaitMessageTo(existing.get(0), Duration.ofSeconds(30));
+        smtp.awaitMessage(existing.get(0), RESET_MAIL, Duration.ofSeconds(30));
         assertTrue(smtp.messagesTo(unknown).isEmpty(), "no mail to an address without an account");
     }
 
@@ -159,7 +155,7 @@ class PasswordResetIT extends DeployedLatchkeyTest {
             String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
             assertTrue(answer.startsWith("HTTP/1.1 202"), answer);
         }
-        MimeMessage message = smtp.awaitMessageTo(email, Duration.ofSeconds(15));
+        MimeMessage message = smtp.awaitMessage(email, RESET_MAIL, Duration.ofSeconds(15));
         assertFalse(TestMailServer.text(message).contains("attacker") || TestMailServer.html(message).contains("attacker"));
         tokenFrom(message);
     }
@@ -197,18 +193,7 @@ class PasswordResetIT extends DeployedLatchkeyTest {
                 .add("new_password", newPassword).build().toString());
     }
 
-    private static String subject(MimeMessage message) {
-        try {
-            return message.getSubject();
-        } catch (jakarta.mail.MessagingException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     private static String tokenFrom(MimeMessage message) {
-        Matcher text = LINK.matcher(TestMailServer.text(message));
-        assertTrue(text.find(), "a link to the reset page with the token in the fragment: " + TestMailServer.text(message));
-        assertTrue(TestMailServer.html(message).contains(text.group()), "the same link in the HTML part");
-        return text.group(1);
+        return TestMailServer.linkToken(message, RESET_PAGE);
     }
 }

@@ -119,9 +119,18 @@ public final class Http {
 
     /** The {@code kid} in a compact JWS's header. */
     public static String kid(String token) {
-        String header = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[0]), java.nio.charset.StandardCharsets.UTF_8);
-        try (JsonReader reader = Json.createReader(new StringReader(header))) {
-            return reader.readObject().getString("kid");
+        return segment(token, 0).getString("kid");
+    }
+
+    /** The claims of a compact JWS, unverified (the server under test signed it). */
+    public static JsonObject claims(String token) {
+        return segment(token, 1);
+    }
+
+    private static JsonObject segment(String token, int index) {
+        String json = new String(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[index]), java.nio.charset.StandardCharsets.UTF_8);
+        try (JsonReader reader = Json.createReader(new StringReader(json))) {
+            return reader.readObject();
         }
     }
 

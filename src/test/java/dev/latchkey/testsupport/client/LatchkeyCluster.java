@@ -82,9 +82,11 @@ public final class LatchkeyCluster implements AutoCloseable {
         sharedProperties.put("latchkey.keys.refresh-seconds", "1");
         // Every test client calls from 127.0.0.1: lift the per-client budgets (unit-tested in
         // RateLimiterTest); the per-account limits stay as configured.
-        for (String endpoint : List.of("login", "register", "refresh", "password")) {
+        for (String endpoint : List.of("login", "register", "refresh", "password", "account-mail")) {
             sharedProperties.put("latchkey.ratelimit." + endpoint + ".per-ip-per-minute", "1000000");
         }
+        // The cluster tests need accounts at once; verification has its own tests.
+        sharedProperties.put("latchkey.account.require-verified-email", "false");
         database.forEach((key, value) -> sharedProperties.put("latchkey.datasource." + key, value));
     }
 

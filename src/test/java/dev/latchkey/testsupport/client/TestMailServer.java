@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A real SMTP server (GreenMail) on the loopback port the server under test sends to
@@ -53,10 +55,46 @@ public final class TestMailServer implements AutoCloseable {
         return Arrays.stream(greenMail.getReceivedMessages()).filter(message -> isFor(message, recipient)).toList();
     }
 
-    /** Waits for the first message to this recipient. */
-    public MimeMessage awaitMessageTo(String recipient, Duration timeout) {
-        Eventually.await("a message to " + recipient, timeout, () -> !messagesTo(recipient).isEmpty());
-        return messagesTo(recipient).get(0);
+    /** Every message received so far for this recipient with this subject, oldest first. */
+    public List<MimeMessage> messagesTo(String recipient, String subject) {
+        return messagesTo(recipient).stream().filter(message -> subject.equals(subject(message))).toList();
+    }
+
+    /** Waits for the first message to this recipient with this subject. */
+    public MimeMessage awaitMessage(String recipient, String subject, Duration timeout) {
+        Eventually.await("a message \"" + subject + "\" to " + recipient, timeout, () -> !messagesTo(recipient, subject).isEmpty());
+        return messagesTo(recipient, subject).get(0);
+    }
+
+    /** Waits until {@code count} messages to this recipient with this subject have arrived; @return the newest */
+    public MimeMessage awaitMessages(String recipient, String subject, int count, Duration timeout) {
+        Eventually.await(count + " messages \"" + subject + "\" to " + recipient, timeout,
+                () -> messagesTo(recipient, subject).size() >= count);
+        return messagesTo(recipient, subject).get(count - 1);
+    }
+
+    /**
+     * The one-time token of the link to {@code page} in the message: the link must be in both
+     * parts, with the token (43 base64url characters) in the fragment.
+     */
+    public static String linkToken(MimeMessage message, String page) {
+        Matcher link = Pattern.compile(Pattern.quote(page) + "#token=([A-Za-z0-9_-]{43})").matcher(text(message));
+        if (!link.find()) {
+            throw new AssertionError("No link to " + page + " with a token in the fragment in: " + text(message));
+        }
+        if (!html(message).contains(link.group())) {
+            throw new AssertionError("The HTML part lacks the link of the text part");
+        }
+        return link.group(1);
+    }
+
+    /** The message's subject. */
+    public static String subject(MimeMessage message) {
+        try {
+            return message.getSubject();
+        } catch (MessagingException e) {
+            throw new AssertionError("Unreadable message", e);
+        }
     }
 
     /** The text/plain part of a multipart/alternative message. */
