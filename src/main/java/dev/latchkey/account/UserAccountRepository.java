@@ -2,6 +2,7 @@ package dev.latchkey.account;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 
@@ -22,6 +23,19 @@ public class UserAccountRepository {
 
     public Optional<UserAccount> findById(String id) {
         return Optional.ofNullable(em.find(UserAccount.class, id));
+    }
+
+    /**
+     * Reads the account as committed now and holds its row lock (SELECT ... FOR UPDATE) until the
+     * caller's transaction ends. Every change of the password state (password change, disable,
+     * hash upgrade, through {@link #update}) and every session start takes this same lock, so a
+     * login that verified a password cannot start a session on an account that changed since:
+     * either the change commits first and the login sees it, or the session exists first and the
+     * change ends it.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Optional<UserAccount> lockForUpdate(String id) {
+        return Optional.ofNullable(em.find(UserAccount.class, id, LockModeType.PESSIMISTIC_WRITE));
     }
 
     /**
@@ -47,13 +61,14 @@ public class UserAccountRepository {
 
     /**
      * Loads the account, applies the change and writes it back in one transaction (joining the
-     * caller's, if any).
+     * caller's, if any), under the account's row lock ({@link #lockForUpdate}): a change
+     * serializes with every session start.
      *
      * @return false when there is no such account
      */
     @Transactional
     public boolean update(String id, java.util.function.Consumer<UserAccount> change) {
-        UserAccount managed = em.find(UserAccount.class, id);
+        UserAccount managed = em.find(UserAccount.class, id, LockModeType.PESSIMISTIC_WRITE);
         if (managed == null) {
             return false;
         }

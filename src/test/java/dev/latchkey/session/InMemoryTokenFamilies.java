@@ -1,6 +1,7 @@
 package dev.latchkey.session;
 
 import dev.latchkey.account.UserAccount;
+import dev.latchkey.account.UserAccountRepository;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -32,6 +33,16 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
 
     void addUser(UserAccount user) {
         users.put(user.id(), user);
+    }
+
+    /** The accounts of {@link #addUser}, as the account repository's row lock reads them. */
+    UserAccountRepository accounts() {
+        return new UserAccountRepository() {
+            @Override
+            public Optional<UserAccount> lockForUpdate(String id) {
+                return Optional.ofNullable(users.get(id));
+            }
+        };
     }
 
     void beforeNextRotate(Runnable concurrentRequest) {

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.json;
@@ -92,6 +94,30 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
         assertProblem(other.refresh(), 401);
         assertProblem(http.login(email, PASSWORD), 401);
         assertEquals(200, http.login(email, newPassword).statusCode());
+    }
+
+    @Test
+    void aLoginThatVerifiedTheOldPasswordWhileItChangedGetsNoSession() throws Exception {
+        String email = registered();
+        BrowserSession caller = BrowserSession.loggedIn(http, email, PASSWORD);
+        testSupport("arm", email);
+        // The login checks the old password, then waits just before its session would start.
+        CompletableFuture<HttpResponse<String>> racing = CompletableFuture.supplyAsync(() -> http.login(email, PASSWORD));
+        try {
+            assertEquals(204, testSupport("await", email).statusCode(), "the login reached the hold");
+            assertEquals(200, changePassword(caller, PASSWORD, "an entirely different passphrase").statusCode());
+        } finally {
+            testSupport("release", email);
+        }
+        HttpResponse<String> login = racing.get(60, TimeUnit.SECONDS);
+
+        // The same answer as a wrong password: the password it checked is no longer the password.
+        assertEquals("urn:latchkey:problem:invalid-credentials", assertProblem(login, 401).getString("type"));
+    }
+
+    private HttpResponse<String> testSupport(String action, String email) {
+        return http.send(http.request("/test-support/login-hold/" + action + "?email=" + email)
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     private HttpResponse<String> changePassword(BrowserSession session, String current, String replacement) {

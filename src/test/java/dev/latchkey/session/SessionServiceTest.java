@@ -86,6 +86,7 @@ class SessionServiceTest {
     private SessionService service(Map<String, String> sessionSettings) {
         SessionService service = new SessionService();
         service.families = families;
+        service.accounts = families.accounts();
         service.issuer = TokenBeans.issuer(signingKeys, tokenSettings, clock);
         service.revocations = revocations;
         service.settings = SessionSettings.from(SettingsSource.of(sessionSettings));
