@@ -115,6 +115,36 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
         assertEquals("urn:latchkey:problem:invalid-credentials", assertProblem(login, 401).getString("type"));
     }
 
+    @Test
+    void concurrentLoginsNeverExceedTheSessionLimit() throws Exception {
+        String email = registered();
+        BrowserSession first = BrowserSession.loggedIn(http, email, PASSWORD);
+        for (int i = 1; i < 3; i++) {
+            BrowserSession.loggedIn(http, email, PASSWORD);
+        }
+        int racing = 4;
+        testSupport("arm", email);
+        List<CompletableFuture<HttpResponse<String>>> logins = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < racing; i++) {
+                logins.add(CompletableFuture.supplyAsync(() -> http.login(email, PASSWORD)));
+            }
+            // All four have checked the password; released together, they start their sessions at once.
+            assertEquals(204, http.send(http.request("/test-support/login-hold/await?logins=" + racing + "&email="
+                    + email).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        } finally {
+            testSupport("release", email);
+        }
+        BrowserSession last = new BrowserSession(http);
+        for (CompletableFuture<HttpResponse<String>> login : logins) {
+            assertEquals(200, last.absorb(login.get(60, TimeUnit.SECONDS)).statusCode());
+        }
+
+        // 3 + 4 logins with max-per-user=5 (arquillian.xml): exactly five live sessions remain.
+        assertEquals(5, json(http.getWithBearer("/auth/sessions", last.accessToken())).getJsonArray("sessions").size());
+        assertProblem(first.refresh(), 401);
+    }
+
     private HttpResponse<String> testSupport(String action, String email) {
         return http.send(http.request("/test-support/login-hold/" + action + "?email=" + email)
                 .POST(HttpRequest.BodyPublishers.noBody()));
