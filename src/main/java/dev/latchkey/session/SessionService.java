@@ -129,8 +129,10 @@ public class SessionService {
         }
         if (presented.token().generation() == family.generation()) {
             String successor = RefreshTokens.generate();
-            if (families.rotate(family, presentedHash, RefreshTokens.hash(successor),
-                    RefreshTokens.seal(successor, presentedToken), now)) {
+            // Each rotation replaces the previous seal; with no grace window nothing is sealed,
+            // since nothing would ever be unsealed.
+            String sealed = settings.reuseGrace().isZero() ? null : RefreshTokens.seal(successor, presentedToken);
+            if (families.rotate(family, presentedHash, RefreshTokens.hash(successor), sealed, now)) {
                 audit.record(AuditEvent.REFRESH, "success", user.id(), family.id(), client);
                 return tokensFor(user, family, successor, now);
             }
@@ -226,10 +228,16 @@ public class SessionService {
         return true;
     }
 
-    /** Deletes sessions past their absolute expiry, with their refresh-token history. */
+    /**
+     * Deletes sessions past their absolute expiry, with their refresh-token history, and clears
+     * the grace-window seals whose window has passed (see {@link TokenFamilyRepository#clearSealsRotatedBefore}).
+     */
     @Transactional
     public int prune() {
-        return families.deleteExpired(clock.instant());
+        Instant now = clock.instant();
+        int deleted = families.deleteExpired(now);
+        families.clearSealsRotatedBefore(now.minus(settings.reuseGrace()));
+        return deleted;
     }
 
     private void endSession(String familyId, TokenFamily.RevocationReason reason, Instant now) {

@@ -107,6 +107,7 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
         }
         set(row, "revokedReason", reason.name());
         set(row, "revokedAt", now);
+        set(row, "successorSealed", null);
         return true;
     }
 
@@ -127,6 +128,18 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
                 .sorted(Comparator.comparing(TokenFamily::createdAt))
                 .map(InMemoryTokenFamilies::copy)
                 .toList();
+    }
+
+    @Override
+    int clearSealsRotatedBefore(Instant rotatedBefore) {
+        int cleared = 0;
+        for (TokenFamily family : families.values()) {
+            if (family.successorSealed() != null && family.rotatedAt().isBefore(rotatedBefore)) {
+                set(family, "successorSealed", null);
+                cleared++;
+            }
+        }
+        return cleared;
     }
 
     @Override
