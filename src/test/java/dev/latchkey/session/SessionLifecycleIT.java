@@ -48,6 +48,47 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
     }
 
     @Test
+    void aPlantedDuplicateRefreshCookieIsRefusedAsAmbiguousNeverALogoutThatEndsNothing() {
+        BrowserSession session = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        String planted = BrowserSession.REFRESH + "=" + "A".repeat(43);
+        String genuine = BrowserSession.REFRESH + "=" + session.refreshToken();
+        String csrf = BrowserSession.CSRF + "=" + session.csrfToken();
+
+        for (String cookies : List.of(planted + "; " + genuine + "; " + csrf, genuine + "; " + planted + "; " + csrf)) {
+            for (String path : List.of("/auth/logout", "/auth/refresh")) {
+                HttpResponse<String> refused = http.send(http.request(path).POST(HttpRequest.BodyPublishers.noBody())
+                        .header("Cookie", cookies).header("X-CSRF-Token", session.csrfToken()));
+                assertEquals("urn:latchkey:problem:ambiguous-credentials", assertProblem(refused, 400, path).getString("type"));
+            }
+        }
+        // Nothing was ended and nothing rotated: the client was told, and its session is intact.
+        assertEquals(200, session.refresh().statusCode());
+        assertEquals(200, session.me().statusCode());
+    }
+
+    @Test
+    void anAccessCookiePresentedTwiceOrBesideADifferentBearerTokenIsAmbiguous() {
+        BrowserSession session = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        BrowserSession other = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        String access = "__Host-latchkey-access=";
+
+        HttpResponse<String> twice = http.send(http.request("/api/me").header("Cookie",
+                access + session.accessToken() + "; " + access + other.accessToken()).GET());
+        assertEquals("urn:latchkey:problem:ambiguous-credentials", assertProblem(twice, 400).getString("type"));
+        HttpResponse<String> conflicting = http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + other.accessToken())
+                .header("Cookie", access + session.accessToken() + "; " + BrowserSession.CSRF + "=" + session.csrfToken())
+                .header("X-CSRF-Token", session.csrfToken()));
+        assertEquals("urn:latchkey:problem:ambiguous-credentials", assertProblem(conflicting, 400).getString("type"));
+
+        assertEquals(200, session.me().statusCode());
+        assertEquals(200, other.me().statusCode());
+        // The same token in both places is one credential, not two.
+        assertEquals(200, http.send(http.request("/api/me").header("Authorization", "Bearer " + session.accessToken())
+                .header("Cookie", access + session.accessToken()).GET()).statusCode());
+    }
+
+    @Test
     void logoutWithOnlyTheBearerTokenEndsItsSession() {
         BrowserSession session = BrowserSession.loggedIn(http, registered(), PASSWORD);
         assertEquals(204, http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
