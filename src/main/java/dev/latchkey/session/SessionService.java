@@ -136,8 +136,18 @@ public class SessionService {
                 audit.record(AuditEvent.REFRESH, "success", user.id(), family.id(), client);
                 return tokensFor(user, family, successor, now);
             }
-            // Another request rotated this token between our read and our update.
+            // Another request rotated this token, or ended the session, between our read and
+            // our update.
             family = families.reload(family.id());
+            if (family.isRevoked()) {
+                // Ended meanwhile (a logout in another tab, typically): the token was the current
+                // one when read, so this is a race with the end of the session, not a second use
+                // of a rotated token. Refused like any ended session, and not audited as reuse,
+                // which would send whoever reads the audit trail after a thief that is not there.
+                // There is nothing left to revoke either way.
+                audit.record(AuditEvent.REFRESH, "refused_session_ended", user.id(), family.id(), client);
+                throw invalidRefreshToken();
+            }
         }
         return replayWithinGraceOrRevoke(presentedToken, presentedHash, family, user, client, now);
     }

@@ -264,6 +264,20 @@ class SessionServiceTest {
     }
 
     @Test
+    void aRefreshRacingALogoutIsRefusedAsAnEndedSessionNotAuditedAsReuse() {
+        SessionService sessions = service();
+        SessionTokens tokens = sessions.start(user(), CLIENT);
+        // Another tab logs out between this refresh's read of the family and its rotation.
+        families.beforeNextRotate(() -> sessions.logout(Optional.empty(), Optional.of(tokens.refreshToken()), CLIENT, NO_CSRF_CHECK));
+
+        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK));
+
+        assertTrue(families.stored(familyOf(tokens)).isRevoked());
+        assertEquals(List.of("logout success", "refresh refused_session_ended"), audit,
+                "a harmless race, not a stolen token");
+    }
+
+    @Test
     void anOlderTokenThanThePreviousOneIsReuseEvenWithinTheGrace() {
         SessionService sessions = service();
         SessionTokens first = sessions.start(user(), CLIENT);
