@@ -186,6 +186,25 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
         assertProblem(first.refresh(), 401);
     }
 
+    @Test
+    void aLoginThatCannotGetTheAccountsLockInTimeIsToldToRetryNeverA500() throws Exception {
+        String email = registered();
+        // Something holds the account's lock far longer than any password change would.
+        CompletableFuture<HttpResponse<String>> holder = CompletableFuture.supplyAsync(() -> http.send(
+                http.request("/test-support/account-lock?seconds=8&email=" + email).POST(HttpRequest.BodyPublishers.noBody())));
+        Thread.sleep(1000);
+
+        HttpResponse<String> login = http.login(email, PASSWORD);
+
+        assertEquals(204, holder.get(60, TimeUnit.SECONDS).statusCode());
+        if (login.statusCode() != 200) {
+            // The database gave up waiting: a retryable 503, not an unexplained 500.
+            assertProblem(login, 503);
+            assertTrue(login.headers().firstValue("Retry-After").isPresent(), "Retry-After");
+        }
+        assertEquals(200, http.login(email, PASSWORD).statusCode(), "once the lock is free");
+    }
+
     private HttpResponse<String> testSupport(String action, String email) {
         return http.send(http.request("/test-support/login-hold/" + action + "?email=" + email)
                 .POST(HttpRequest.BodyPublishers.noBody()));
