@@ -41,7 +41,9 @@ public class AdminService {
      */
     @Transactional
     public boolean revokeTokens(String userId, String adminId, ClientInfo client) {
-        if (accounts.findById(userId).isEmpty()) {
+        // Under the account's lock, like every session start: a login racing this order either
+        // starts its session first (and loses it here) or waits and starts it afterwards.
+        if (accounts.lockForUpdate(userId).isEmpty()) {
             refused(AuditEvent.ADMIN_REVOKE_TOKENS, userId, adminId, client);
             return false;
         }

@@ -10,6 +10,7 @@ import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.security.AuthenticatedCaller;
+import dev.latchkey.session.SessionSettings;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -61,6 +62,9 @@ public class SigningKeysAdminResource {
     @Inject
     Clock clock;
 
+    @Inject
+    SessionSettings sessionSettings;
+
     @Context
     HttpServletRequest request;
 
@@ -96,11 +100,26 @@ public class SigningKeysAdminResource {
                 throw problemFor(refused.refusal());
             }
         }
-        // A retired key may have signed until the last node re-read the key set.
-        revocations.revokeSigningKey(kid, keys.lastExpiryOfTokensSignedBefore(clock.instant()));
+        revocations.revokeSigningKey(kid, revocationEntryLifetimeEnd(clock.instant()));
         keys.reload();
         audit.recordKeyEvent(AuditEvent.SIGNING_KEY_REVOKED, "success", caller.principal().getName(), kid, ClientInfo.of(request));
         return Response.noContent().build();
+    }
+
+    /**
+     * How long the {@code kid:} entry stays on the revocation list. Not only until the key's own
+     * tokens have expired (a retired key may have signed until the last node re-read the key
+     * set): the entry is what protects a node that has not re-read the key set since, and that
+     * node would otherwise trust the key again, for tokens anyone holding the revoked private key
+     * can still mint, as soon as the entry is gone. So it is kept at least as long as the longest
+     * session (the absolute lifetime), far beyond the few refresh intervals after which such a
+     * node reports itself not ready ({@code latchkey.keys.max-staleness-seconds}). The entries are
+     * tiny, and keys are rarely revoked.
+     */
+    private Instant revocationEntryLifetimeEnd(Instant now) {
+        Instant tokensExpired = keys.lastExpiryOfTokensSignedBefore(now);
+        Instant longestSession = now.plus(sessionSettings.absoluteLifetime());
+        return tokensExpired.isAfter(longestSession) ? tokensExpired : longestSession;
     }
 
     private KeyAdministration administration() {

@@ -28,6 +28,26 @@ public final class SetCookie {
         return header.toString();
     }
 
+    /**
+     * Whether the request carries more than one cookie of this name. A cookie planted from a
+     * sibling subdomain (a {@code Domain} cookie of the same name) arrives beside the genuine one,
+     * and the two cannot be told apart; callers refuse such a request rather than pick one or act
+     * as if neither was sent.
+     */
+    public static boolean presentedMoreThanOnce(jakarta.servlet.http.HttpServletRequest request, String name) {
+        jakarta.servlet.http.Cookie[] cookies = request.getCookies();
+        if (cookies == null) {
+            return false;
+        }
+        int count = 0;
+        for (jakarta.servlet.http.Cookie cookie : cookies) {
+            if (name.equals(cookie.getName())) {
+                count++;
+            }
+        }
+        return count > 1;
+    }
+
     /** The value of the named cookie, when the request carries exactly one cookie of that name. */
     public static java.util.Optional<String> read(jakarta.servlet.http.HttpServletRequest request, String name) {
         jakarta.servlet.http.Cookie[] cookies = request.getCookies();

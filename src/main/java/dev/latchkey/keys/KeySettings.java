@@ -1,5 +1,6 @@
 package dev.latchkey.keys;
 
+import dev.latchkey.config.InvalidSettingException;
 import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,10 @@ public class KeySettings extends Settings {
     public static final String KEK_FILE = "latchkey.keys.kek-file";
     public static final String REFRESH_SECONDS = "latchkey.keys.refresh-seconds";
     public static final String JWKS_MAX_AGE_SECONDS = "latchkey.keys.jwks-max-age-seconds";
+    public static final String MAX_STALENESS_SECONDS = "latchkey.keys.max-staleness-seconds";
+    /** A node must miss at least this many re-reads in a row before it counts as stale. */
+    static final int MIN_MISSED_REFRESHES = 3;
+    static final int MAX_MAX_STALENESS_SECONDS = 3600;
 
     /** The development key-encryption key's file name in {@link #developmentDirectory()}. */
     public static final String DEVELOPMENT_KEK = "dev-key-encryption-key";
@@ -35,6 +40,7 @@ public class KeySettings extends Settings {
     private Optional<String> kekFile;
     private Duration refreshInterval;
     private int jwksMaxAgeSeconds;
+    private Duration maxStaleness;
 
     public static KeySettings from(SettingsSource source) {
         return load(new KeySettings(), source);
@@ -51,6 +57,15 @@ public class KeySettings extends Settings {
         kekFile = source.optional(KEK_FILE);
         refreshInterval = source.seconds(REFRESH_SECONDS, 30, 1, MAX_REFRESH_SECONDS);
         jwksMaxAgeSeconds = source.smallNumber(JWKS_MAX_AGE_SECONDS, 300, 0, MAX_MAX_AGE_SECONDS);
+        // A node whose re-reads keep failing keeps trusting keys revoked since; readiness turns
+        // red once its key set is this old. The default follows a long refresh interval, so that
+        // raising refresh-seconds alone never stops a deployment.
+        long minimum = MIN_MISSED_REFRESHES * refreshInterval.toSeconds();
+        maxStaleness = source.seconds(MAX_STALENESS_SECONDS, Math.max(300, minimum), 1, MAX_MAX_STALENESS_SECONDS);
+        if (maxStaleness.toSeconds() < minimum) {
+            throw new InvalidSettingException(MAX_STALENESS_SECONDS, "must be at least " + MIN_MISSED_REFRESHES
+                    + " times " + REFRESH_SECONDS + " (" + minimum + "), or a node is unready after one slow re-read");
+        }
     }
 
     /** Empty when neither {@code latchkey.keys.kek} nor {@code latchkey.keys.kek-file} is set: development mode. */
@@ -74,6 +89,11 @@ public class KeySettings extends Settings {
 
     public Duration refreshInterval() {
         return refreshInterval;
+    }
+
+    /** How old a node's key set may get (its last successful re-read) before it is not ready. */
+    public Duration maxStaleness() {
+        return maxStaleness;
     }
 
     public int jwksMaxAgeSeconds() {

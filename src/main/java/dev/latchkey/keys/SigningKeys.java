@@ -69,6 +69,8 @@ public class SigningKeys implements SigningKeyRing {
     private KeyEncryptionKey kek;
     private ScheduledFuture<?> refresher;
     private volatile Ring ring;
+    /** When this node last read a usable key set from the database (null: never, or HS256 mode). */
+    private volatile Instant lastRead;
 
     /** One immutable snapshot of the key set; replaced as a whole on every re-read. */
     private record Ring(ManagedKey active, Map<String, Entry> byKid, Map<String, String> sealedByKid) {
@@ -99,6 +101,7 @@ public class SigningKeys implements SigningKeyRing {
         }
         ring = build(keys, null).orElseThrow(() -> new IllegalStateException(
                 "The active signing key cannot be opened with this key-encryption key"));
+        lastRead = clock.instant();
         LOG.info(() -> "Signing with key " + ring.active().kid() + " (" + ring.active().algorithm() + "); "
                 + ring.byKid().size() + " keys trusted");
     }
@@ -146,6 +149,7 @@ public class SigningKeys implements SigningKeyRing {
                         LOG.info(() -> "Now signing with key " + fresh.active().kid() + " (" + fresh.active().algorithm() + ")");
                     }
                     ring = fresh;
+                    lastRead = clock.instant();
                 }, () -> LOG.severe("The key set has no usable active key; still using the key set read before"));
     }
 
@@ -156,6 +160,19 @@ public class SigningKeys implements SigningKeyRing {
             LOG.log(Level.WARNING, "Re-reading the signing keys failed ({0}); still using the key set read before",
                     e.getClass().getName());
         }
+    }
+
+    /**
+     * Whether this node's key set is recent enough to serve: read from the database within
+     * {@code latchkey.keys.max-staleness-seconds}. A node whose re-reads keep failing keeps its old
+     * key set so that verification goes on through a database outage, but it also keeps trusting
+     * any key revoked since, once the revocation list has forgotten that key's {@code kid:} entry:
+     * so it reports itself not ready, and the load balancer takes it out, instead of serving with
+     * a key set of unknown age. Always true in HS256 mode, which has no key set to re-read.
+     */
+    public boolean isKeySetFresh() {
+        Instant read = lastRead;
+        return store == null || (read != null && !clock.instant().isAfter(read.plus(settings.maxStaleness())));
     }
 
     @Override

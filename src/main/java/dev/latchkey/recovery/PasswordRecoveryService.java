@@ -95,7 +95,9 @@ public class PasswordRecoveryService {
     public void reset(String token, String newPassword, ClientInfo client) {
         String userId = tokens.redeem(OneTimeToken.Purpose.PASSWORD_RESET, token)
                 .orElseThrow(() -> new ProblemException(OneTimeTokens.INVALID));
-        UserAccount account = accounts.findById(userId).filter(UserAccount::isActive)
+        // The account's lock, as a password change takes it: a login that verified the old
+        // password in the meantime waits, then sees the new password state and is refused.
+        UserAccount account = accounts.lockForUpdate(userId).filter(UserAccount::isActive)
                 .orElseThrow(() -> new ProblemException(OneTimeTokens.INVALID));
         policy.check(newPassword, account.email());
         String newHash = hasher.hash(newPassword);

@@ -2,6 +2,8 @@ package dev.latchkey.security;
 
 import dev.latchkey.http.CookieSettings;
 import dev.latchkey.http.SetCookie;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,13 +29,38 @@ public class PresentedCredentials {
         }
     }
 
-    /** Several Authorization headers, or one that is not a well-formed bearer header. */
+    /**
+     * Several Authorization headers, or one that is not a well-formed bearer header; or, {@link
+     * #conflicting()}, credentials that contradict each other: the access cookie twice, or beside
+     * a bearer header carrying another token.
+     */
     public static final class AmbiguousCredentialsException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        AmbiguousCredentialsException() {
+        private final boolean conflicting;
+
+        AmbiguousCredentialsException(boolean conflicting) {
             super(null, null, false, false);
+            this.conflicting = conflicting;
         }
+
+        /** Two credentials that say different things, rather than one malformed header. */
+        public boolean conflicting() {
+            return conflicting;
+        }
+    }
+
+    /**
+     * The answer to a request whose credentials are ambiguous: a session cookie presented twice
+     * (one may be planted from a sibling subdomain), or a cookie beside a bearer header that names
+     * another token. Distinct from "no credentials" and from "invalid token" on purpose: a logout
+     * that silently ignored the ambiguous cookie would report success while the session lives on,
+     * and the client (or the user) must learn that it was not logged out. The problem says only
+     * that the request was ambiguous, never which value was kept or what either one was.
+     */
+    public static ProblemException ambiguousCredentials() {
+        return new ProblemException(Problem.of(400, "ambiguous-credentials", "Bad Request",
+                "The request presents conflicting credentials, such as the same cookie twice. Nothing was changed."));
     }
 
     @Inject
@@ -46,21 +73,30 @@ public class PresentedCredentials {
     public Optional<PresentedToken> from(HttpServletRequest request) throws AmbiguousCredentialsException {
         List<String> authorization = Collections.list(request.getHeaders("Authorization"));
         if (authorization.size() > 1) {
-            throw new AmbiguousCredentialsException();
+            throw new AmbiguousCredentialsException(false);
+        }
+        Optional<String> accessCookie = Optional.empty();
+        if (cookies.accessCookieEnabled()) {
+            if (SetCookie.presentedMoreThanOnce(request, cookies.accessName())) {
+                throw new AmbiguousCredentialsException(true);
+            }
+            accessCookie = SetCookie.read(request, cookies.accessName());
         }
         if (authorization.size() == 1) {
             String header = authorization.get(0);
             if (header.length() <= BEARER_PREFIX.length()
                     || !header.substring(0, BEARER_PREFIX.length()).toLowerCase(Locale.ROOT).equals(BEARER_PREFIX)) {
-                throw new AmbiguousCredentialsException();
+                throw new AmbiguousCredentialsException(false);
             }
-            return Optional.of(new PresentedToken(header.substring(BEARER_PREFIX.length()).strip(),
-                    TokenPrincipal.Source.BEARER_HEADER));
+            String bearer = header.substring(BEARER_PREFIX.length()).strip();
+            // Two different tokens: acting on one (say, logging out the bearer's session) while
+            // the caller believes it acted on the other would report success for the wrong session.
+            // (A plain comparison: both values come from this same request, no server secret.)
+            if (accessCookie.isPresent() && !accessCookie.get().equals(bearer)) {
+                throw new AmbiguousCredentialsException(true);
+            }
+            return Optional.of(new PresentedToken(bearer, TokenPrincipal.Source.BEARER_HEADER));
         }
-        if (cookies.accessCookieEnabled()) {
-            return SetCookie.read(request, cookies.accessName())
-                    .map(value -> new PresentedToken(value, TokenPrincipal.Source.ACCESS_COOKIE));
-        }
-        return Optional.empty();
+        return accessCookie.map(value -> new PresentedToken(value, TokenPrincipal.Source.ACCESS_COOKIE));
     }
 }

@@ -33,14 +33,19 @@ public class RequestAuthentication {
     CsrfGuard csrf;
 
     /**
-     * @throws ProblemException 401 for a missing, ambiguous or rejected token, 403 for a failed
-     *                          CSRF check; nothing has been changed by then
+     * @throws ProblemException 401 for a missing, malformed or rejected token, 400
+     *                          {@code ambiguous-credentials} for conflicting ones (the access cookie
+     *                          twice, or beside another bearer token), 403 for a failed CSRF check;
+     *                          nothing has been changed by then
      */
     public TokenPrincipal required(HttpServletRequest request) {
         Optional<PresentedCredentials.PresentedToken> presented;
         try {
             presented = credentials.from(request);
         } catch (PresentedCredentials.AmbiguousCredentialsException e) {
+            if (e.conflicting()) {
+                throw PresentedCredentials.ambiguousCredentials();
+            }
             throw new ProblemException(AuthenticationProblems.rejected(TokenRejectedException.Reason.INVALID));
         }
         if (presented.isEmpty()) {
@@ -56,10 +61,14 @@ public class RequestAuthentication {
     }
 
     /**
-     * The caller, when the request presents a good access token; empty when it presents none, an
-     * ambiguous one, or one that is expired, forged or revoked (there is nothing left to act on).
+     * The caller, when the request presents a good access token; empty when it presents none, or
+     * one that is expired, forged or revoked (there is nothing left to act on).
      *
-     * @throws ProblemException 403 when the access cookie presents a good token but the request
+     * @throws ProblemException 400 {@code ambiguous-credentials} when the request presents its
+     *                          access token ambiguously (two Authorization headers, a malformed
+     *                          one, the access cookie twice or beside another bearer token): the
+     *                          caller (logout) must not report success for a token it never read;
+     *                          403 when the access cookie presents a good token but the request
      *                          fails the CSRF checks: a forged request is an attack, not "no caller"
      */
     public Optional<TokenPrincipal> optional(HttpServletRequest request) {
@@ -67,7 +76,7 @@ public class RequestAuthentication {
         try {
             presented = credentials.from(request);
         } catch (PresentedCredentials.AmbiguousCredentialsException e) {
-            return Optional.empty();
+            throw PresentedCredentials.ambiguousCredentials();
         }
         if (presented.isEmpty()) {
             return Optional.empty();

@@ -92,8 +92,15 @@ public class LoginService {
         PasswordVerified verified = new PasswordVerified(user, client);
         passwordVerified.fire(verified);
         user = verified.account();
+        Optional<SessionTokens> started = sessions.startAfterLogin(user, client);
+        if (started.isEmpty()) {
+            // The password was changed or the account disabled while this login checked the old
+            // password: the same answer as a wrong password, which by now it is.
+            audit.record(AuditEvent.LOGIN, "failure_account_changed", user.id(), null, client);
+            throw invalidCredentials();
+        }
         rateLimiter.loginSucceeded(accountKey);
-        SessionTokens tokens = sessions.start(user, client);
+        SessionTokens tokens = started.get();
         audit.record(AuditEvent.LOGIN, "success", user.id(), null, client);
         return tokens;
     }

@@ -4,7 +4,6 @@ import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.csrf.CsrfGuard;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.CookieSettings;
-import dev.latchkey.http.SetCookie;
 import dev.latchkey.security.AuthenticatedCaller;
 import dev.latchkey.security.RequestAuthentication;
 import dev.latchkey.security.TokenPrincipal;
@@ -46,15 +45,19 @@ public class LogoutResource {
 
     /**
      * Ends the session of whatever the request presents (refresh cookie, access token, or both)
-     * and deletes the cookies. Always 204, so that it can be repeated safely; only a failed CSRF
-     * check on a cookie-carrying request is refused (403), because a forged logout is an attack.
+     * and deletes the cookies. 204, so that it can be repeated safely; refused only for a failed
+     * CSRF check on a cookie-carrying request (403), because a forged logout is an attack, and for
+     * ambiguous credentials (400), because a logout that could not tell which session to end must
+     * not say that it ended one.
      */
     @POST
     @Path("logout")
     public Response logout() {
-        // An access cookie that fails the CSRF checks is refused here, before anything changes.
+        // Ambiguous credentials (400) and an access cookie that fails the CSRF checks (403) are
+        // refused here, before anything changes: never a 204 for a session that was not ended.
+        Optional<String> refreshToken = SessionResponses.refreshCookie(request, cookies);
         Optional<VerifiedAccessToken> accessToken = authentication.optional(request).map(TokenPrincipal::token);
-        sessions.logout(accessToken, SetCookie.read(request, cookies.refreshName()), ClientInfo.of(request),
+        sessions.logout(accessToken, refreshToken, ClientInfo.of(request),
                 familyId -> csrf.check(request, familyId));
         return responses.ended();
     }

@@ -63,7 +63,9 @@ public class PasswordChangeService {
 
     @Transactional
     public SessionTokens change(String userId, String currentPassword, String newPassword, ClientInfo client) {
-        UserAccount user = accounts.findById(userId).filter(UserAccount::isActive)
+        // The account's lock first, held to the end: a login that verified the old password
+        // waits, then sees the new password state and is refused (SessionService.startAfterLogin).
+        UserAccount user = accounts.lockForUpdate(userId).filter(UserAccount::isActive)
                 .orElseThrow(() -> new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
                         "The account no longer exists or is disabled.")));
         // The same per-account failure budget as login, taken before the hash is checked and
@@ -93,6 +95,6 @@ public class PasswordChangeService {
             outbox.queue("password-changed", userId, MailTemplates.render("password-changed", user.email(),
                     Map.of("email", user.email(), "time", MailTemplates.utcMinute(now))));
         }
-        return sessions.start(accounts.findById(userId).orElseThrow(), client);
+        return sessions.start(user, client);
     }
 }

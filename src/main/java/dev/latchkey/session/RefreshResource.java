@@ -3,7 +3,6 @@ package dev.latchkey.session;
 import dev.latchkey.csrf.CsrfGuard;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.CookieSettings;
-import dev.latchkey.http.SetCookie;
 import dev.latchkey.ratelimit.RateLimiter;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -42,7 +41,7 @@ public class RefreshResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response refresh() {
         rateLimiter.checkRefresh(ClientInfo.of(request).ip());
-        String refreshToken = SetCookie.read(request, cookies.refreshName())
+        String refreshToken = SessionResponses.refreshCookie(request, cookies)
                 .orElseThrow(SessionService::invalidRefreshToken);
         return responses.issued(sessions.refresh(refreshToken, ClientInfo.of(request),
                 familyId -> csrf.check(request, familyId)));

@@ -1,10 +1,13 @@
 package dev.latchkey.session;
 
 import dev.latchkey.http.CookieSettings;
+import dev.latchkey.http.SetCookie;
+import dev.latchkey.security.PresentedCredentials;
 import dev.latchkey.json.JsonValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -16,6 +19,21 @@ public class SessionResponses {
 
     @Inject
     CookieSettings cookies;
+
+    /**
+     * The refresh token of the request's refresh cookie, read the one way refresh and logout both
+     * read it.
+     *
+     * @throws dev.latchkey.problem.ProblemException 400 {@code ambiguous-credentials} when the
+     *         cookie comes more than once: a planted duplicate must not make a refresh look like
+     *         a missing token, nor a logout end nothing and answer 204
+     */
+    static java.util.Optional<String> refreshCookie(HttpServletRequest request, CookieSettings cookies) {
+        if (SetCookie.presentedMoreThanOnce(request, cookies.refreshName())) {
+            throw PresentedCredentials.ambiguousCredentials();
+        }
+        return SetCookie.read(request, cookies.refreshName());
+    }
 
     /**
      * 200 with the OAuth 2.0-style token body and the session cookies. RFC 6749 5.1: nothing that

@@ -1,6 +1,7 @@
 package dev.latchkey.session;
 
 import dev.latchkey.account.UserAccount;
+import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.csrf.CsrfGuard;
@@ -35,6 +36,9 @@ public class SessionService {
     TokenFamilyRepository families;
 
     @Inject
+    UserAccountRepository accounts;
+
+    @Inject
     AccessTokenIssuer issuer;
 
     @Inject
@@ -52,6 +56,35 @@ public class SessionService {
     @Inject
     Clock clock;
 
+    /**
+     * Starts the session of a login whose password was checked against {@code verified}, unless
+     * the account changed since. The password was read and checked outside this transaction (a
+     * bcrypt verify is too slow to hold a lock over); a password change or a disable that
+     * committed in between would otherwise miss the new session, and the session, created after
+     * the change, would pass every later check. So the account is read again here under its row
+     * lock, the lock every change of the password state takes too ({@link
+     * UserAccountRepository#lockForUpdate}), and the session starts only if the account is still
+     * active with the password state that was verified. The lock also serializes the session
+     * limit of concurrent logins.
+     *
+     * @return empty when the account was disabled, deleted or its password changed meanwhile
+     */
+    @Transactional
+    public Optional<SessionTokens> startAfterLogin(UserAccount verified, ClientInfo client) {
+        Optional<UserAccount> current = accounts.lockForUpdate(verified.id());
+        // passwordChangedAt, not the hash: a successful login may upgrade the hash's parameters
+        // (same password, not a change), and a racing login may store a different upgrade.
+        if (current.isEmpty() || !current.get().isActive()
+                || !current.get().passwordChangedAt().equals(verified.passwordChangedAt())) {
+            return Optional.empty();
+        }
+        return Optional.of(start(current.get(), client));
+    }
+
+    /**
+     * Starts a session. The caller's transaction must hold the account's lock ({@link
+     * UserAccountRepository#lockForUpdate}) so that the session limit counts every concurrent start.
+     */
     @Transactional
     public SessionTokens start(UserAccount user, ClientInfo client) {
         Instant now = clock.instant();
@@ -96,13 +129,25 @@ public class SessionService {
         }
         if (presented.token().generation() == family.generation()) {
             String successor = RefreshTokens.generate();
-            if (families.rotate(family, presentedHash, RefreshTokens.hash(successor),
-                    RefreshTokens.seal(successor, presentedToken), now)) {
+            // Each rotation replaces the previous seal; with no grace window nothing is sealed,
+            // since nothing would ever be unsealed.
+            String sealed = settings.reuseGrace().isZero() ? null : RefreshTokens.seal(successor, presentedToken);
+            if (families.rotate(family, presentedHash, RefreshTokens.hash(successor), sealed, now)) {
                 audit.record(AuditEvent.REFRESH, "success", user.id(), family.id(), client);
                 return tokensFor(user, family, successor, now);
             }
-            // Another request rotated this token between our read and our update.
+            // Another request rotated this token, or ended the session, between our read and
+            // our update.
             family = families.reload(family.id());
+            if (family.isRevoked()) {
+                // Ended meanwhile (a logout in another tab, typically): the token was the current
+                // one when read, so this is a race with the end of the session, not a second use
+                // of a rotated token. Refused like any ended session, and not audited as reuse,
+                // which would send whoever reads the audit trail after a thief that is not there.
+                // There is nothing left to revoke either way.
+                audit.record(AuditEvent.REFRESH, "refused_session_ended", user.id(), family.id(), client);
+                throw invalidRefreshToken();
+            }
         }
         return replayWithinGraceOrRevoke(presentedToken, presentedHash, family, user, client, now);
     }
@@ -193,10 +238,16 @@ public class SessionService {
         return true;
     }
 
-    /** Deletes sessions past their absolute expiry, with their refresh-token history. */
+    /**
+     * Deletes sessions past their absolute expiry, with their refresh-token history, and clears
+     * the grace-window seals whose window has passed (see {@link TokenFamilyRepository#clearSealsRotatedBefore}).
+     */
     @Transactional
     public int prune() {
-        return families.deleteExpired(clock.instant());
+        Instant now = clock.instant();
+        int deleted = families.deleteExpired(now);
+        families.clearSealsRotatedBefore(now.minus(settings.reuseGrace()));
+        return deleted;
     }
 
     private void endSession(String familyId, TokenFamily.RevocationReason reason, Instant now) {

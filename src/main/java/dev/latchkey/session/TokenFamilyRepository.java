@@ -72,8 +72,10 @@ public class TokenFamilyRepository {
         return Optional.ofNullable(em.find(TokenFamily.class, familyId));
     }
 
+    /** An ended session's grace-window seal goes with it: no request can be served from it any more. */
     boolean revoke(String familyId, TokenFamily.RevocationReason reason, Instant now) {
-        return em.createQuery("UPDATE TokenFamily f SET f.revokedReason = :reason, f.revokedAt = :now"
+        return em.createQuery("UPDATE TokenFamily f SET f.revokedReason = :reason, f.revokedAt = :now,"
+                        + " f.successorSealed = NULL"
                         + " WHERE f.id = :id AND f.revokedAt IS NULL")
                 .setParameter("reason", reason.name())
                 .setParameter("now", now)
@@ -97,6 +99,21 @@ public class TokenFamilyRepository {
                 .setParameter("now", now)
                 .setParameter("idleCutoff", now.minus(idleTimeout))
                 .getResultList();
+    }
+
+    /**
+     * Clears the grace-window seals of families last rotated before {@code rotatedBefore} (now
+     * minus the grace). A seal is the current refresh token encrypted under the previous one; once
+     * the window is over it serves no request, and left in place it would turn a copy of the
+     * database plus any one old refresh token into the session's current token.
+     *
+     * @return how many seals were cleared
+     */
+    int clearSealsRotatedBefore(Instant rotatedBefore) {
+        return em.createQuery("UPDATE TokenFamily f SET f.successorSealed = NULL"
+                        + " WHERE f.successorSealed IS NOT NULL AND f.rotatedAt < :cutoff")
+                .setParameter("cutoff", rotatedBefore)
+                .executeUpdate();
     }
 
     /** Families past their absolute expiry are dead whatever their state; their history goes with them (ON DELETE CASCADE). */

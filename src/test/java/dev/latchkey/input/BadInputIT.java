@@ -330,6 +330,25 @@ class BadInputIT extends DeployedLatchkeyTest {
     }
 
     @Test
+    void theContainersOwnEndpointsAreNotServed() {
+        // Payara Micro serves these beside the WAR (which sits at the root context), unauthenticated:
+        // the endpoint map, JVM and request metrics. Latchkey owns none of them.
+        java.util.Map<String, Integer> served = new java.util.TreeMap<>();
+        for (String path : List.of("/openapi", "/openapi/", "/openapi/ui", "/metrics", "/metrics/base", "/metrics/vendor",
+                "/metrics/application", "/jolokia", "/jolokia/list", "/rest-monitoring", "/asadmin")) {
+            int status = http.get(path).statusCode();
+            if (status != 404 && status != 403) {
+                served.put(path, status);
+            }
+        }
+        assertEquals(java.util.Map.of(), served, "container endpoints that answer");
+        // Latchkey's own readiness (MicroProfile Health) stays.
+        HttpResponse<String> ready = http.get("/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().matches("(?s).*\"signingKeysFresh\"\\s*:\\s*\"?true.*"), ready.body());
+    }
+
+    @Test
     void wrongMethodsOnReadEndpointsAreNotAllowed() {
         String token = http.registerAndLogin(uniqueEmail(), PASSWORD);
         assertProblem(http.send(http.request("/api/me").header("Authorization", "Bearer " + token)

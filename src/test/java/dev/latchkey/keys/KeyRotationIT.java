@@ -152,6 +152,17 @@ class KeyRotationIT extends DeployedLatchkeyTest {
         listed.getJsonArray("keys").getValuesAs(JsonObject.class).stream()
                 .filter(key -> key.getString("kid").equals(current))
                 .forEach(key -> assertEquals("revoked", key.getString("state")));
+
+        // The kid: entry outlives the key's own tokens (15 minutes and a little): a node that has
+        // not re-read the key set since would trust the key again the moment the entry is gone,
+        // for tokens anyone holding the revoked key can still mint. It stays for the longest
+        // session (7 days by default), and then goes.
+        http.advanceClock(2 * 3600);
+        assertTrue(signingKeys.isOnRevocationList(current), "two hours later");
+        http.advanceClock(6 * 24 * 3600);
+        assertTrue(signingKeys.isOnRevocationList(current), "six days and two hours later");
+        http.advanceClock(24 * 3600);
+        assertFalse(signingKeys.isOnRevocationList(current), "forgotten after the longest session");
     }
 
     @Test

@@ -174,6 +174,48 @@ class SigningKeysTest {
     }
 
     @Test
+    void aNodeThatCannotReReadTheKeySetForLongerThanTheMaxStalenessIsNotReady() throws Exception {
+        SigningKeys node = node(Optional.empty());
+        assertTrue(node.isKeySetFresh());
+        Duration maxStaleness = node.settings.maxStaleness();
+        assertEquals(Duration.ofSeconds(300), maxStaleness, "the default, with refresh-seconds=30");
+        execute("ALTER TABLE signing_key RENAME TO signing_key_unreachable");
+
+        clock.advance(Duration.ofSeconds(REFRESH));
+        node.refresh();
+        assertTrue(node.isKeySetFresh(), "one failed re-read is an outage to ride out, not yet staleness");
+        clock.advance(maxStaleness.minusSeconds(REFRESH));
+        node.refresh();
+        assertTrue(node.isKeySetFresh(), "exactly at the limit");
+        clock.advance(Duration.ofSeconds(1));
+        node.refresh();
+        assertFalse(node.isKeySetFresh(), "it might still trust a key revoked since its last read");
+        assertTrue(node.verificationKey(node.activeSigningKey().kid()).isPresent(), "still verifying, just not ready");
+
+        execute("ALTER TABLE signing_key_unreachable RENAME TO signing_key");
+        node.refresh();
+        assertTrue(node.isKeySetFresh(), "ready again after one successful re-read");
+    }
+
+    @Test
+    void theMaxStalenessCoversSeveralRefreshIntervals() {
+        assertEquals(Duration.ofSeconds(360), KeySettings.from(SettingsSource.of(Map.of(
+                KeySettings.REFRESH_SECONDS, "120"))).maxStaleness(), "the default follows a long refresh interval");
+        assertEquals(Duration.ofSeconds(90), KeySettings.from(SettingsSource.of(Map.of(
+                KeySettings.REFRESH_SECONDS, "30", KeySettings.MAX_STALENESS_SECONDS, "90"))).maxStaleness());
+        assertThrows(IllegalStateException.class, () -> KeySettings.from(SettingsSource.of(Map.of(
+                KeySettings.REFRESH_SECONDS, "30", KeySettings.MAX_STALENESS_SECONDS, "89"))));
+        assertThrows(IllegalStateException.class, () -> KeySettings.from(SettingsSource.of(Map.of(
+                KeySettings.MAX_STALENESS_SECONDS, "3601"))));
+    }
+
+    private void execute(String sql) throws Exception {
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    @Test
     void hs256IsOnlyOnWhenAskedForAndNeverPublished() {
         SigningKeys keys = new SigningKeys();
         keys.settings = settings("HS256", Optional.empty());

@@ -1,6 +1,7 @@
 package dev.latchkey.session;
 
 import dev.latchkey.account.UserAccount;
+import dev.latchkey.account.UserAccountRepository;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -32,6 +33,16 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
 
     void addUser(UserAccount user) {
         users.put(user.id(), user);
+    }
+
+    /** The accounts of {@link #addUser}, as the account repository's row lock reads them. */
+    UserAccountRepository accounts() {
+        return new UserAccountRepository() {
+            @Override
+            public Optional<UserAccount> lockForUpdate(String id) {
+                return Optional.ofNullable(users.get(id));
+            }
+        };
     }
 
     void beforeNextRotate(Runnable concurrentRequest) {
@@ -96,6 +107,7 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
         }
         set(row, "revokedReason", reason.name());
         set(row, "revokedAt", now);
+        set(row, "successorSealed", null);
         return true;
     }
 
@@ -116,6 +128,18 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
                 .sorted(Comparator.comparing(TokenFamily::createdAt))
                 .map(InMemoryTokenFamilies::copy)
                 .toList();
+    }
+
+    @Override
+    int clearSealsRotatedBefore(Instant rotatedBefore) {
+        int cleared = 0;
+        for (TokenFamily family : families.values()) {
+            if (family.successorSealed() != null && family.rotatedAt().isBefore(rotatedBefore)) {
+                set(family, "successorSealed", null);
+                cleared++;
+            }
+        }
+        return cleared;
     }
 
     @Override

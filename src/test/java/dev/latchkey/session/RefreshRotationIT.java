@@ -97,6 +97,44 @@ class RefreshRotationIT extends DeployedLatchkeyTest {
     }
 
     @Test
+    void theGraceWindowSealIsGoneFromTheDatabaseOnceTheWindowHasPassed() {
+        BrowserSession session = newSession();
+        String family = sessionId(session.accessToken());
+        assertEquals("empty", successorSealed(family), "nothing is sealed before the first rotation");
+        assertEquals(200, session.refresh().statusCode());
+        assertEquals("sealed", successorSealed(family), "the window is open: the previous token may come back");
+
+        // Housekeeping within the window keeps it; after the window it clears it.
+        assertEquals(204, housekeeping().statusCode());
+        assertEquals("sealed", successorSealed(family));
+        http.advanceClock(GRACE_SECONDS + 1);
+        assertEquals(204, housekeeping().statusCode());
+        assertEquals("empty", successorSealed(family), "a database copy plus the previous token must not yield the current one");
+        assertEquals(200, session.refresh().statusCode(), "the current token still rotates");
+
+        // A session that ends needs no seal either, window or not.
+        assertEquals("sealed", successorSealed(family));
+        assertEquals(204, http.send(session.post("/auth/logout")).statusCode());
+        assertEquals("empty", successorSealed(family));
+    }
+
+    private static String sessionId(String accessToken) {
+        String payload = new String(java.util.Base64.getUrlDecoder().decode(accessToken.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return jakarta.json.Json.createReader(new java.io.StringReader(payload)).readObject().getString("sid");
+    }
+
+    private String successorSealed(String family) {
+        HttpResponse<String> row = http.get("/test-support/token-family/" + family + "/successor-sealed");
+        assertEquals(200, row.statusCode(), row.body());
+        return row.body();
+    }
+
+    private HttpResponse<String> housekeeping() {
+        return http.send(http.request("/test-support/token-family/housekeeping").POST(HttpRequest.BodyPublishers.noBody()));
+    }
+
+    @Test
     void twentyParallelRefreshesWithOneTokenYieldExactlyOneSuccessor() throws Exception {
         BrowserSession session = newSession();
         int parallel = 20;

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.json;
@@ -43,6 +45,47 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
         assertEquals(204, http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
                 .header("Authorization", "Bearer " + access)).statusCode());
         assertEquals(204, http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+    }
+
+    @Test
+    void aPlantedDuplicateRefreshCookieIsRefusedAsAmbiguousNeverALogoutThatEndsNothing() {
+        BrowserSession session = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        String planted = BrowserSession.REFRESH + "=" + "A".repeat(43);
+        String genuine = BrowserSession.REFRESH + "=" + session.refreshToken();
+        String csrf = BrowserSession.CSRF + "=" + session.csrfToken();
+
+        for (String cookies : List.of(planted + "; " + genuine + "; " + csrf, genuine + "; " + planted + "; " + csrf)) {
+            for (String path : List.of("/auth/logout", "/auth/refresh")) {
+                HttpResponse<String> refused = http.send(http.request(path).POST(HttpRequest.BodyPublishers.noBody())
+                        .header("Cookie", cookies).header("X-CSRF-Token", session.csrfToken()));
+                assertEquals("urn:latchkey:problem:ambiguous-credentials", assertProblem(refused, 400, path).getString("type"));
+            }
+        }
+        // Nothing was ended and nothing rotated: the client was told, and its session is intact.
+        assertEquals(200, session.refresh().statusCode());
+        assertEquals(200, session.me().statusCode());
+    }
+
+    @Test
+    void anAccessCookiePresentedTwiceOrBesideADifferentBearerTokenIsAmbiguous() {
+        BrowserSession session = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        BrowserSession other = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        String access = "__Host-latchkey-access=";
+
+        HttpResponse<String> twice = http.send(http.request("/api/me").header("Cookie",
+                access + session.accessToken() + "; " + access + other.accessToken()).GET());
+        assertEquals("urn:latchkey:problem:ambiguous-credentials", assertProblem(twice, 400).getString("type"));
+        HttpResponse<String> conflicting = http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "Bearer " + other.accessToken())
+                .header("Cookie", access + session.accessToken() + "; " + BrowserSession.CSRF + "=" + session.csrfToken())
+                .header("X-CSRF-Token", session.csrfToken()));
+        assertEquals("urn:latchkey:problem:ambiguous-credentials", assertProblem(conflicting, 400).getString("type"));
+
+        assertEquals(200, session.me().statusCode());
+        assertEquals(200, other.me().statusCode());
+        // The same token in both places is one credential, not two.
+        assertEquals(200, http.send(http.request("/api/me").header("Authorization", "Bearer " + session.accessToken())
+                .header("Cookie", access + session.accessToken()).GET()).statusCode());
     }
 
     @Test
@@ -92,6 +135,79 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
         assertProblem(other.refresh(), 401);
         assertProblem(http.login(email, PASSWORD), 401);
         assertEquals(200, http.login(email, newPassword).statusCode());
+    }
+
+    @Test
+    void aLoginThatVerifiedTheOldPasswordWhileItChangedGetsNoSession() throws Exception {
+        String email = registered();
+        BrowserSession caller = BrowserSession.loggedIn(http, email, PASSWORD);
+        testSupport("arm", email);
+        // The login checks the old password, then waits just before its session would start.
+        CompletableFuture<HttpResponse<String>> racing = CompletableFuture.supplyAsync(() -> http.login(email, PASSWORD));
+        try {
+            assertEquals(204, testSupport("await", email).statusCode(), "the login reached the hold");
+            assertEquals(200, changePassword(caller, PASSWORD, "an entirely different passphrase").statusCode());
+        } finally {
+            testSupport("release", email);
+        }
+        HttpResponse<String> login = racing.get(60, TimeUnit.SECONDS);
+
+        // The same answer as a wrong password: the password it checked is no longer the password.
+        assertEquals("urn:latchkey:problem:invalid-credentials", assertProblem(login, 401).getString("type"));
+    }
+
+    @Test
+    void concurrentLoginsNeverExceedTheSessionLimit() throws Exception {
+        String email = registered();
+        BrowserSession first = BrowserSession.loggedIn(http, email, PASSWORD);
+        for (int i = 1; i < 3; i++) {
+            BrowserSession.loggedIn(http, email, PASSWORD);
+        }
+        int racing = 4;
+        testSupport("arm", email);
+        List<CompletableFuture<HttpResponse<String>>> logins = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < racing; i++) {
+                logins.add(CompletableFuture.supplyAsync(() -> http.login(email, PASSWORD)));
+            }
+            // All four have checked the password; released together, they start their sessions at once.
+            assertEquals(204, http.send(http.request("/test-support/login-hold/await?logins=" + racing + "&email="
+                    + email).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
+        } finally {
+            testSupport("release", email);
+        }
+        BrowserSession last = new BrowserSession(http);
+        for (CompletableFuture<HttpResponse<String>> login : logins) {
+            assertEquals(200, last.absorb(login.get(60, TimeUnit.SECONDS)).statusCode());
+        }
+
+        // 3 + 4 logins with max-per-user=5 (arquillian.xml): exactly five live sessions remain.
+        assertEquals(5, json(http.getWithBearer("/auth/sessions", last.accessToken())).getJsonArray("sessions").size());
+        assertProblem(first.refresh(), 401);
+    }
+
+    @Test
+    void aLoginThatCannotGetTheAccountsLockInTimeIsToldToRetryNeverA500() throws Exception {
+        String email = registered();
+        // Something holds the account's lock far longer than any password change would.
+        CompletableFuture<HttpResponse<String>> holder = CompletableFuture.supplyAsync(() -> http.send(
+                http.request("/test-support/account-lock?seconds=8&email=" + email).POST(HttpRequest.BodyPublishers.noBody())));
+        Thread.sleep(1000);
+
+        HttpResponse<String> login = http.login(email, PASSWORD);
+
+        assertEquals(204, holder.get(60, TimeUnit.SECONDS).statusCode());
+        if (login.statusCode() != 200) {
+            // The database gave up waiting: a retryable 503, not an unexplained 500.
+            assertProblem(login, 503);
+            assertTrue(login.headers().firstValue("Retry-After").isPresent(), "Retry-After");
+        }
+        assertEquals(200, http.login(email, PASSWORD).statusCode(), "once the lock is free");
+    }
+
+    private HttpResponse<String> testSupport(String action, String email) {
+        return http.send(http.request("/test-support/login-hold/" + action + "?email=" + email)
+                .POST(HttpRequest.BodyPublishers.noBody()));
     }
 
     private HttpResponse<String> changePassword(BrowserSession session, String current, String replacement) {

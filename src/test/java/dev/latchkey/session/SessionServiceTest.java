@@ -86,6 +86,7 @@ class SessionServiceTest {
     private SessionService service(Map<String, String> sessionSettings) {
         SessionService service = new SessionService();
         service.families = families;
+        service.accounts = families.accounts();
         service.issuer = TokenBeans.issuer(signingKeys, tokenSettings, clock);
         service.revocations = revocations;
         service.settings = SessionSettings.from(SettingsSource.of(sessionSettings));
@@ -260,6 +261,20 @@ class SessionServiceTest {
         assertTrue(revoked(first));
         assertRefused(() -> sessions.refresh(rotated.refreshToken(), CLIENT, NO_CSRF_CHECK));
         assertTrue(audit.contains("refresh_reuse_detected family_revoked"), audit.toString());
+    }
+
+    @Test
+    void aRefreshRacingALogoutIsRefusedAsAnEndedSessionNotAuditedAsReuse() {
+        SessionService sessions = service();
+        SessionTokens tokens = sessions.start(user(), CLIENT);
+        // Another tab logs out between this refresh's read of the family and its rotation.
+        families.beforeNextRotate(() -> sessions.logout(Optional.empty(), Optional.of(tokens.refreshToken()), CLIENT, NO_CSRF_CHECK));
+
+        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK));
+
+        assertTrue(families.stored(familyOf(tokens)).isRevoked());
+        assertEquals(List.of("logout success", "refresh refused_session_ended"), audit,
+                "a harmless race, not a stolen token");
     }
 
     @Test
