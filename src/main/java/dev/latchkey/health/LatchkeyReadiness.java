@@ -10,8 +10,12 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * {@code /health/ready}: green only when this node may serve authenticated traffic, which is when
- * its cache container is running (and, in a cluster, part of a healthy cluster) and it holds every
- * durable revocation. Load balancers must route by it.
+ * its cache container is running (and, in a cluster, part of a healthy cluster whose clocks agree
+ * with its own) and it holds every durable revocation. Load balancers must route by it.
+ *
+ * <p>The clock matters because revocation entries live as long as a duration computed on the node
+ * that wrote them, while every verifier judges {@code exp} by its own clock: a node whose clock lags
+ * accepts a revoked token for the difference. Such a node goes out of rotation (docs/cluster.md).
  */
 @Readiness
 @ApplicationScoped
@@ -25,9 +29,12 @@ public class LatchkeyReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        boolean ready = revocations.isLoaded() && container.isHealthy();
+        CacheContainer.ClockCheck clock = container.clockCheck();
+        boolean ready = revocations.isLoaded() && container.isHealthy() && clock.inSync();
         return HealthCheckResponse.named("latchkey")
                 .status(ready)
+                .withData("clockInSync", clock.inSync())
+                .withData("largestClockOffsetMillis", clock.largestOffsetMillis())
                 .withData("clustered", container.isClustered())
                 .withData("members", container.memberCount())
                 .withData("revocationsLoaded", revocations.isLoaded())
