@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 final class StackPlaceholders {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
+    private static final Pattern COMMENT = Pattern.compile("<!--.*?-->", Pattern.DOTALL);
 
     private StackPlaceholders() {
     }
@@ -22,7 +23,8 @@ final class StackPlaceholders {
      *                               configured value nor a default
      */
     static String resolve(String stack, Map<String, String> values) {
-        Matcher matcher = PLACEHOLDER.matcher(stack);
+        // JGroups ignores comments; a placeholder mentioned in one must not stop the start.
+        Matcher matcher = PLACEHOLDER.matcher(COMMENT.matcher(stack).replaceAll(""));
         StringBuilder resolved = new StringBuilder();
         while (matcher.find()) {
             String key = matcher.group(1).strip();

@@ -19,6 +19,11 @@ class StackPlaceholdersTest {
     }
 
     @Test
+    void placeholdersInCommentsAreNotResolved() {
+        assertEquals("<X/>", StackPlaceholders.resolve("<!-- set ${k.unset}\n here -->", Map.of()) + "<X/>");
+    }
+
+    @Test
     void aPlaceholderWithNeitherValueNorDefaultIsNamedNotGuessed() {
         IllegalStateException missing = assertThrows(IllegalStateException.class,
                 () -> StackPlaceholders.resolve("<X url=\"${k.url}\" pw=\"${k.pw}\"/>", Map.of("k.pw", "s3cret")));
