@@ -7,8 +7,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -18,6 +20,7 @@ import java.util.Map;
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -146,5 +149,16 @@ class ClusterHardeningIT {
             // Control: the probe does find a value that is passed as a system property.
             assertTrue(systemPropertiesContaining(node, "jgroups-jdbc-ping.xml").contains("latchkey.cluster.jgroups-stack"));
         }
+    }
+
+    @Test
+    void noNodeLogsTheSecretOrThePassword() throws IOException {
+        for (int node : new int[] {A, B, STRANGER}) {
+            String log = Files.readString(cluster.log(node));
+            assertFalse(log.contains(secret), "node " + node + " logged the cluster secret");
+            assertFalse(log.contains(JDBC_PING_PASSWORD), "node " + node + " logged the JDBC_PING2 password");
+        }
+        // The stranger's messages were seen and refused, and said so.
+        assertTrue(Files.readString(cluster.log(A)).contains("not sealed with this cluster's secret"));
     }
 }
