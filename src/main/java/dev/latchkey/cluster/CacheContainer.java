@@ -10,10 +10,23 @@ import org.infinispan.configuration.parsing.ParserRegistry;
 import org.infinispan.health.HealthStatus;
 import org.infinispan.manager.DefaultCacheManager;
 
+import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.jgroups.JChannel;
+import org.jgroups.protocols.AUTH;
+import org.jgroups.protocols.TP;
+import org.jgroups.protocols.pbcast.GMS;
+import org.jgroups.stack.Protocol;
+import org.jgroups.stack.ProtocolStack;
+
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -22,7 +35,8 @@ import java.util.logging.Logger;
  *
  * <p>Single node without a transport by default ({@code server-config/infinispan/infinispan-local.xml});
  * with {@code latchkey.cluster.enabled=true} a replicated container over JGroups
- * ({@code server-config/infinispan/infinispan.xml} and {@code jgroups-tcp.xml}). Starting the
+ * ({@code server-config/infinispan/infinispan.xml} and {@code jgroups-tcp.xml}, sealed and
+ * authenticated with the cluster secret: see {@link #channel}). Starting the
  * clustered container joins the cluster and waits for the initial state transfer, so by the time
  * the application serves a request this node holds every other member's revocations.
  */
@@ -31,6 +45,7 @@ public class CacheContainer {
 
     public static final String REVOCATIONS = "revocations";
     public static final String RATE_LIMITS = "rate-limits";
+    private static final String JDBC_PING_PASSWORD = "latchkey.cluster.jdbc-ping.password";
 
     private static final Logger LOG = Logger.getLogger(CacheContainer.class.getName());
 
@@ -39,15 +54,18 @@ public class CacheContainer {
 
     private DefaultCacheManager manager;
 
+    @Inject
+    Clock clock;
+
+    private final ClockOffsets clockOffsets = new ClockOffsets();
+
     @PostConstruct
     void start() {
         Properties placeholders = new Properties();
-        // JGroups resolves placeholders from system properties only, so the configured values
-        // (from the environment or -D alike) are copied there before the stack starts.
-        settings.transportPlaceholders().forEach((key, value) -> {
-            placeholders.setProperty(key, value);
-            System.setProperty(key, value);
-        });
+        // Only for the Infinispan file (the cluster name); the JGroups stack is resolved on its own
+        // below. Nothing goes into system properties, which any code in the JVM can read.
+        settings.transportPlaceholders().forEach(placeholders::setProperty);
+        placeholders.remove(JDBC_PING_PASSWORD);
         ClassLoader classLoader = CacheContainer.class.getClassLoader();
         ParserRegistry parser = new ParserRegistry(classLoader, false, placeholders);
         try {
@@ -55,6 +73,10 @@ public class CacheContainer {
                     ? parser.parse(Path.of(settings.infinispanConfiguration().get()))
                     : parser.parse(bundled(classLoader));
             holder.getGlobalConfigurationBuilder().classLoader(classLoader);
+            if (settings.enabled()) {
+                // Always Latchkey's own channel, sealed and authenticated, whatever the file says.
+                holder.getGlobalConfigurationBuilder().transport().transport(new JGroupsTransport(channel(classLoader)));
+            }
             manager = new DefaultCacheManager(holder, true);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the Infinispan configuration", e);
@@ -64,6 +86,51 @@ public class CacheContainer {
         LOG.info(() -> settings.enabled()
                 ? "Joined cluster " + manager.getClusterName() + " as " + manager.getAddress() + "; members " + manager.getMembers()
                 : "Revocation cache running on this node only (latchkey.cluster.enabled=false)");
+    }
+
+    /**
+     * The JGroups channel from the configured stack file, with placeholders filled from Latchkey's
+     * configuration, and two protocols added that no stack file can leave out: {@link ChannelSeal}
+     * directly above the transport (every message sealed, everything unsealed dropped) and
+     * {@code AUTH} with a {@link SecretProofToken} directly below {@code GMS} (a join must prove
+     * knowledge of the secret).
+     */
+    private JChannel channel(ClassLoader classLoader) throws IOException {
+        ClusterKeys keys = ClusterKeys.from(settings.secret()
+                .orElseThrow(() -> new IllegalStateException(ClusterSettings.SECRET + " is not set")));
+        String stack = StackPlaceholders.resolve(readStack(classLoader, settings.jgroupsStack()), settings.transportPlaceholders());
+        try {
+            JChannel channel = new JChannel(new ByteArrayInputStream(stack.getBytes(StandardCharsets.UTF_8)));
+            ProtocolStack protocols = channel.getProtocolStack();
+            if (protocols.findProtocol(ChannelSeal.class) != null || protocols.findProtocol(AUTH.class) != null) {
+                throw new IllegalStateException("The JGroups stack " + settings.jgroupsStack()
+                        + " must not declare ChannelSeal or AUTH: Latchkey adds both itself");
+            }
+            ChannelSeal seal = new ChannelSeal(keys.sealKey(), settings.clusterName(), clock, clockOffsets, settings.maxClockOffset());
+            protocols.insertProtocol(seal, ProtocolStack.Position.ABOVE, TP.class);
+            AUTH auth = new AUTH().setAuthToken(new SecretProofToken(keys.joinKey()));
+            protocols.insertProtocol(auth, ProtocolStack.Position.BELOW, GMS.class);
+            // Inserted after the stack was initialised: initialise them as the stack did the others.
+            for (Protocol added : new Protocol[] {seal, auth}) {
+                added.setProtocolStack(protocols);
+                added.init();
+            }
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot build the JGroups stack " + settings.jgroupsStack(), e);
+        }
+    }
+
+    private static String readStack(ClassLoader classLoader, String location) throws IOException {
+        URL resource = classLoader.getResource(location);
+        if (resource != null) {
+            try (InputStream in = resource.openStream()) {
+                return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+        }
+        return Files.readString(Path.of(location), StandardCharsets.UTF_8);
     }
 
     private URL bundled(ClassLoader classLoader) {
@@ -94,6 +161,24 @@ public class CacheContainer {
     public boolean isHealthy() {
         return manager.getStatus().allowInvocations()
                 && manager.getHealth().getClusterHealth().getHealthStatus() != HealthStatus.DEGRADED;
+    }
+
+    /** How this node's clock compares with its peers' (nothing to compare on a single node). */
+    public ClockCheck clockCheck() {
+        if (!settings.enabled()) {
+            return new ClockCheck(true, 0, 0);
+        }
+        ClockOffsets.Status status = clockOffsets.evaluate(System.nanoTime(), settings.maxClockOffset());
+        return new ClockCheck(!status.outOfSync(), status.largestOffsetMillis(), status.peersHeard());
+    }
+
+    /**
+     * @param inSync              false when this node's clock disagrees with most of its peers' by more
+     *                            than {@code latchkey.cluster.max-clock-offset-seconds}
+     * @param largestOffsetMillis the peer clock furthest from this one, minus this one
+     * @param peersHeard          peers whose clock this node has seen recently
+     */
+    public record ClockCheck(boolean inSync, long largestOffsetMillis, int peersHeard) {
     }
 
     public int memberCount() {

@@ -311,6 +311,29 @@ class ClusterRevocationIT {
         }
     }
 
+    /**
+     * Finding 9: a member whose clock is off the others' by more than
+     * {@code latchkey.cluster.max-clock-offset-seconds} (5) goes out of rotation, and only that one;
+     * it comes back when its clock agrees again. The clocks are compared through the time every
+     * sealed cluster message carries (FD_ALL3 heartbeats every two seconds).
+     */
+    @Test
+    void aNodeWhoseClockIsOffTheOthersTurnsNotReadyUntilItAgreesAgain() {
+        Duration detection = Duration.ofSeconds(45);
+        try {
+            cluster.http(C).advanceClock(60);
+            Eventually.await("node C reports its clock out of sync", detection, () -> cluster.readinessStatus(C) == 503);
+            String readiness = cluster.readiness(C);
+            assertTrue(readiness.contains("\"clockInSync\":false") || readiness.contains("\"clockInSync\":\"false\""), readiness);
+            assertEquals(200, cluster.readinessStatus(A), cluster.readiness(A));
+            assertEquals(200, cluster.readinessStatus(B), cluster.readiness(B));
+            assertTrue(countsAllMembers(cluster.readiness(C)), "still a member, only out of rotation");
+        } finally {
+            cluster.http(C).resetClock();
+        }
+        Eventually.await("node C is ready again", detection, () -> cluster.readinessStatus(C) == 200);
+    }
+
     /** A session's access token, after the session ended because a rotated refresh token came back past the grace. */
     private String accessTokenOfAFamilyRevokedForReuse() {
         BrowserSession session = loginOn(A);

@@ -24,8 +24,12 @@ import java.util.stream.Collectors;
 /**
  * A real Latchkey cluster on this machine: N Payara Micro processes, each deploying the same WAR
  * (the built one plus the test clock control), with its own HTTP and JGroups ports on loopback,
- * one shared database, one shared signing key directory and CSRF secret. Nodes can be stopped and
- * started again by index.
+ * one shared database, one shared signing key directory and CSRF secret, and one cluster secret.
+ * Nodes can be stopped and started again by index.
+ *
+ * <p>Secrets reach the nodes through the environment, as in production ({@code LATCHKEY_CLUSTER_SECRET}),
+ * never as {@code -D} options: a test can then check that the node itself copies none of them into
+ * its system properties. {@link #environment} gives one node a different value (a wrong secret).
  */
 public final class LatchkeyCluster implements AutoCloseable {
 
@@ -35,6 +39,8 @@ public final class LatchkeyCluster implements AutoCloseable {
     private final Path work;
     private final Path war;
     private final Map<String, String> sharedProperties;
+    private final Map<String, String> sharedEnvironment = new java.util.LinkedHashMap<>();
+    private final Map<Integer, Map<String, String>> nodeEnvironment = new java.util.HashMap<>();
     private final int[] httpPorts;
     private final int[] jgroupsPorts;
     private final Process[] processes;
@@ -88,6 +94,37 @@ public final class LatchkeyCluster implements AutoCloseable {
         // The cluster tests need accounts at once; verification has its own tests.
         sharedProperties.put("latchkey.account.require-verified-email", "false");
         database.forEach((key, value) -> sharedProperties.put("latchkey.datasource." + key, value));
+        sharedEnvironment.put("LATCHKEY_CLUSTER_SECRET", randomSecret());
+    }
+
+    /** A fresh cluster secret: base64 of 32 random bytes, as {@code openssl rand -base64 32} makes. */
+    public static String randomSecret() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        return Base64.getEncoder().encodeToString(secret);
+    }
+
+    /** Sets a configuration key on every node started after this call ({@code -D}; never a secret). */
+    public LatchkeyCluster property(String key, String value) {
+        sharedProperties.put(key, value);
+        return this;
+    }
+
+    /** Sets an environment variable on every node started after this call (where secrets go). */
+    public LatchkeyCluster environment(String name, String value) {
+        sharedEnvironment.put(name, value);
+        return this;
+    }
+
+    /** Sets an environment variable on one node only, over the shared value (a wrong secret). */
+    public LatchkeyCluster environment(int node, String name, String value) {
+        nodeEnvironment.computeIfAbsent(node, n -> new java.util.LinkedHashMap<>()).put(name, value);
+        return this;
+    }
+
+    /** The node's log file (Payara's output and the application's). */
+    public Path log(int node) {
+        return work.resolve("node-" + node + ".log");
     }
 
     public int size() {
@@ -157,6 +194,11 @@ public final class LatchkeyCluster implements AutoCloseable {
         return send(node, "/health/ready").body();
     }
 
+    /** The HTTP status of {@code /health/ready}: 200 when ready, 503 when not. */
+    public int readinessStatus(int node) {
+        return send(node, "/health/ready").statusCode();
+    }
+
     private void launch(int node) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -169,8 +211,11 @@ public final class LatchkeyCluster implements AutoCloseable {
                 "--deploy", war.toAbsolutePath().toString()));
         try {
             File log = work.resolve("node-" + node + ".log").toFile();
-            processes[node] = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+            builder.environment().putAll(sharedEnvironment);
+            builder.environment().putAll(nodeEnvironment.getOrDefault(node, Map.of()));
+            processes[node] = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
