@@ -63,11 +63,21 @@ public class CookieSettings extends Settings {
     }
 
     public String refreshCookie(String value, long maxAgeSeconds) {
+        return refreshCookie(value, java.util.OptionalLong.of(maxAgeSeconds));
+    }
+
+    /** @param maxAgeSeconds empty: a session cookie, gone when the browser closes */
+    public String refreshCookie(String value, java.util.OptionalLong maxAgeSeconds) {
         return SetCookie.header(refreshName, value, refreshPath, maxAgeSeconds, secure, true, sameSite);
     }
 
     /** Readable by scripts on purpose: the client copies it into the X-CSRF-Token header. */
     public String csrfCookie(String value, long maxAgeSeconds) {
+        return csrfCookie(value, java.util.OptionalLong.of(maxAgeSeconds));
+    }
+
+    /** @param maxAgeSeconds empty: a session cookie, gone when the browser closes */
+    public String csrfCookie(String value, java.util.OptionalLong maxAgeSeconds) {
         return SetCookie.header(csrfName, value, "/", maxAgeSeconds, secure, false, sameSite);
     }
 

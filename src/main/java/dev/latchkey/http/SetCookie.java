@@ -15,9 +15,18 @@ public final class SetCookie {
      */
     public static String header(String name, String value, String path, long maxAgeSeconds,
                                 boolean secure, boolean httpOnly, String sameSite) {
-        StringBuilder header = new StringBuilder(name).append('=').append(value)
-                .append("; Max-Age=").append(Math.max(0, maxAgeSeconds))
-                .append("; Path=").append(path);
+        return header(name, value, path, java.util.OptionalLong.of(Math.max(0, maxAgeSeconds)), secure, httpOnly, sameSite);
+    }
+
+    /**
+     * @param maxAgeSeconds empty for a session cookie: no {@code Max-Age} and no {@code Expires},
+     *                      so the browser drops it when it closes
+     */
+    public static String header(String name, String value, String path, java.util.OptionalLong maxAgeSeconds,
+                                boolean secure, boolean httpOnly, String sameSite) {
+        StringBuilder header = new StringBuilder(name).append('=').append(value);
+        maxAgeSeconds.ifPresent(seconds -> header.append("; Max-Age=").append(seconds));
+        header.append("; Path=").append(path);
         if (secure) {
             header.append("; Secure");
         }

@@ -39,6 +39,18 @@ public final class StrictJson {
      * @return the fields present, by name
      */
     public static Map<String, String> readObject(InputStream body, Set<String> required, Set<String> optional) {
+        return readObject(body, required, optional, Set.of());
+    }
+
+    /**
+     * As {@link #readObject(InputStream, Set, Set)}, with optional yes/no fields as well: each must
+     * be the JSON literal {@code true} or {@code false} (not a string, not a number), and is
+     * returned as the text {@code "true"} or {@code "false"}.
+     *
+     * @param optionalFlags fields that may be present, each a JSON boolean
+     */
+    public static Map<String, String> readObject(InputStream body, Set<String> required, Set<String> optional,
+                                                 Set<String> optionalFlags) {
         byte[] bytes = readBounded(body);
         if (bytes.length == 0) {
             throw ProblemException.badRequest("A JSON object body is required.");
@@ -54,16 +66,24 @@ public final class StrictJson {
                     break;
                 }
                 String name = parser.getString();
-                if (!required.contains(name) && !optional.contains(name)) {
+                if (!required.contains(name) && !optional.contains(name) && !optionalFlags.contains(name)) {
                     // The unknown name is not echoed: it is attacker-chosen, or a secret typed
                     // into the wrong place.
                     throw ProblemException.badRequest("The body may contain only these fields: "
-                            + String.join(", ", new java.util.TreeSet<>(allowed(required, optional))) + ".");
+                            + String.join(", ", new java.util.TreeSet<>(allowed(required, optional, optionalFlags))) + ".");
                 }
                 if (fields.containsKey(name)) {
                     throw ProblemException.badRequest("Field '" + name + "' appears more than once.");
                 }
-                if (parser.next() != JsonParser.Event.VALUE_STRING) {
+                JsonParser.Event kind = parser.next();
+                if (optionalFlags.contains(name)) {
+                    if (kind != JsonParser.Event.VALUE_TRUE && kind != JsonParser.Event.VALUE_FALSE) {
+                        throw ProblemException.badRequest("Field '" + name + "' must be true or false.");
+                    }
+                    fields.put(name, String.valueOf(kind == JsonParser.Event.VALUE_TRUE));
+                    continue;
+                }
+                if (kind != JsonParser.Event.VALUE_STRING) {
                     throw ProblemException.badRequest("Field '" + name + "' must be a string.");
                 }
                 String value = parser.getString();
@@ -135,9 +155,10 @@ public final class StrictJson {
         }
     }
 
-    private static Set<String> allowed(Set<String> required, Set<String> optional) {
+    private static Set<String> allowed(Set<String> required, Set<String> optional, Set<String> optionalFlags) {
         Set<String> all = new java.util.HashSet<>(required);
         all.addAll(optional);
+        all.addAll(optionalFlags);
         return all;
     }
 }

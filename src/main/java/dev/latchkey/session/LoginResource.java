@@ -34,7 +34,8 @@ public class LoginResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Response login(InputStream body) {
-        Map<String, String> fields = StrictJson.readObject(body, Set.of("email", "password"), Set.of());
-        return responses.issued(login.login(fields.get("email"), fields.get("password"), ClientInfo.of(request)));
+        Map<String, String> fields = StrictJson.readObject(body, Set.of("email", "password"), Set.of(), Set.of("remember_me"));
+        boolean rememberMe = Boolean.parseBoolean(fields.get("remember_me"));
+        return responses.issued(login.login(fields.get("email"), fields.get("password"), rememberMe, ClientInfo.of(request)));
     }
 }

@@ -51,7 +51,7 @@ public class LoginService {
      * @throws ProblemException 401 with one and the same problem for an unknown address, a wrong
      *                          password and a disabled account, after the same amount of work
      */
-    public SessionTokens login(String email, String password, ClientInfo client) {
+    public SessionTokens login(String email, String password, boolean rememberMe, ClientInfo client) {
         if (password.length() > PasswordPolicy.MAX_INPUT_CHARS) {
             // No password this long was ever accepted, so no account can match it; refusing it
             // before any hashing says nothing about whether the account exists.
@@ -92,7 +92,7 @@ public class LoginService {
         PasswordVerified verified = new PasswordVerified(user, client);
         passwordVerified.fire(verified);
         user = verified.account();
-        Optional<SessionTokens> started = sessions.startAfterLogin(user, client);
+        Optional<SessionTokens> started = sessions.startAfterLogin(user, rememberMe, client);
         if (started.isEmpty()) {
             // The password was changed or the account disabled while this login checked the old
             // password: the same answer as a wrong password, which by now it is.

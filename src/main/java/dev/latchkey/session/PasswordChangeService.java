@@ -62,7 +62,9 @@ public class PasswordChangeService {
     Clock clock;
 
     @Transactional
-    public SessionTokens change(String userId, String currentPassword, String newPassword, ClientInfo client) {
+    /** @param callerFamilyId the caller's session: the new session is remembered if it was */
+    public SessionTokens change(String userId, String callerFamilyId, String currentPassword, String newPassword,
+                                ClientInfo client) {
         // The account's lock first, held to the end: a login that verified the old password
         // waits, then sees the new password state and is refused (SessionService.startAfterLogin).
         UserAccount user = accounts.lockForUpdate(userId).filter(UserAccount::isActive)
@@ -87,6 +89,7 @@ public class PasswordChangeService {
         String newHash = hasher.hash(newPassword);
         Instant now = clock.instant();
         accounts.update(userId, account -> account.changePassword(newHash, now));
+        boolean rememberMe = sessions.isRemembered(callerFamilyId);
         sessions.endAllSessions(userId, TokenFamily.RevocationReason.PASSWORD_CHANGED, AuditEvent.PASSWORD_CHANGE, client);
         // A reset link mailed before the change must not undo it.
         oneTimeTokens.invalidateAll(OneTimeToken.Purpose.PASSWORD_RESET, userId);
@@ -95,6 +98,6 @@ public class PasswordChangeService {
             outbox.queue("password-changed", userId, MailTemplates.render("password-changed", user.email(),
                     Map.of("email", user.email(), "time", MailTemplates.utcMinute(now))));
         }
-        return sessions.start(user, client);
+        return sessions.start(user, rememberMe, client);
     }
 }

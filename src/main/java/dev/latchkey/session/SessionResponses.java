@@ -1,5 +1,7 @@
 package dev.latchkey.session;
 
+import java.util.OptionalLong;
+
 import dev.latchkey.http.CookieSettings;
 import dev.latchkey.http.SetCookie;
 import dev.latchkey.security.PresentedCredentials;
@@ -40,7 +42,10 @@ public class SessionResponses {
      * carries a token may be stored by a cache.
      */
     public Response issued(SessionTokens tokens) {
-        long sessionSeconds = tokens.sessionRemaining().toSeconds();
+        // A browser session's cookies carry no Max-Age, so they die with the browser (the server
+        // still ends the session at its absolute expiry); a remembered one's live until that expiry.
+        OptionalLong sessionSeconds = tokens.persistent()
+                ? OptionalLong.of(tokens.sessionRemaining().toSeconds()) : OptionalLong.empty();
         JsonObject body = JsonValues.createObjectBuilder()
                 .add("access_token", tokens.accessToken().value())
                 .add("token_type", "Bearer")

@@ -70,7 +70,7 @@ public class SessionService {
      * @return empty when the account was disabled, deleted or its password changed meanwhile
      */
     @Transactional
-    public Optional<SessionTokens> startAfterLogin(UserAccount verified, ClientInfo client) {
+    public Optional<SessionTokens> startAfterLogin(UserAccount verified, boolean rememberMe, ClientInfo client) {
         Optional<UserAccount> current = accounts.lockForUpdate(verified.id());
         // passwordChangedAt, not the hash: a successful login may upgrade the hash's parameters
         // (same password, not a change), and a racing login may store a different upgrade.
@@ -78,7 +78,7 @@ public class SessionService {
                 || !current.get().passwordChangedAt().equals(verified.passwordChangedAt())) {
             return Optional.empty();
         }
-        return Optional.of(start(current.get(), client));
+        return Optional.of(start(current.get(), rememberMe, client));
     }
 
     /**
@@ -86,12 +86,15 @@ public class SessionService {
      * UserAccountRepository#lockForUpdate}) so that the session limit counts every concurrent start.
      */
     @Transactional
-    public SessionTokens start(UserAccount user, ClientInfo client) {
+    public SessionTokens start(UserAccount user, boolean rememberMe, ClientInfo client) {
         Instant now = clock.instant();
         enforceSessionLimit(user.id(), now, client);
         String refreshToken = RefreshTokens.generate();
         String hash = RefreshTokens.hash(refreshToken);
-        TokenFamily family = new TokenFamily(user.id(), now, settings.absoluteLifetime(), hash, client.ip(), client.userAgent());
+        // Remember me lengthens only the absolute lifetime: the session still rotates on every
+        // refresh, still ends when idle, and never slides its expiry.
+        Duration lifetime = rememberMe ? settings.rememberMeLifetime() : settings.absoluteLifetime();
+        TokenFamily family = new TokenFamily(user.id(), now, lifetime, rememberMe, hash, client.ip(), client.userAgent());
         families.create(family, new RefreshTokenRecord(hash, family.id(), 0, now));
         return tokensFor(user, family, refreshToken, now);
     }
@@ -223,6 +226,11 @@ public class SessionService {
         revocations.revokeUserTokensIssuedBefore(userId, now);
     }
 
+    /** Whether the session was started with "remember me" (false for an unknown one). */
+    public boolean isRemembered(String familyId) {
+        return familyId != null && families.findById(familyId).map(TokenFamily::rememberMe).orElse(false);
+    }
+
     public List<TokenFamily> liveSessions(String userId) {
         return families.findLiveOfUser(userId, clock.instant(), settings.idleTimeout());
     }
@@ -269,7 +277,7 @@ public class SessionService {
 
     private SessionTokens tokensFor(UserAccount user, TokenFamily family, String refreshToken, Instant now) {
         return new SessionTokens(issuer.issue(user.id(), user.roles(), family.id(), user.isEmailVerified()), refreshToken,
-                csrf.mint(family.id()), Duration.between(now, family.absoluteExpiresAt()));
+                csrf.mint(family.id()), Duration.between(now, family.absoluteExpiresAt()), family.rememberMe());
     }
 
     static ProblemException invalidRefreshToken() {

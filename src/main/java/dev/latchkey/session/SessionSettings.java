@@ -13,10 +13,12 @@ public class SessionSettings extends Settings {
 
     static final String ABSOLUTE_LIFETIME_SECONDS = "latchkey.session.absolute-lifetime-seconds";
     static final String IDLE_TIMEOUT_SECONDS = "latchkey.session.idle-timeout-seconds";
+    static final String REMEMBER_ME_LIFETIME_SECONDS = "latchkey.session.remember-me-lifetime-seconds";
     private static final long ONE_YEAR_SECONDS = 365L * 24 * 3600;
 
     private Duration absoluteLifetime;
     private Duration idleTimeout;
+    private Duration rememberMeLifetime;
     private Duration reuseGrace;
     private int maxPerUser;
 
@@ -40,6 +42,11 @@ public class SessionSettings extends Settings {
         if (idleTimeout.compareTo(absoluteLifetime) > 0) {
             idleTimeout = absoluteLifetime;
         }
+        rememberMeLifetime = source.seconds(REMEMBER_ME_LIFETIME_SECONDS, 2_592_000, 60, ONE_YEAR_SECONDS);
+        if (rememberMeLifetime.compareTo(absoluteLifetime) < 0) {
+            throw new InvalidSettingException(REMEMBER_ME_LIFETIME_SECONDS, "must not be shorter than "
+                    + ABSOLUTE_LIFETIME_SECONDS + " (" + absoluteLifetime.toSeconds() + ")");
+        }
         // A long grace would keep a stolen predecessor useful; five minutes is more than any tab race.
         reuseGrace = source.seconds("latchkey.session.reuse-grace-seconds", 10, 0, 300);
         maxPerUser = source.smallNumber("latchkey.session.max-per-user", 0, 0, 1000);
@@ -48,6 +55,11 @@ public class SessionSettings extends Settings {
     /** From login; rotation never extends it. */
     public Duration absoluteLifetime() {
         return absoluteLifetime;
+    }
+
+    /** The absolute lifetime of a session started with "remember me"; never shorter than {@link #absoluteLifetime()}. */
+    public Duration rememberMeLifetime() {
+        return rememberMeLifetime;
     }
 
     /** Never longer than the absolute lifetime. */

@@ -53,6 +53,7 @@ public class SessionsResource {
                     .add("created", family.createdAt().toString())
                     .add("last_used", family.lastUsedAt().toString())
                     .add("expires", family.absoluteExpiresAt().toString())
+                    .add("remember_me", family.rememberMe())
                     .add("current", family.id().equals(token.familyId()));
             JsonValues.addIfPresent(session, "user_agent", family.userAgent());
             return JsonValues.addIfPresent(session, "ip", family.clientIp());

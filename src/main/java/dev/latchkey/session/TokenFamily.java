@@ -63,15 +63,21 @@ public class TokenFamily {
     @Column(name = "revoked_at")
     private Instant revokedAt;
 
+    /** 1: started with "remember me" (persistent cookies, the longer lifetime); 0: a browser session. */
+    @Column(name = "remember_me", nullable = false)
+    private int rememberMe;
+
     protected TokenFamily() {
         // for JPA
     }
 
-    TokenFamily(String userId, Instant now, Duration absoluteLifetime, String firstTokenHash, String clientIp, String userAgent) {
+    TokenFamily(String userId, Instant now, Duration absoluteLifetime, boolean rememberMe, String firstTokenHash,
+                String clientIp, String userAgent) {
         this.id = UUID.randomUUID().toString();
         this.userId = userId;
         this.createdAt = now;
         this.absoluteExpiresAt = now.plus(absoluteLifetime);
+        this.rememberMe = rememberMe ? 1 : 0;
         this.lastUsedAt = now;
         this.rotatedAt = now;
         this.generation = 0;
@@ -90,6 +96,10 @@ public class TokenFamily {
 
     public Instant createdAt() {
         return createdAt;
+    }
+
+    public boolean rememberMe() {
+        return rememberMe == 1;
     }
 
     public Instant absoluteExpiresAt() {

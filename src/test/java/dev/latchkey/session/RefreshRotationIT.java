@@ -19,8 +19,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.json;
 import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,22 +40,73 @@ class RefreshRotationIT extends DeployedLatchkeyTest {
     }
 
     @Test
-    void loginSetsTheHardenedCookiesExactly() {
+    void withoutRememberMeLoginSetsHardenedSessionCookiesExactly() {
         String email = uniqueEmail();
         http.register(email, PASSWORD);
         HttpResponse<String> login = http.login(email, PASSWORD);
         List<String> cookies = BrowserSession.setCookies(login);
         assertEquals(3, cookies.size(), "refresh, CSRF and (cookie mode is on in tests) access cookies, nothing else, no JSESSIONID: " + cookies);
-        String refresh = cookies.stream().filter(c -> c.startsWith("__Secure-latchkey-refresh=")).findFirst().orElseThrow();
-        String csrf = cookies.stream().filter(c -> c.startsWith("__Host-latchkey-csrf=")).findFirst().orElseThrow();
-        long sevenDays = 7 * DAY;
+        String refresh = cookie(cookies, "__Secure-latchkey-refresh=");
+        String csrf = cookie(cookies, "__Host-latchkey-csrf=");
 
-        assertTrue(refresh.matches("__Secure-latchkey-refresh=[A-Za-z0-9_-]{43}; Max-Age=(\\d+); Path=/auth; Secure; HttpOnly; SameSite=Strict"), refresh);
-        long refreshMaxAge = Long.parseLong(refresh.replaceAll(".*Max-Age=(\\d+);.*", "$1"));
-        assertTrue(refreshMaxAge <= sevenDays && refreshMaxAge >= sevenDays - 5, "Max-Age matches the 7-day session: " + refreshMaxAge);
-        assertTrue(csrf.matches("__Host-latchkey-csrf=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+; Max-Age=\\d+; Path=/; Secure; SameSite=Strict"), csrf);
-        String access = cookies.stream().filter(c -> c.startsWith("__Host-latchkey-access=")).findFirst().orElseThrow();
+        // No Max-Age and no Expires: the browser drops them when it closes.
+        assertTrue(refresh.matches("__Secure-latchkey-refresh=[A-Za-z0-9_-]{43}; Path=/auth; Secure; HttpOnly; SameSite=Strict"), refresh);
+        assertTrue(csrf.matches("__Host-latchkey-csrf=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+; Path=/; Secure; SameSite=Strict"), csrf);
+        String access = cookie(cookies, "__Host-latchkey-access=");
         assertTrue(access.matches("__Host-latchkey-access=[A-Za-z0-9_.-]+; Max-Age=900; Path=/; Secure; HttpOnly; SameSite=Strict"), access);
+        JsonObject listed = json(http.getWithBearer("/auth/sessions", json(login).getString("access_token")))
+                .getJsonArray("sessions").getJsonObject(0);
+        assertFalse(listed.getBoolean("remember_me"));
+    }
+
+    @Test
+    void withRememberMeTheCookiesPersistUntilTheThirtyDayExpiryWhichRefreshesNeverMove() {
+        String email = uniqueEmail();
+        http.register(email, PASSWORD);
+        BrowserSession session = new BrowserSession(http);
+        HttpResponse<String> login = session.absorb(http.postJson("/auth/login", "{\"email\":\"" + email
+                + "\",\"password\":\"" + PASSWORD + "\",\"remember_me\":true}"));
+        assertEquals(200, login.statusCode(), login.body());
+        long thirtyDays = 30 * DAY;
+        assertMaxAge(BrowserSession.setCookies(login), thirtyDays);
+        assertTrue(json(session.me()).getString("sub").length() > 0);
+        JsonObject listed = json(http.getWithBearer("/auth/sessions", session.accessToken())).getJsonArray("sessions").getJsonObject(0);
+        assertTrue(listed.getBoolean("remember_me"));
+
+        // Past the 7 days of a browser session, refreshing within the idle timeout: still alive,
+        // and each rotation's cookies count down to the same expiry.
+        for (int day = 6; day <= 24; day += 6) {
+            http.advanceClock(6 * DAY);
+            HttpResponse<String> refreshed = session.refresh();
+            assertEquals(200, refreshed.statusCode(), "day " + day + ": " + refreshed.body());
+            assertMaxAge(BrowserSession.setCookies(refreshed), thirtyDays - day * DAY);
+        }
+        http.advanceClock(6 * DAY + 1);
+        assertProblem(session.refresh(), 401);
+    }
+
+    @Test
+    void rememberMeMustBeAJsonBoolean() {
+        String email = uniqueEmail();
+        http.register(email, PASSWORD);
+        for (String value : new String[] {"\"true\"", "1", "null", "[true]"}) {
+            assertProblem(http.postJson("/auth/login", "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD
+                    + "\",\"remember_me\":" + value + "}"), 400);
+        }
+    }
+
+    private static String cookie(List<String> cookies, String prefix) {
+        return cookies.stream().filter(c -> c.startsWith(prefix)).findFirst().orElseThrow(() -> new AssertionError(prefix + " in " + cookies));
+    }
+
+    /** The refresh and CSRF cookies persist, with a Max-Age within a few seconds of {@code expected}. */
+    private static void assertMaxAge(List<String> cookies, long expected) {
+        for (String prefix : new String[] {"__Secure-latchkey-refresh=", "__Host-latchkey-csrf="}) {
+            String cookie = cookie(cookies, prefix);
+            assertTrue(cookie.matches(".*; Max-Age=\\d+; Path=.*"), cookie);
+            long maxAge = Long.parseLong(cookie.replaceAll(".*Max-Age=(\\d+);.*", "$1"));
+            assertTrue(maxAge <= expected && maxAge >= expected - 5, prefix + " Max-Age " + maxAge + ", expected about " + expected);
+        }
     }
 
     @Test

@@ -55,6 +55,7 @@ class SessionServiceTest {
     private static final Instant START = Instant.parse("2026-03-01T09:00:00Z");
     private static final long ABSOLUTE_LIFETIME = 8 * 3600;
     private static final long IDLE_TIMEOUT = 3600;
+    private static final long REMEMBER_ME_LIFETIME = 24 * 3600;
     private static final long GRACE = 10;
     private static final int MAX_PER_USER = 3;
     private static final ClientInfo CLIENT = new ClientInfo("203.0.113.7", "JUnit");
@@ -109,6 +110,7 @@ class SessionServiceTest {
         Map<String, String> settings = new HashMap<>();
         settings.put(SessionSettings.ABSOLUTE_LIFETIME_SECONDS, Long.toString(ABSOLUTE_LIFETIME));
         settings.put(SessionSettings.IDLE_TIMEOUT_SECONDS, Long.toString(IDLE_TIMEOUT));
+        settings.put(SessionSettings.REMEMBER_ME_LIFETIME_SECONDS, Long.toString(REMEMBER_ME_LIFETIME));
         settings.put("latchkey.session.reuse-grace-seconds", Long.toString(grace));
         settings.put("latchkey.session.max-per-user", Integer.toString(maxPerUser));
         return settings;
@@ -155,7 +157,7 @@ class SessionServiceTest {
         SessionService sessions = service();
         UserAccount user = user();
 
-        SessionTokens tokens = sessions.start(user, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, CLIENT);
 
         VerifiedAccessToken access = verified(tokens);
         assertEquals(user.id(), access.subject());
@@ -173,7 +175,7 @@ class SessionServiceTest {
     @Test
     void refreshRotatesTheCurrentTokenWithinTheSameSessionAndNeverExtendsIt() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens first = sessions.start(user(), false, CLIENT);
         String family = familyOf(first);
         advance(600);
 
@@ -195,7 +197,7 @@ class SessionServiceTest {
     @Test
     void aRefusedCsrfCheckChangesNothing() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, CLIENT);
         AtomicReference<String> checkedFamily = new AtomicReference<>();
 
         assertThrows(IllegalStateException.class, () -> sessions.refresh(tokens.refreshToken(), CLIENT, familyId -> {
@@ -215,7 +217,7 @@ class SessionServiceTest {
     @Test
     void theSameTokenPresentedAgainWithinTheGraceGetsTheSameSuccessor() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens first = sessions.start(user(), false, CLIENT);
         SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
         advance(GRACE);
 
@@ -233,7 +235,7 @@ class SessionServiceTest {
     @Test
     void twoRequestsRacingWithOneTokenGetOneSuccessor() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens first = sessions.start(user(), false, CLIENT);
         AtomicReference<SessionTokens> winner = new AtomicReference<>();
         // The other request rotates the token between this one's read and its conditional update.
         families.beforeNextRotate(() -> winner.set(sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK)));
@@ -250,7 +252,7 @@ class SessionServiceTest {
     @Test
     void aRotatedTokenPresentedAfterTheGraceEndsTheWholeSession() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens first = sessions.start(user(), false, CLIENT);
         SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
         advance(GRACE + 1);
 
@@ -266,7 +268,7 @@ class SessionServiceTest {
     @Test
     void aRefreshRacingALogoutIsRefusedAsAnEndedSessionNotAuditedAsReuse() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, CLIENT);
         // Another tab logs out between this refresh's read of the family and its rotation.
         families.beforeNextRotate(() -> sessions.logout(Optional.empty(), Optional.of(tokens.refreshToken()), CLIENT, NO_CSRF_CHECK));
 
@@ -280,7 +282,7 @@ class SessionServiceTest {
     @Test
     void anOlderTokenThanThePreviousOneIsReuseEvenWithinTheGrace() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens first = sessions.start(user(), false, CLIENT);
         SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
         SessionTokens third = sessions.refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK);
 
@@ -294,7 +296,7 @@ class SessionServiceTest {
     @Test
     void withoutAGraceAnySecondUseIsReuse() {
         SessionService sessions = service(settings(0, MAX_PER_USER));
-        SessionTokens first = sessions.start(user(), CLIENT);
+        SessionTokens first = sessions.start(user(), false, CLIENT);
         SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
 
         assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK));
@@ -307,7 +309,7 @@ class SessionServiceTest {
     @Test
     void aSessionPastItsAbsoluteLifetimeIsRefusedHoweverRecentlyUsed() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, CLIENT);
         for (long used = 0; used + IDLE_TIMEOUT / 2 < ABSOLUTE_LIFETIME; used += IDLE_TIMEOUT / 2) {
             advance(IDLE_TIMEOUT / 2);
             tokens = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
@@ -320,10 +322,42 @@ class SessionServiceTest {
     }
 
     @Test
+    void aRememberedSessionLivesItsLongerLifetimeWithPersistentCookiesAndStillNeverSlides() {
+        SessionService sessions = service();
+        UserAccount user = user();
+        SessionTokens browser = sessions.start(user, false, CLIENT);
+        SessionTokens remembered = sessions.start(user, true, CLIENT);
+        assertFalse(browser.persistent());
+        assertTrue(remembered.persistent());
+        assertEquals(Duration.ofSeconds(REMEMBER_ME_LIFETIME), remembered.sessionRemaining());
+        assertTrue(sessions.isRemembered(familyOf(remembered)));
+        assertFalse(sessions.isRemembered(familyOf(browser)));
+
+        SessionTokens tokens = remembered;
+        for (long used = 0; used + IDLE_TIMEOUT / 2 < REMEMBER_ME_LIFETIME; used += IDLE_TIMEOUT / 2) {
+            advance(IDLE_TIMEOUT / 2);
+            tokens = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+            assertTrue(tokens.persistent(), "a rotation keeps the session remembered");
+            assertEquals(Duration.ofSeconds(REMEMBER_ME_LIFETIME - used - IDLE_TIMEOUT / 2), tokens.sessionRemaining(),
+                    "the expiry never moves");
+        }
+        SessionTokens last = tokens;
+        advance(IDLE_TIMEOUT / 2);
+        assertRefused(() -> sessions.refresh(last.refreshToken(), CLIENT, NO_CSRF_CHECK));
+    }
+
+    @Test
+    void theRememberMeLifetimeIsNeverShorterThanABrowserSessions() {
+        Map<String, String> shorter = settings(GRACE, MAX_PER_USER);
+        shorter.put(SessionSettings.REMEMBER_ME_LIFETIME_SECONDS, Long.toString(ABSOLUTE_LIFETIME - 1));
+        assertThrows(dev.latchkey.config.InvalidSettingException.class, () -> SessionSettings.from(SettingsSource.of(shorter)));
+    }
+
+    @Test
     void aSessionIdleForTheIdleTimeoutIsRefused() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens tokens = sessions.start(user, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, CLIENT);
         advance(IDLE_TIMEOUT - 1);
         SessionTokens used = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
         advance(IDLE_TIMEOUT);
@@ -336,7 +370,7 @@ class SessionServiceTest {
     void aRevokedSessionIsRefusedAndGarbageIsRefusedAlike() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens tokens = sessions.start(user, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, CLIENT);
         assertTrue(sessions.endSessionOf(user.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER));
         assertFalse(sessions.endSessionOf(user.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER),
                 "already ended");
@@ -353,7 +387,7 @@ class SessionServiceTest {
         SessionService sessions = service();
         UserAccount owner = user();
         UserAccount other = user();
-        SessionTokens tokens = sessions.start(owner, CLIENT);
+        SessionTokens tokens = sessions.start(owner, false, CLIENT);
 
         assertFalse(sessions.endSessionOf(other.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER));
 
@@ -367,7 +401,7 @@ class SessionServiceTest {
     void aDisabledAccountEndsTheSessionAtItsNextRefresh() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens tokens = sessions.start(user, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, CLIENT);
         advance(60);
         user.disable(clock.instant());
 
@@ -382,11 +416,11 @@ class SessionServiceTest {
     void aPasswordChangedSinceTheSessionBeganEndsItButNotALaterSession() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens before = sessions.start(user, CLIENT);
+        SessionTokens before = sessions.start(user, false, CLIENT);
         advance(60);
         user.changePassword("$2b$10$another-hash", clock.instant());
         advance(1);
-        SessionTokens after = sessions.start(user, CLIENT);
+        SessionTokens after = sessions.start(user, false, CLIENT);
 
         assertRefused(() -> sessions.refresh(before.refreshToken(), CLIENT, NO_CSRF_CHECK));
 
@@ -402,7 +436,7 @@ class SessionServiceTest {
         UserAccount user = user();
         List<SessionTokens> started = new ArrayList<>();
         for (int i = 0; i <= MAX_PER_USER; i++) {
-            started.add(sessions.start(user, CLIENT));
+            started.add(sessions.start(user, false, CLIENT));
             advance(1);
         }
 
@@ -422,14 +456,14 @@ class SessionServiceTest {
     void theLimitCountsOnlyLiveSessionsOfThatUser() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens ended = sessions.start(user, CLIENT);
+        SessionTokens ended = sessions.start(user, false, CLIENT);
         sessions.logout(Optional.empty(), Optional.of(ended.refreshToken()), CLIENT, NO_CSRF_CHECK);
         for (int i = 0; i < MAX_PER_USER; i++) {
-            sessions.start(user(), CLIENT);
+            sessions.start(user(), false, CLIENT);
         }
         List<SessionTokens> own = new ArrayList<>();
         for (int i = 0; i < MAX_PER_USER; i++) {
-            own.add(sessions.start(user, CLIENT));
+            own.add(sessions.start(user, false, CLIENT));
             advance(1);
         }
 
@@ -443,10 +477,10 @@ class SessionServiceTest {
     void zeroMeansNoLimit() {
         SessionService sessions = service(settings(GRACE, 0));
         UserAccount user = user();
-        SessionTokens first = sessions.start(user, CLIENT);
+        SessionTokens first = sessions.start(user, false, CLIENT);
         for (int i = 0; i < 20; i++) {
             advance(1);
-            sessions.start(user, CLIENT);
+            sessions.start(user, false, CLIENT);
         }
 
         assertFalse(revoked(first));
@@ -458,7 +492,7 @@ class SessionServiceTest {
     @Test
     void logoutEndsTheSessionOfTheRefreshTokenAndKillsTheAccessToken() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, CLIENT);
         SessionTokens sameSession = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
 
         sessions.logout(Optional.of(verified(sameSession)), Optional.of(sameSession.refreshToken()), CLIENT, NO_CSRF_CHECK);
@@ -476,7 +510,7 @@ class SessionServiceTest {
     @Test
     void logoutWithTheAccessTokenAloneEndsItsSession() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, CLIENT);
 
         sessions.logout(Optional.of(verified(tokens)), Optional.empty(), CLIENT, NO_CSRF_CHECK);
 
@@ -487,8 +521,8 @@ class SessionServiceTest {
     @Test
     void anAccessTokenNamingAnotherUsersSessionEndsOnlyItself() {
         SessionService sessions = service();
-        SessionTokens victims = sessions.start(user(), CLIENT);
-        SessionTokens attackers = sessions.start(user(), CLIENT);
+        SessionTokens victims = sessions.start(user(), false, CLIENT);
+        SessionTokens attackers = sessions.start(user(), false, CLIENT);
         VerifiedAccessToken attacker = verified(attackers);
         VerifiedAccessToken pointingElsewhere = new VerifiedAccessToken(attacker.subject(), attacker.jti(),
                 familyOf(victims), attacker.groups(), attacker.issuedAt(), attacker.expiresAt(), attacker.keyId());
@@ -503,7 +537,7 @@ class SessionServiceTest {
     @Test
     void aRefusedCsrfCheckOnLogoutRevokesNothing() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, CLIENT);
 
         assertThrows(IllegalStateException.class, () -> sessions.logout(Optional.of(verified(tokens)),
                 Optional.of(tokens.refreshToken()), CLIENT, familyId -> {
@@ -520,10 +554,10 @@ class SessionServiceTest {
     void endAllSessionsEndsEverySessionOfTheUserAndEveryEarlierToken() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens one = sessions.start(user, CLIENT);
+        SessionTokens one = sessions.start(user, false, CLIENT);
         advance(1);
-        SessionTokens two = sessions.start(user, CLIENT);
-        SessionTokens someoneElse = sessions.start(user(), CLIENT);
+        SessionTokens two = sessions.start(user, false, CLIENT);
+        SessionTokens someoneElse = sessions.start(user(), false, CLIENT);
         advance(1);
 
         sessions.endAllSessions(user.id(), TokenFamily.RevocationReason.LOGOUT_ALL, AuditEvent.LOGOUT_ALL, CLIENT);
@@ -537,7 +571,7 @@ class SessionServiceTest {
         assertFalse(revoked(someoneElse));
 
         advance(1);
-        SessionTokens later = sessions.start(user, CLIENT);
+        SessionTokens later = sessions.start(user, false, CLIENT);
         assertFalse(revoked(later), "a login after it is unaffected");
         sessions.refresh(later.refreshToken(), CLIENT, NO_CSRF_CHECK);
     }
