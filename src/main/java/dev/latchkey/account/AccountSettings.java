@@ -23,6 +23,7 @@ public class AccountSettings extends Settings {
     public static final String RESET_PASSWORD_URL = "latchkey.account.reset-password-url";
     public static final String RESET_TOKEN_LIFETIME = "latchkey.account.reset-token-lifetime-seconds";
     public static final String NOTICE_PASSWORD_CHANGED = "latchkey.account.notice.password-changed";
+    public static final String NOTICE_REFRESH_REUSE = "latchkey.account.notice.refresh-reuse";
 
     private boolean requireVerifiedEmail;
     private Optional<URI> verifyEmailUrl;
@@ -30,6 +31,7 @@ public class AccountSettings extends Settings {
     private Optional<URI> resetPasswordUrl;
     private Duration resetTokenLifetime;
     private boolean noticePasswordChanged;
+    private boolean noticeRefreshReuse;
 
     public static AccountSettings from(SettingsSource source) {
         return load(new AccountSettings(), source);
@@ -47,6 +49,7 @@ public class AccountSettings extends Settings {
         resetPasswordUrl = source.optional(RESET_PASSWORD_URL).map(value -> pageUrl(RESET_PASSWORD_URL, value));
         resetTokenLifetime = source.seconds(RESET_TOKEN_LIFETIME, 1_800, 300, 86_400);
         noticePasswordChanged = source.flag(NOTICE_PASSWORD_CHANGED, true);
+        noticeRefreshReuse = source.flag(NOTICE_REFRESH_REUSE, true);
     }
 
     /**
@@ -94,5 +97,9 @@ public class AccountSettings extends Settings {
 
     public boolean noticePasswordChanged() {
         return noticePasswordChanged;
+    }
+
+    public boolean noticeRefreshReuse() {
+        return noticeRefreshReuse;
     }
 }

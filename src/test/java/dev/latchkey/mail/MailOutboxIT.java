@@ -1,5 +1,6 @@
 package dev.latchkey.mail;
 
+import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.TestMailServer;
@@ -23,6 +24,7 @@ class MailOutboxIT extends DeployedLatchkeyTest {
 
     private static final String NEW_PASSWORD = "a completely different passphrase";
     private static final String NOTICE = "Your Latchkey password was changed";
+    private static final String REUSE_NOTICE = "A Latchkey session of yours was ended";
     private static final String VERIFY_MAIL = "Confirm your address for Latchkey";
     /** {@code latchkey.public-url} is not set for the test server, so links use its default. */
     private static final String VERIFY_PAGE = "http://localhost:8080/account/verify-email";
@@ -77,6 +79,24 @@ class MailOutboxIT extends DeployedLatchkeyTest {
             assertTrue(json(http.getWithBearer("/api/me", after)).getBoolean("email_verified"));
             assertEquals(Http.assertProblem(verify("A".repeat(43)), 400).toString(), Http.assertProblem(verify(token), 400).toString(),
                     "a used link gets the same problem as an unknown one");
+        }
+    }
+
+    @Test
+    void aReusedRefreshTokenEndsTheSessionAndTellsTheOwnerOnce() {
+        try (TestMailServer smtp = TestMailServer.forDeployedServer().start()) {
+            String email = registered();
+            BrowserSession session = BrowserSession.loggedIn(http, email, PASSWORD);
+            String stolen = session.refreshToken();
+            assertEquals(200, session.refresh().statusCode());
+            http.advanceClock(11);
+            Http.assertProblem(session.refreshWith(stolen), 401);
+            Http.assertProblem(session.refresh(), 401);
+
+            MimeMessage notice = smtp.awaitMessage(email, REUSE_NOTICE, Duration.ofSeconds(15));
+            String text = TestMailServer.text(notice) + TestMailServer.html(notice);
+            assertFalse(text.contains(stolen) || text.contains(session.refreshToken()), "no token in the notice");
+            assertEquals(1, smtp.messagesTo(email, REUSE_NOTICE).size());
         }
     }
 

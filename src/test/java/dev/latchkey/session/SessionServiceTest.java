@@ -1,6 +1,9 @@
 package dev.latchkey.session;
 
+import dev.latchkey.account.AccountSettings;
 import dev.latchkey.account.UserAccount;
+import dev.latchkey.mail.MailMessage;
+import dev.latchkey.mail.Outbox;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.config.SettingsSource;
@@ -91,6 +94,13 @@ class SessionServiceTest {
         service.issuer = TokenBeans.issuer(signingKeys, tokenSettings, clock);
         service.revocations = revocations;
         service.settings = SessionSettings.from(SettingsSource.of(sessionSettings));
+        service.accountSettings = AccountSettings.defaults();
+        service.outbox = new Outbox() {
+            @Override
+            public void queue(String purpose, String userId, MailMessage message) {
+                mailed.add(purpose + " " + message.to());
+            }
+        };
         service.csrf = CsrfBeans.guard(csrfSecret, csrfTokens);
         service.audit = new AuditLog() {
             @Override
@@ -122,6 +132,9 @@ class SessionServiceTest {
         families.addUser(user);
         return user;
     }
+
+    /** Mail queued by the service under test: purpose and recipient. */
+    private final List<String> mailed = new java.util.ArrayList<>();
 
     private void advance(long seconds) {
         clock.advance(Duration.ofSeconds(seconds));
@@ -252,17 +265,20 @@ class SessionServiceTest {
     @Test
     void aRotatedTokenPresentedAfterTheGraceEndsTheWholeSession() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), false, CLIENT);
+        UserAccount owner = user();
+        SessionTokens first = sessions.start(owner, false, CLIENT);
         SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
         advance(GRACE + 1);
 
         assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertEquals(List.of("refresh-reuse " + owner.email()), mailed, "the owner is told, once");
 
         assertTrue(families.stored(familyOf(first)).isRevoked());
         assertTrue(revoked(rotated), "the thief's or the owner's access token: both die with the session");
         assertTrue(revoked(first));
         assertRefused(() -> sessions.refresh(rotated.refreshToken(), CLIENT, NO_CSRF_CHECK));
         assertTrue(audit.contains("refresh_reuse_detected family_revoked"), audit.toString());
+        assertEquals(1, mailed.size(), "a second try on the ended session sends nothing more");
     }
 
     @Test
