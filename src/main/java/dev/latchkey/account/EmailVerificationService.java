@@ -88,7 +88,7 @@ public class EmailVerificationService {
     public void requestResend(String email, ClientInfo client) {
         String normalized = EmailAddress.normalize(email)
                 .orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
-        rateLimiter.checkAccountMail(client.ip(), normalized);
+        rateLimiter.checkAccountMailClient(client.ip());
         executor.execute(() -> mailer.resendIfPending(normalized, client));
     }
 

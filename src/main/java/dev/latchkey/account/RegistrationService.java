@@ -54,7 +54,7 @@ public class RegistrationService {
         String normalized = EmailAddress.normalize(email)
                 .orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
         policy.check(password, normalized);
-        rateLimiter.checkAccountMail(client.ip(), normalized);
+        rateLimiter.checkAccountMailClient(client.ip());
         // The hash is computed whether or not the address is taken, so every path costs one
         // password hash, and every path queues one mail.
         String hash = hasher.hash(password);

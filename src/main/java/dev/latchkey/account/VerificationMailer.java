@@ -5,6 +5,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.mail.MailTemplates;
 import dev.latchkey.mail.Outbox;
+import dev.latchkey.ratelimit.RateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -44,6 +45,9 @@ public class VerificationMailer {
     Outbox outbox;
 
     @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
     AuditLog audit;
 
     @Inject
@@ -55,8 +59,13 @@ public class VerificationMailer {
      */
     @Transactional
     public void registerPending(String normalizedEmail, String passwordHash, ClientInfo client) {
+        boolean mayMail = rateLimiter.tryAccountMailTo(normalizedEmail);
         Optional<UserAccount> existing = accounts.findByEmail(normalizedEmail);
         if (existing.isPresent()) {
+            if (!mayMail) {
+                audit.record(AuditEvent.REGISTRATION, "address_taken_throttled", existing.get().id(), null, client);
+                return;
+            }
             // Both paths write and queue one mail; the pending path's extra rows are cheap next to
             // the password hash every registration computes first.
             queueAttemptNote(existing.get(), client);
@@ -66,15 +75,22 @@ public class VerificationMailer {
         PendingRegistration pending = new PendingRegistration(normalizedEmail, passwordHash, now,
                 now.plus(settings.verificationTokenLifetime()));
         em.persist(pending);
-        sendLink(pending.id(), normalizedEmail, null);
-        audit.record(AuditEvent.REGISTRATION, "pending_verification", null, null, client);
+        if (mayMail) {
+            sendLink(pending.id(), normalizedEmail, null);
+        }
+        // Over the address's mail budget the registration waits without a link; a resend, once
+        // the budget refills, sends one.
+        audit.record(AuditEvent.REGISTRATION, mayMail ? "pending_verification" : "pending_verification_throttled",
+                null, null, client);
     }
 
     /** Without verification required: the account at once, unverified, and its link. */
     @Transactional
     public void createAccount(UserAccount account, ClientInfo client) {
         accounts.insert(account);
-        sendLink(account.id(), account.email(), account.id());
+        if (rateLimiter.tryAccountMailTo(account.email())) {
+            sendLink(account.id(), account.email(), account.id());
+        }
         audit.record(AuditEvent.REGISTRATION, "success", account.id(), null, client);
     }
 
@@ -83,7 +99,9 @@ public class VerificationMailer {
     public void noticeAttempt(UserAccount existing, ClientInfo client) {
         // The same kind of write as a new registration's, so a taken address does not answer sooner.
         accounts.rewriteUnchanged(existing.id());
-        queueAttemptNote(existing, client);
+        if (rateLimiter.tryAccountMailTo(existing.email())) {
+            queueAttemptNote(existing, client);
+        }
     }
 
     private void queueAttemptNote(UserAccount existing, ClientInfo client) {
@@ -95,6 +113,10 @@ public class VerificationMailer {
     /** A new link for the newest live pending registration of the address, or for its unverified account; else nothing. */
     @Transactional
     public void resendIfPending(String normalizedEmail, ClientInfo client) {
+        if (!rateLimiter.tryAccountMailTo(normalizedEmail)) {
+            audit.record(AuditEvent.EMAIL_VERIFICATION_RESENT, "throttled_address", null, null, client);
+            return;
+        }
         Optional<PendingRegistration> pending = em.createQuery("SELECT p FROM PendingRegistration p WHERE p.email = :email"
                         + " AND p.expiresAt > :now ORDER BY p.createdAt DESC", PendingRegistration.class)
                 .setParameter("email", normalizedEmail)

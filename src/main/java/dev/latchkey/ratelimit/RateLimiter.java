@@ -128,13 +128,24 @@ public class RateLimiter {
     }
 
     /**
-     * Before a mail is sent to an address on an anonymous request (password reset, a new
-     * verification link): per client, and per address whether or not an account has it, so the
-     * answer, 429 included, says nothing about the address, and nobody can flood an inbox.
+     * Before an anonymous request that mails an address (registration, password reset, a new
+     * verification link) is answered: the client's budget, refused with 429.
      */
-    public void checkAccountMail(String clientIp, String address) {
+    public void checkAccountMailClient(String clientIp) {
         consume("account-mail-ip:" + client(clientIp), accountMailPerIp);
-        consume("account-mail-address:" + digest(address), accountMailPerAddress);
+    }
+
+    /**
+     * Whether one more such mail may go to this address, whether or not an account has it, taken
+     * from its budget if so. Never an exception: callers check it after the answer is decided and
+     * skip the mail silently, because a 429, or even the time it takes to create a first bucket
+     * rather than update one, would tell a caller that the address was asked about recently.
+     */
+    public boolean tryAccountMailTo(String address) {
+        if (!settings.enabled()) {
+            return true;
+        }
+        return bucket("account-mail-address:" + digest(address), accountMailPerAddress).tryConsume(1);
     }
 
     public void checkPasswordChange(String clientIp) {

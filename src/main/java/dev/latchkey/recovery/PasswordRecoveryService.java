@@ -75,13 +75,13 @@ public class PasswordRecoveryService {
      * issuing a token, queuing the mail) happens after the answer, on another thread: the
      * request's status, body and timing are the same for an active, disabled or unknown address.
      *
-     * @throws ProblemException 400 for a malformed address, 429 over a budget: both depend only on
-     *                          the input and the client, never on whether an account exists
+     * @throws ProblemException 400 for a malformed address, 429 over the client's budget: both
+     *                          depend only on the input and the client, never on the address
      */
     public void requestReset(String email, ClientInfo client) {
         String normalized = EmailAddress.normalize(email)
                 .orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
-        rateLimiter.checkAccountMail(client.ip(), normalized);
+        rateLimiter.checkAccountMailClient(client.ip());
         executor.execute(() -> mailer.sendIfActive(normalized, client));
     }
 

@@ -11,6 +11,7 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.mail.MailTemplates;
 import dev.latchkey.mail.Outbox;
+import dev.latchkey.ratelimit.RateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -38,11 +39,18 @@ public class ResetLinkMailer {
     AccountLinks links;
 
     @Inject
+    RateLimiter rateLimiter;
+
+    @Inject
     AuditLog audit;
 
     /** Issues a token and queues the link, in one transaction, if an active account has the address; else nothing. */
     @Transactional
     public void sendIfActive(String normalizedEmail, ClientInfo client) {
+        if (!rateLimiter.tryAccountMailTo(normalizedEmail)) {
+            audit.record(AuditEvent.PASSWORD_RESET_REQUESTED, "throttled_address", null, null, client);
+            return;
+        }
         Optional<UserAccount> account = accounts.findByEmail(normalizedEmail).filter(UserAccount::isActive);
         if (account.isEmpty()) {
             audit.record(AuditEvent.PASSWORD_RESET_REQUESTED, "no_active_account", null, null, client);
