@@ -1,5 +1,7 @@
 package dev.latchkey.account;
 
+import dev.latchkey.problem.ProblemException;
+
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Optional;
@@ -25,6 +27,16 @@ public final class EmailAddress {
     private static final Pattern DOMAIN = Pattern.compile("([\\p{L}\\p{N}]([\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}])?\\.)+[\\p{L}][\\p{L}\\p{N}-]{0,61}[\\p{L}\\p{N}]");
 
     private EmailAddress() {
+    }
+
+    /**
+     * The normalized address of a request body.
+     *
+     * @throws ProblemException 400 when it is not a valid address: an answer that depends on the
+     *                          input only, never on whether an account has the address
+     */
+    public static String normalizeOrRefuse(String raw) {
+        return normalize(raw).orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
     }
 
     /** @return the normalized address, or empty when it is not a valid address */

@@ -86,8 +86,7 @@ public class EmailVerificationService {
      * unknown addresses.
      */
     public void requestResend(String email, ClientInfo client) {
-        String normalized = EmailAddress.normalize(email)
-                .orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
+        String normalized = EmailAddress.normalizeOrRefuse(email);
         rateLimiter.checkAccountMailClient(client.ip());
         executor.execute(() -> mailer.resendIfPending(normalized, client));
     }

@@ -52,8 +52,4 @@ public class PendingRegistration {
     String passwordHash() {
         return passwordHash;
     }
-
-    Instant expiresAt() {
-        return expiresAt;
-    }
 }

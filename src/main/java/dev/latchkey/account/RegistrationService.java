@@ -51,8 +51,7 @@ public class RegistrationService {
      *                          these depend only on the input, never on whether the account exists
      */
     public void register(String email, String password, ClientInfo client) {
-        String normalized = EmailAddress.normalize(email)
-                .orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
+        String normalized = EmailAddress.normalizeOrRefuse(email);
         policy.check(password, normalized);
         rateLimiter.checkAccountMailClient(client.ip());
         // The hash is computed whether or not the address is taken, so every path costs one

@@ -70,9 +70,4 @@ public class OutboxRepository {
                 .setParameter("claim", claim)
                 .executeUpdate();
     }
-
-    @Transactional(TxType.REQUIRES_NEW)
-    public long count() {
-        return em.createQuery("SELECT COUNT(m) FROM OutboxMessage m", Long.class).getSingleResult();
-    }
 }

@@ -1,16 +1,14 @@
 package dev.latchkey.recovery;
 
-import dev.latchkey.account.AccountSettings;
 import dev.latchkey.account.EmailAddress;
 import dev.latchkey.account.OneTimeToken;
 import dev.latchkey.account.OneTimeTokens;
+import dev.latchkey.account.SecurityNotices;
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
-import dev.latchkey.mail.MailTemplates;
-import dev.latchkey.mail.Outbox;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.problem.ProblemException;
@@ -25,7 +23,6 @@ import jakarta.transaction.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Forgotten passwords (OWASP Forgot Password cheat sheet): a reset link by mail to an active
@@ -59,10 +56,7 @@ public class PasswordRecoveryService {
     RateLimiter rateLimiter;
 
     @Inject
-    Outbox outbox;
-
-    @Inject
-    AccountSettings settings;
+    SecurityNotices notices;
 
     @Inject
     AuditLog audit;
@@ -79,8 +73,7 @@ public class PasswordRecoveryService {
      *                          depend only on the input and the client, never on the address
      */
     public void requestReset(String email, ClientInfo client) {
-        String normalized = EmailAddress.normalize(email)
-                .orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
+        String normalized = EmailAddress.normalizeOrRefuse(email);
         rateLimiter.checkAccountMailClient(client.ip());
         executor.execute(() -> mailer.sendIfActive(normalized, client));
     }
@@ -108,9 +101,6 @@ public class PasswordRecoveryService {
         });
         tokens.invalidateAll(OneTimeToken.Purpose.PASSWORD_RESET, userId);
         sessions.endAllSessions(userId, TokenFamily.RevocationReason.PASSWORD_CHANGED, AuditEvent.PASSWORD_RESET, client);
-        if (settings.noticePasswordChanged()) {
-            outbox.queue("password-changed", userId, MailTemplates.render("password-changed", account.email(),
-                    Map.of("email", account.email(), "time", MailTemplates.utcMinute(now))));
-        }
+        notices.passwordChanged(account, now);
     }
 }

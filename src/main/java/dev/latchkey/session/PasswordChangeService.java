@@ -1,15 +1,13 @@
 package dev.latchkey.session;
 
-import dev.latchkey.account.AccountSettings;
 import dev.latchkey.account.OneTimeToken;
 import dev.latchkey.account.OneTimeTokens;
+import dev.latchkey.account.SecurityNotices;
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
-import dev.latchkey.mail.MailTemplates;
-import dev.latchkey.mail.Outbox;
 import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.problem.Problem;
@@ -21,7 +19,6 @@ import jakarta.transaction.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Changes a password and ends every session that knew the old one. The caller's own session
@@ -50,19 +47,16 @@ public class PasswordChangeService {
     AuditLog audit;
 
     @Inject
-    Outbox outbox;
-
-    @Inject
     OneTimeTokens oneTimeTokens;
 
     @Inject
-    AccountSettings accountSettings;
+    SecurityNotices notices;
 
     @Inject
     Clock clock;
 
-    @Transactional
     /** @param callerFamilyId the caller's session: the new session is remembered if it was */
+    @Transactional
     public SessionTokens change(String userId, String callerFamilyId, String currentPassword, String newPassword,
                                 ClientInfo client) {
         // The account's lock first, held to the end: a login that verified the old password
@@ -93,11 +87,7 @@ public class PasswordChangeService {
         sessions.endAllSessions(userId, TokenFamily.RevocationReason.PASSWORD_CHANGED, AuditEvent.PASSWORD_CHANGE, client);
         // A reset link mailed before the change must not undo it.
         oneTimeTokens.invalidateAll(OneTimeToken.Purpose.PASSWORD_RESET, userId);
-        if (accountSettings.noticePasswordChanged()) {
-            // Queued in this transaction: the owner hears of the change if and only if it happened.
-            outbox.queue("password-changed", userId, MailTemplates.render("password-changed", user.email(),
-                    Map.of("email", user.email(), "time", MailTemplates.utcMinute(now))));
-        }
+        notices.passwordChanged(user, now);
         return sessions.start(user, rememberMe, client);
     }
 }

@@ -1,11 +1,9 @@
 package dev.latchkey.session;
 
-import java.util.OptionalLong;
-
 import dev.latchkey.http.CookieSettings;
 import dev.latchkey.http.SetCookie;
-import dev.latchkey.security.PresentedCredentials;
 import dev.latchkey.json.JsonValues;
+import dev.latchkey.security.PresentedCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -14,6 +12,8 @@ import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import java.util.OptionalLong;
 
 /** The responses that hand out or take back a session's tokens: the body and the cookies together. */
 @ApplicationScoped

@@ -1,14 +1,12 @@
 package dev.latchkey.session;
 
-import dev.latchkey.account.AccountSettings;
+import dev.latchkey.account.SecurityNotices;
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.csrf.CsrfGuard;
 import dev.latchkey.http.ClientInfo;
-import dev.latchkey.mail.MailTemplates;
-import dev.latchkey.mail.Outbox;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.revocation.RevocationList;
@@ -22,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -58,10 +55,7 @@ public class SessionService {
     AuditLog audit;
 
     @Inject
-    Outbox outbox;
-
-    @Inject
-    AccountSettings accountSettings;
+    SecurityNotices notices;
 
     @Inject
     Clock clock;
@@ -180,12 +174,9 @@ public class SessionService {
         // is a thief, and we cannot tell which, so the whole session ends for both.
         endSession(family.id(), TokenFamily.RevocationReason.REUSE_DETECTED, now);
         audit.record(AuditEvent.REFRESH_REUSE_DETECTED, "family_revoked", user.id(), family.id(), client);
-        if (accountSettings.noticeRefreshReuse()) {
-            // Committed with the revocation (this transaction does not roll back on the 401): the
-            // owner learns that a copy of a session's token was used, and that the session ended.
-            outbox.queue("refresh-reuse", user.id(), MailTemplates.render("refresh-reuse", user.email(),
-                    Map.of("email", user.email(), "time", MailTemplates.utcMinute(now))));
-        }
+        // Committed with the revocation (this transaction does not roll back on the 401): the
+        // owner learns that a copy of a session's token was used, and that the session ended.
+        notices.refreshReuse(user, now);
         throw invalidRefreshToken();
     }
 

@@ -7,9 +7,8 @@ import dev.latchkey.testsupport.client.TestMailServer;
 import dev.latchkey.testsupport.client.Timing;
 import jakarta.json.Json;
 import jakarta.mail.internet.MimeMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,17 +39,8 @@ class PasswordResetIT extends DeployedLatchkeyTest {
     private static final String NOTICE = "Your Latchkey password was changed";
     private static final String INVALID_TOKEN = "urn:latchkey:problem:invalid-or-expired-token";
 
-    private static TestMailServer smtp;
-
-    @BeforeAll
-    static void startSmtp() {
-        smtp = TestMailServer.forDeployedServer().start();
-    }
-
-    @AfterAll
-    static void stopSmtp() {
-        smtp.stop();
-    }
+    @RegisterExtension
+    static final TestMailServer smtp = TestMailServer.forDeployedServer();
 
     @Test
     void theMailedLinkSetsANewPasswordEndsEverySessionAndWorksOnce() {

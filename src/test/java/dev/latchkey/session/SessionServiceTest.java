@@ -1,6 +1,7 @@
 package dev.latchkey.session;
 
 import dev.latchkey.account.AccountSettings;
+import dev.latchkey.account.SecurityNotices;
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.mail.MailMessage;
 import dev.latchkey.mail.Outbox;
@@ -94,13 +95,12 @@ class SessionServiceTest {
         service.issuer = TokenBeans.issuer(signingKeys, tokenSettings, clock);
         service.revocations = revocations;
         service.settings = SessionSettings.from(SettingsSource.of(sessionSettings));
-        service.accountSettings = AccountSettings.defaults();
-        service.outbox = new Outbox() {
+        service.notices = SecurityNotices.with(new Outbox() {
             @Override
             public void queue(String purpose, String userId, MailMessage message) {
                 mailed.add(purpose + " " + message.to());
             }
-        };
+        }, AccountSettings.defaults());
         service.csrf = CsrfBeans.guard(csrfSecret, csrfTokens);
         service.audit = new AuditLog() {
             @Override

@@ -6,6 +6,9 @@ import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -17,9 +20,10 @@ import java.util.regex.Pattern;
 /**
  * A real SMTP server (GreenMail) on the loopback port the server under test sends to
  * ({@code latchkey.it.smtp-port}, reserved by the build and put into arquillian.xml). Tests start
- * and stop it to play an SMTP server that is up or down.
+ * and stop it to play an SMTP server that is up or down; a class that needs it up throughout
+ * registers it as an extension ({@code @RegisterExtension static final TestMailServer SMTP = ...}).
  */
-public final class TestMailServer implements AutoCloseable {
+public final class TestMailServer implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     private final GreenMail greenMail;
 
@@ -50,9 +54,24 @@ public final class TestMailServer implements AutoCloseable {
         stop();
     }
 
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
     /** Every message received so far for this recipient. */
     public List<MimeMessage> messagesTo(String recipient) {
         return Arrays.stream(greenMail.getReceivedMessages()).filter(message -> isFor(message, recipient)).toList();
+    }
+
+    /** How many messages have arrived so far, for anyone. */
+    public int received() {
+        return greenMail.getReceivedMessages().length;
     }
 
     /** Every message received so far for this recipient with this subject, oldest first. */

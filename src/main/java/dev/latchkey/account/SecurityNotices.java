@@ -1,0 +1,56 @@
+package dev.latchkey.account;
+
+import dev.latchkey.mail.MailTemplates;
+import dev.latchkey.mail.Outbox;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The security notices an account's owner gets by mail, each queued in the transaction of the
+ * event it reports (so it is sent if and only if the event happened) and each switched by its own
+ * {@code latchkey.account.notice.*} key. A notice carries the address and the time, never a token
+ * and never a link that changes anything.
+ */
+@ApplicationScoped
+public class SecurityNotices {
+
+    @Inject
+    Outbox outbox;
+
+    @Inject
+    AccountSettings settings;
+
+    /** For code outside a container (unit tests). */
+    public static SecurityNotices with(Outbox outbox, AccountSettings settings) {
+        SecurityNotices notices = new SecurityNotices();
+        notices.outbox = outbox;
+        notices.settings = settings;
+        return notices;
+    }
+
+    /** After a password change or reset. */
+    @Transactional(TxType.MANDATORY)
+    public void passwordChanged(UserAccount account, Instant when) {
+        if (settings.noticePasswordChanged()) {
+            queue("password-changed", account, when);
+        }
+    }
+
+    /** When reuse of a refresh token ended one of the account's sessions (possible theft). */
+    @Transactional(TxType.MANDATORY)
+    public void refreshReuse(UserAccount account, Instant when) {
+        if (settings.noticeRefreshReuse()) {
+            queue("refresh-reuse", account, when);
+        }
+    }
+
+    private void queue(String template, UserAccount account, Instant when) {
+        outbox.queue(template, account.id(), MailTemplates.render(template, account.email(),
+                Map.of("email", account.email(), "time", MailTemplates.utcMinute(when))));
+    }
+}
