@@ -24,6 +24,7 @@ public class AccountSettings extends Settings {
     public static final String RESET_TOKEN_LIFETIME = "latchkey.account.reset-token-lifetime-seconds";
     public static final String NOTICE_PASSWORD_CHANGED = "latchkey.account.notice.password-changed";
     public static final String NOTICE_REFRESH_REUSE = "latchkey.account.notice.refresh-reuse";
+    public static final String NOTICE_NEW_SIGN_IN = "latchkey.account.notice.new-sign-in";
 
     private boolean requireVerifiedEmail;
     private Optional<URI> verifyEmailUrl;
@@ -32,6 +33,7 @@ public class AccountSettings extends Settings {
     private Duration resetTokenLifetime;
     private boolean noticePasswordChanged;
     private boolean noticeRefreshReuse;
+    private boolean noticeNewSignIn;
 
     public static AccountSettings from(SettingsSource source) {
         return load(new AccountSettings(), source);
@@ -50,6 +52,7 @@ public class AccountSettings extends Settings {
         resetTokenLifetime = source.seconds(RESET_TOKEN_LIFETIME, 1_800, 300, 86_400);
         noticePasswordChanged = source.flag(NOTICE_PASSWORD_CHANGED, true);
         noticeRefreshReuse = source.flag(NOTICE_REFRESH_REUSE, true);
+        noticeNewSignIn = source.flag(NOTICE_NEW_SIGN_IN, true);
     }
 
     /**
@@ -101,5 +104,9 @@ public class AccountSettings extends Settings {
 
     public boolean noticeRefreshReuse() {
         return noticeRefreshReuse;
+    }
+
+    public boolean noticeNewSignIn() {
+        return noticeNewSignIn;
     }
 }

@@ -28,6 +28,9 @@ public class EmailVerificationService {
     ManagedExecutorService executor;
 
     @Inject
+    KnownDevices knownDevices;
+
+    @Inject
     VerificationMailer mailer;
 
     @Inject
@@ -60,6 +63,7 @@ public class EmailVerificationService {
             if (!accounts.update(subject, account -> account.markEmailVerified(now))) {
                 throw new ProblemException(OneTimeTokens.INVALID);
             }
+            accounts.findById(subject).ifPresent(account -> knownDevices.remember(account, client, now));
             audit.record(AuditEvent.EMAIL_VERIFIED, "success", subject, null, client);
             return;
         }
@@ -74,6 +78,7 @@ public class EmailVerificationService {
             // A concurrent verification of the same address won the unique index: first wins.
             throw new ProblemException(OneTimeTokens.INVALID);
         }
+        knownDevices.remember(account, client, now);
         em.createQuery("DELETE FROM PendingRegistration p WHERE p.email = :email")
                 .setParameter("email", pending.email())
                 .executeUpdate();

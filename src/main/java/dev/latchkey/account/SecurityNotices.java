@@ -49,8 +49,23 @@ public class SecurityNotices {
         }
     }
 
+    /**
+     * A sign-in from a device the account has not used for 30 days ({@link KnownDevices}): what
+     * the owner needs to recognise it, and how to end it.
+     */
+    @Transactional(TxType.MANDATORY)
+    public void newSignIn(UserAccount account, SignInDevice device, String ip, String sessionId, Instant when) {
+        if (settings.noticeNewSignIn()) {
+            queue("new-sign-in", account, Map.of("email", account.email(), "time", MailTemplates.utcMinute(when),
+                    "device", device.description(), "ip", String.valueOf(ip), "session", sessionId));
+        }
+    }
+
     private void queue(String template, UserAccount account, Instant when) {
-        outbox.queue(template, account.id(), MailTemplates.render(template, account.email(),
-                Map.of("email", account.email(), "time", MailTemplates.utcMinute(when))));
+        queue(template, account, Map.of("email", account.email(), "time", MailTemplates.utcMinute(when)));
+    }
+
+    private void queue(String template, UserAccount account, Map<String, String> values) {
+        outbox.queue(template, account.id(), MailTemplates.render(template, account.email(), values));
     }
 }

@@ -30,6 +30,9 @@ public class VerificationMailer {
     EntityManager em;
 
     @Inject
+    KnownDevices knownDevices;
+
+    @Inject
     UserAccountRepository accounts;
 
     @Inject
@@ -88,6 +91,7 @@ public class VerificationMailer {
     @Transactional
     public void createAccount(UserAccount account, ClientInfo client) {
         accounts.insert(account);
+        knownDevices.remember(account, client, clock.instant());
         if (rateLimiter.tryAccountMailTo(account.email())) {
             sendLink(account.id(), account.email(), account.id());
         }

@@ -1,6 +1,7 @@
 package dev.latchkey.housekeeping;
 
 import dev.latchkey.account.EmailVerificationService;
+import dev.latchkey.account.KnownDevices;
 import dev.latchkey.account.OneTimeTokens;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.session.SessionService;
@@ -19,9 +20,9 @@ import java.util.logging.Logger;
 
 /**
  * Prunes what can no longer matter: revocation entries past the lifetime of any token they could
- * match, sessions past their absolute expiry, pending registrations whose link expired, and
- * one-time tokens a day after they died. Safe to run on every node at once: each step is a
- * set-based DELETE of rows that no request can still need.
+ * match, sessions past their absolute expiry, pending registrations whose link expired, one-time
+ * tokens a day after they died, and devices not signed in from for 30 days. Safe to run on every
+ * node at once: each step is a set-based DELETE of rows that no request can still need.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -44,6 +45,9 @@ public class Housekeeping {
     EmailVerificationService verification;
 
     @Inject
+    KnownDevices knownDevices;
+
+    @Inject
     HousekeepingSettings settings;
 
     private ScheduledFuture<?> task;
@@ -59,6 +63,7 @@ public class Housekeeping {
             int sessionsDeleted = sessions.prune();
             int tokensDeleted = oneTimeTokens.prune();
             verification.prunePending();
+            knownDevices.prune();
             LOG.fine(() -> "Housekeeping deleted " + sessionsDeleted + " expired sessions and "
                     + tokensDeleted + " dead one-time tokens");
         } catch (RuntimeException e) {

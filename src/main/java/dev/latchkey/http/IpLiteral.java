@@ -56,6 +56,22 @@ public final class IpLiteral {
         return parse(zone >= 0 && text.indexOf(':') >= 0 ? text.substring(0, zone) : text);
     }
 
+    /**
+     * The network an address belongs to, in CIDR notation: the address with every bit after the
+     * first {@code prefixBits} cleared, e.g. {@code 203.0.113.0/24} or {@code 2001:db8:0:0:0:0:0:0/64}.
+     */
+    public static String network(byte[] address, int prefixBits) {
+        if (prefixBits < 0 || prefixBits > address.length * 8) {
+            throw new IllegalArgumentException("A prefix of " + prefixBits + " bits does not fit a "
+                    + address.length * 8 + "-bit address");
+        }
+        byte[] network = new byte[address.length];
+        for (int bit = 0; bit < prefixBits; bit++) {
+            network[bit / 8] |= (byte) (address[bit / 8] & (0x80 >>> (bit % 8)));
+        }
+        return format(network) + "/" + prefixBits;
+    }
+
     /** The canonical text of an address, as Java writes it ({@code 2001:db8:0:0:0:0:0:1}). */
     public static String format(byte[] address) {
         try {

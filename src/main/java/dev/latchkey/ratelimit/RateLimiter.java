@@ -20,7 +20,6 @@ import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.functional.impl.ReadWriteMapImpl;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
@@ -160,13 +159,9 @@ public class RateLimiter {
      * as written.
      */
     static String client(String clientIp) {
-        return IpLiteral.parsePeer(clientIp).map(address -> {
-            if (address.length == 4) {
-                return IpLiteral.format(address);
-            }
-            byte[] network = Arrays.copyOf(Arrays.copyOf(address, 8), 16);
-            return IpLiteral.format(network) + "/64";
-        }).orElse(clientIp);
+        return IpLiteral.parsePeer(clientIp)
+                .map(address -> address.length == 4 ? IpLiteral.format(address) : IpLiteral.network(address, 64))
+                .orElse(clientIp);
     }
 
     private void consume(String key, BucketConfiguration configuration) {

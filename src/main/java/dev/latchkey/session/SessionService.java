@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.account.KnownDevices;
 import dev.latchkey.account.SecurityNotices;
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
@@ -32,6 +33,9 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class SessionService {
+
+    @Inject
+    KnownDevices knownDevices;
 
     @Inject
     TokenFamilyRepository families;
@@ -82,7 +86,10 @@ public class SessionService {
                 || !current.get().passwordChangedAt().equals(verified.passwordChangedAt())) {
             return Optional.empty();
         }
-        return Optional.of(start(current.get(), rememberMe, client));
+        Instant now = clock.instant();
+        Started started = begin(current.get(), rememberMe, client, now);
+        knownDevices.signedIn(current.get(), client, started.family().id(), now);
+        return Optional.of(started.tokens());
     }
 
     /**
@@ -91,7 +98,13 @@ public class SessionService {
      */
     @Transactional
     public SessionTokens start(UserAccount user, boolean rememberMe, ClientInfo client) {
-        Instant now = clock.instant();
+        return begin(user, rememberMe, client, clock.instant()).tokens();
+    }
+
+    private record Started(TokenFamily family, SessionTokens tokens) {
+    }
+
+    private Started begin(UserAccount user, boolean rememberMe, ClientInfo client, Instant now) {
         enforceSessionLimit(user.id(), now, client);
         String refreshToken = RefreshTokens.generate();
         String hash = RefreshTokens.hash(refreshToken);
@@ -100,7 +113,7 @@ public class SessionService {
         Duration lifetime = rememberMe ? settings.rememberMeLifetime() : settings.absoluteLifetime();
         TokenFamily family = new TokenFamily(user.id(), now, lifetime, rememberMe, hash, client.ip(), client.userAgent());
         families.create(family, new RefreshTokenRecord(hash, family.id(), 0, now));
-        return tokensFor(user, family, refreshToken, now);
+        return new Started(family, tokensFor(user, family, refreshToken, now));
     }
 
     /**

@@ -7,6 +7,8 @@ import dev.latchkey.testsupport.client.TestMailServer;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
@@ -26,6 +28,12 @@ class MailOutboxIT extends DeployedLatchkeyTest {
     private static final String NOTICE = "Your Latchkey password was changed";
     private static final String REUSE_NOTICE = "A Latchkey session of yours was ended";
     private static final String VERIFY_MAIL = "Confirm your address for Latchkey";
+    private static final String NEW_SIGN_IN = "New sign-in to your Latchkey account";
+    private static final String CHROME_120_WINDOWS =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36";
+    private static final String CHROME_131_WINDOWS =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    private static final String FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
     /** {@code latchkey.public-url} is not set for the test server, so links use its default. */
     private static final String VERIFY_PAGE = "http://localhost:8080/account/verify-email";
 
@@ -98,6 +106,73 @@ class MailOutboxIT extends DeployedLatchkeyTest {
             assertFalse(text.contains(stolen) || text.contains(session.refreshToken()), "no token in the notice");
             assertEquals(1, smtp.messagesTo(email, REUSE_NOTICE).size());
         }
+    }
+
+    /**
+     * A device is the browser and system families plus the network: the device that registered is
+     * known, a browser update or a neighbouring address changes nothing, and a new browser, a new
+     * network, or a known device unused for 30 days sends one notice each, with the device, the
+     * address and the session to end, and no secret. The trusted proxy ({@code ::1},
+     * arquillian.xml) lets the test choose the client address.
+     */
+    @Test
+    void aSignInFromADeviceOrNetworkNotUsedFor30DaysTellsTheOwnerOnce() throws Exception {
+        Http viaProxy = new Http(URI.create("http://[::1]:" + base.getPort() + "/").toURL());
+        try (TestMailServer smtp = TestMailServer.forDeployedServer().start()) {
+            String email = Http.uniqueEmail();
+            assertEquals(202, viaProxy.send(asDevice(viaProxy, "/auth/register", CHROME_120_WINDOWS, "203.0.113.10")
+                    .POST(HttpRequest.BodyPublishers.ofString(Http.credentials(email, PASSWORD)))).statusCode());
+            loginAs(viaProxy, email, CHROME_131_WINDOWS, "203.0.113.200");
+
+            String firefoxToken = loginAs(viaProxy, email, FIREFOX_LINUX, "198.51.100.7");
+            MimeMessage first = smtp.awaitMessage(email, NEW_SIGN_IN, Duration.ofSeconds(15));
+            String text = TestMailServer.text(first);
+            String html = TestMailServer.html(first);
+            String session = currentSessionId(firefoxToken);
+            for (String expected : new String[] {email, "Firefox on Linux", "198.51.100.7", session}) {
+                assertTrue(text.contains(expected) && html.contains(expected), "the notice names " + expected + ": " + text);
+            }
+            assertFalse(text.contains("Chrome"), "the notice describes the new device, not a known one");
+            for (String secret : new String[] {PASSWORD, firefoxToken}) {
+                assertFalse(text.contains(secret) || html.contains(secret), "no password or token in the notice");
+            }
+            assertFalse(text.contains("http://") || text.contains("https://"), "no link in the notice");
+
+            loginAs(viaProxy, email, FIREFOX_LINUX, "198.51.100.250");
+            loginAs(viaProxy, email, FIREFOX_LINUX, "192.0.2.33");
+            smtp.awaitMessages(email, NEW_SIGN_IN, 2, Duration.ofSeconds(15));
+            assertTrue(TestMailServer.text(smtp.messagesTo(email, NEW_SIGN_IN).get(1)).contains("192.0.2.33"));
+
+            http.advanceClock(Duration.ofDays(29).toSeconds());
+            loginAs(viaProxy, email, CHROME_131_WINDOWS, "203.0.113.10");
+            http.advanceClock(Duration.ofDays(2).toSeconds());
+            loginAs(viaProxy, email, CHROME_131_WINDOWS, "203.0.113.10");
+            loginAs(viaProxy, email, FIREFOX_LINUX, "198.51.100.7");
+            smtp.awaitMessages(email, NEW_SIGN_IN, 3, Duration.ofSeconds(15));
+            // Retries run every second or two here: several more rounds pass without another notice.
+            Thread.sleep(4_000);
+            assertEquals(3, smtp.messagesTo(email, NEW_SIGN_IN).size(), "on day 31, Chrome (last used on day 29) was "
+                    + "known and Firefox (last used on day 0) was not; the same /24 and a browser update never were new");
+            assertTrue(TestMailServer.text(smtp.messagesTo(email, NEW_SIGN_IN).get(2)).contains("Firefox on Linux"));
+        }
+    }
+
+    private static HttpRequest.Builder asDevice(Http viaProxy, String path, String userAgent, String clientIp) {
+        return viaProxy.request(path).header("Content-Type", "application/json").header("User-Agent", userAgent)
+                .header("X-Forwarded-For", clientIp);
+    }
+
+    private static String loginAs(Http viaProxy, String email, String userAgent, String clientIp) {
+        HttpResponse<String> login = viaProxy.send(asDevice(viaProxy, "/auth/login", userAgent, clientIp)
+                .POST(HttpRequest.BodyPublishers.ofString(Http.credentials(email, PASSWORD))));
+        assertEquals(200, login.statusCode(), login.body());
+        return json(login).getString("access_token");
+    }
+
+    private String currentSessionId(String accessToken) {
+        return json(http.getWithBearer("/auth/sessions", accessToken)).getJsonArray("sessions").stream()
+                .map(jakarta.json.JsonValue::asJsonObject).filter(session -> session.getBoolean("current"))
+                .findFirst().orElseThrow().getString("id");
     }
 
     private HttpResponse<String> verify(String token) {
