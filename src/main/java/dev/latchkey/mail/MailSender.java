@@ -88,22 +88,25 @@ public class MailSender {
         executor.execute(this::drain);
     }
 
-    /** One drain at a time per node; a wake-up during a drain makes it go round once more. */
+    /**
+     * One drain at a time per node; a wake-up during a drain makes it go round once more. The
+     * wake-up is recorded before the drain is claimed, and the drain looks for one again after it
+     * let go: a wake-up that lands between a drain's last look and its release is then not lost
+     * (it would otherwise wait for the timer, up to the poll interval).
+     */
     void drain() {
-        if (!draining.compareAndSet(false, true)) {
-            wokenWhileDraining.set(true);
-            return;
-        }
-        try {
-            do {
-                wokenWhileDraining.set(false);
-                deliverDue();
-            } while (wokenWhileDraining.get());
-        } catch (RuntimeException e) {
-            // The next wake-up or tick tries again; nothing is lost while the rows stay.
-            LOG.log(Level.WARNING, "Mail delivery round failed: {0}", e.getClass().getName());
-        } finally {
-            draining.set(false);
+        wokenWhileDraining.set(true);
+        while (wokenWhileDraining.get() && draining.compareAndSet(false, true)) {
+            try {
+                while (wokenWhileDraining.getAndSet(false)) {
+                    deliverDue();
+                }
+            } catch (RuntimeException e) {
+                // The next wake-up or tick tries again; nothing is lost while the rows stay.
+                LOG.log(Level.WARNING, "Mail delivery round failed: {0}", e.getClass().getName());
+            } finally {
+                draining.set(false);
+            }
         }
     }
 
