@@ -25,6 +25,7 @@ public class AccountSettings extends Settings {
     public static final String NOTICE_PASSWORD_CHANGED = "latchkey.account.notice.password-changed";
     public static final String NOTICE_REFRESH_REUSE = "latchkey.account.notice.refresh-reuse";
     public static final String NOTICE_NEW_SIGN_IN = "latchkey.account.notice.new-sign-in";
+    public static final String NOTICE_SECOND_FACTOR = "latchkey.account.notice.second-factor";
 
     private boolean requireVerifiedEmail;
     private Optional<URI> verifyEmailUrl;
@@ -34,6 +35,7 @@ public class AccountSettings extends Settings {
     private boolean noticePasswordChanged;
     private boolean noticeRefreshReuse;
     private boolean noticeNewSignIn;
+    private boolean noticeSecondFactor;
 
     public static AccountSettings from(SettingsSource source) {
         return load(new AccountSettings(), source);
@@ -53,6 +55,7 @@ public class AccountSettings extends Settings {
         noticePasswordChanged = source.flag(NOTICE_PASSWORD_CHANGED, true);
         noticeRefreshReuse = source.flag(NOTICE_REFRESH_REUSE, true);
         noticeNewSignIn = source.flag(NOTICE_NEW_SIGN_IN, true);
+        noticeSecondFactor = source.flag(NOTICE_SECOND_FACTOR, true);
     }
 
     /**
@@ -108,5 +111,9 @@ public class AccountSettings extends Settings {
 
     public boolean noticeNewSignIn() {
         return noticeNewSignIn;
+    }
+
+    public boolean noticeSecondFactor() {
+        return noticeSecondFactor;
     }
 }

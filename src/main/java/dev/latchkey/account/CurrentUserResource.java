@@ -37,6 +37,8 @@ public class CurrentUserResource {
                 .add("sub", account.id())
                 .add("email", account.email())
                 .add("email_verified", account.isEmailVerified())
+                .add("mfa_enabled", account.isMfaEnabled())
+                .add("amr", JsonValues.createArrayBuilder(caller.token().amr()))
                 .add("roles", JsonValues.createArrayBuilder(account.roles()))
                 .build();
     }

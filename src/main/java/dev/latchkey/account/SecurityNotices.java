@@ -61,6 +61,26 @@ public class SecurityNotices {
         }
     }
 
+    /** The second factor was turned on, turned off (by the owner or an administrator), or its recovery codes replaced. */
+    @Transactional(TxType.MANDATORY)
+    public void secondFactorChanged(UserAccount account, SecondFactorChange change, Instant when) {
+        if (settings.noticeSecondFactor()) {
+            queue(change.template, account, when);
+        }
+    }
+
+    /** What happened to an account's second factor, and the notice that says so. */
+    public enum SecondFactorChange {
+        ENABLED("mfa-enabled"), DISABLED("mfa-disabled"), RESET_BY_ADMINISTRATOR("mfa-reset"),
+        RECOVERY_CODES_REPLACED("mfa-recovery-codes");
+
+        private final String template;
+
+        SecondFactorChange(String template) {
+            this.template = template;
+        }
+    }
+
     private void queue(String template, UserAccount account, Instant when) {
         queue(template, account, Map.of("email", account.email(), "time", MailTemplates.utcMinute(when)));
     }

@@ -58,6 +58,9 @@ public class UserAccount {
     @Column(name = "email_verified_at")
     private Instant emailVerifiedAt;
 
+    @Column(name = "mfa_enabled_at")
+    private Instant mfaEnabledAt;
+
     @Version
     @Column(name = "version", nullable = false)
     private long version;
@@ -117,6 +120,21 @@ public class UserAccount {
         if (emailVerifiedAt == null) {
             emailVerifiedAt = now;
         }
+        this.updatedAt = now;
+    }
+
+    /** Whether a second factor (TOTP) is on: a password alone then starts no session. */
+    public boolean isMfaEnabled() {
+        return mfaEnabledAt != null;
+    }
+
+    public void enableMfa(Instant now) {
+        this.mfaEnabledAt = now;
+        this.updatedAt = now;
+    }
+
+    public void disableMfa(Instant now) {
+        this.mfaEnabledAt = null;
         this.updatedAt = now;
     }
 

@@ -1,6 +1,7 @@
 package dev.latchkey.admin;
 
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.mfa.SecondFactors;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.security.AuthenticatedCaller;
@@ -26,6 +27,9 @@ public class AdminUsersResource {
     @Inject
     AuthenticatedCaller caller;
 
+    @Inject
+    SecondFactors secondFactors;
+
     @Context
     HttpServletRequest request;
 
@@ -42,6 +46,16 @@ public class AdminUsersResource {
     @Path("disable")
     public Response disable(@PathParam("id") String userId) {
         if (!admin.disable(userId, actor(), ClientInfo.of(request))) {
+            throw noSuchUser();
+        }
+        return Response.noContent().build();
+    }
+
+    /** Removes the user's authenticator and recovery codes (both lost), ends their sessions, tells them. */
+    @POST
+    @Path("mfa/reset")
+    public Response resetSecondFactor(@PathParam("id") String userId) {
+        if (!secondFactors.resetByAdministrator(userId, actor(), ClientInfo.of(request))) {
             throw noSuchUser();
         }
         return Response.noContent().build();

@@ -20,7 +20,13 @@ public enum AuditEvent {
     ADMIN_DISABLE_USER,
     ADMIN_ROLE_GRANTED,
     SIGNING_KEY_REVOKED,
-    MAIL_UNDELIVERABLE;
+    MAIL_UNDELIVERABLE,
+    MFA_ENROLLMENT_STARTED,
+    MFA_ENABLED,
+    MFA_DISABLED,
+    MFA_RECOVERY_CODES_ISSUED,
+    LOGIN_SECOND_FACTOR,
+    ADMIN_MFA_RESET;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -4,6 +4,7 @@ import dev.latchkey.account.EmailVerificationService;
 import dev.latchkey.account.KnownDevices;
 import dev.latchkey.account.OneTimeTokens;
 import dev.latchkey.revocation.RevocationList;
+import dev.latchkey.session.LoginChallenges;
 import dev.latchkey.session.SessionService;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -21,8 +22,9 @@ import java.util.logging.Logger;
 /**
  * Prunes what can no longer matter: revocation entries past the lifetime of any token they could
  * match, sessions past their absolute expiry, pending registrations whose link expired, one-time
- * tokens a day after they died, and devices not signed in from for 30 days. Safe to run on every
- * node at once: each step is a set-based DELETE of rows that no request can still need.
+ * tokens a day after they died, devices not signed in from for 30 days, and login challenges an
+ * hour after they expired. Safe to run on every node at once: each step is a set-based DELETE of
+ * rows that no request can still need.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -48,6 +50,9 @@ public class Housekeeping {
     KnownDevices knownDevices;
 
     @Inject
+    LoginChallenges loginChallenges;
+
+    @Inject
     HousekeepingSettings settings;
 
     private ScheduledFuture<?> task;
@@ -64,6 +69,7 @@ public class Housekeeping {
             int tokensDeleted = oneTimeTokens.prune();
             verification.prunePending();
             knownDevices.prune();
+            loginChallenges.prune();
             LOG.fine(() -> "Housekeeping deleted " + sessionsDeleted + " expired sessions and "
                     + tokensDeleted + " dead one-time tokens");
         } catch (RuntimeException e) {

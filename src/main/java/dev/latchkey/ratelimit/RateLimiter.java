@@ -85,8 +85,13 @@ public class RateLimiter {
      * concurrent guesses cannot overdraw it).
      */
     public void checkLogin(String clientIp, String account) {
-        consume("login-ip:" + client(clientIp), loginPerIp);
+        checkLoginClient(clientIp);
         checkPasswordAttempt(account);
+    }
+
+    /** One from the client's login budget: both steps of a login with a second factor take one. */
+    public void checkLoginClient(String clientIp) {
+        consume("login-ip:" + client(clientIp), loginPerIp);
     }
 
     /** A successful login was not a failure: its token goes back to the account's budget. */

@@ -36,6 +36,10 @@ public class LoginResource {
     public Response login(InputStream body) {
         Map<String, String> fields = StrictJson.readObject(body, Set.of("email", "password"), Set.of(), Set.of("remember_me"));
         boolean rememberMe = Boolean.parseBoolean(fields.get("remember_me"));
-        return responses.issued(login.login(fields.get("email"), fields.get("password"), rememberMe, ClientInfo.of(request)));
+        LoginResult result = login.login(fields.get("email"), fields.get("password"), rememberMe, ClientInfo.of(request));
+        if (result instanceof LoginChallenge challenge) {
+            return responses.challenge(challenge);
+        }
+        return responses.issued((SessionTokens) result);
     }
 }

@@ -11,6 +11,7 @@ import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
+import dev.latchkey.token.AuthenticationMethods;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -47,11 +48,16 @@ public class LoginService {
     @Inject
     Event<PasswordVerified> passwordVerified;
 
+    @Inject
+    LoginChallenges challenges;
+
     /**
      * @throws ProblemException 401 with one and the same problem for an unknown address, a wrong
      *                          password and a disabled account, after the same amount of work
+     * @return the session, or, for an account with a second factor, the challenge that
+     *         {@code /auth/login/mfa} completes (the password was right, but it is not enough)
      */
-    public SessionTokens login(String email, String password, boolean rememberMe, ClientInfo client) {
+    public LoginResult login(String email, String password, boolean rememberMe, ClientInfo client) {
         if (password.length() > PasswordPolicy.MAX_INPUT_CHARS) {
             // No password this long was ever accepted, so no account can match it; refusing it
             // before any hashing says nothing about whether the account exists.
@@ -92,7 +98,14 @@ public class LoginService {
         PasswordVerified verified = new PasswordVerified(user, client);
         passwordVerified.fire(verified);
         user = verified.account();
-        Optional<SessionTokens> started = sessions.startAfterLogin(user, rememberMe, client);
+        if (user.isMfaEnabled()) {
+            // The password was right, so it gives back its token of the account's failure budget;
+            // every code tried against the challenge takes one again (SecondFactorLogin).
+            rateLimiter.loginSucceeded(accountKey);
+            audit.record(AuditEvent.LOGIN, "second_factor_required", user.id(), null, client);
+            return challenges.issue(user, rememberMe);
+        }
+        Optional<SessionTokens> started = sessions.startAfterLogin(user, rememberMe, AuthenticationMethods.PASSWORD_ONLY, client);
         if (started.isEmpty()) {
             // The password was changed or the account disabled while this login checked the old
             // password: the same answer as a wrong password, which by now it is.

@@ -45,7 +45,7 @@ public class PasswordChangeResource {
     public Response change(InputStream body) {
         rateLimiter.checkPasswordChange(ClientInfo.of(request).ip());
         Map<String, String> fields = StrictJson.readObject(body, Set.of("current_password", "new_password"), Set.of());
-        return responses.issued(passwords.change(caller.token().subject(), caller.token().familyId(), fields.get("current_password"),
-                fields.get("new_password"), ClientInfo.of(request)));
+        return responses.issued(passwords.change(caller, fields.get("current_password"), fields.get("new_password"),
+                ClientInfo.of(request)));
     }
 }

@@ -13,12 +13,15 @@ import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
+import dev.latchkey.security.AuthenticatedCaller;
+import dev.latchkey.token.AuthenticationMethods;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Changes a password and ends every session that knew the old one. The caller's own session
@@ -41,7 +44,7 @@ public class PasswordChangeService {
     SessionService sessions;
 
     @Inject
-    RateLimiter rateLimiter;
+    CurrentPassword reauthentication;
 
     @Inject
     AuditLog audit;
@@ -55,39 +58,30 @@ public class PasswordChangeService {
     @Inject
     Clock clock;
 
-    /** @param callerFamilyId the caller's session: the new session is remembered if it was */
+    /**
+     * @param caller the caller's session: the new session is remembered if it was, and keeps the
+     *               authentication methods of its login
+     */
     @Transactional
-    public SessionTokens change(String userId, String callerFamilyId, String currentPassword, String newPassword,
-                                ClientInfo client) {
+    public SessionTokens change(AuthenticatedCaller caller, String currentPassword, String newPassword, ClientInfo client) {
+        String userId = caller.token().subject();
         // The account's lock first, held to the end: a login that verified the old password
         // waits, then sees the new password state and is refused (SessionService.startAfterLogin).
         UserAccount user = accounts.lockForUpdate(userId).filter(UserAccount::isActive)
                 .orElseThrow(() -> new ProblemException(Problem.of(401, "unauthorized", "Unauthorized",
                         "The account no longer exists or is disabled.")));
-        // The same per-account failure budget as login, taken before the hash is checked and
-        // given back only when the password was right: whoever holds a session (an XSS payload
-        // keeping one alive, say) gets no more guesses at the password than a stranger at login.
-        try {
-            rateLimiter.checkPasswordAttempt(user.email());
-        } catch (ProblemException throttled) {
-            audit.record(AuditEvent.PASSWORD_CHANGE, "refused_throttled", userId, null, client);
-            throw throttled;
-        }
-        if (hasher.verify(currentPassword, user.passwordHash()) == PasswordHasher.Outcome.MISMATCH) {
-            audit.record(AuditEvent.PASSWORD_CHANGE, "failure_wrong_password", userId, null, client);
-            throw new ProblemException(Problem.of(403, "wrong-current-password", "Forbidden",
-                    "The current password is incorrect."));
-        }
-        rateLimiter.passwordAttemptSucceeded(user.email());
+        caller.requireSecondFactorWhen(user.isMfaEnabled());
+        reauthentication.confirm(user, currentPassword, AuditEvent.PASSWORD_CHANGE, client);
         policy.check(newPassword, user.email());
         String newHash = hasher.hash(newPassword);
         Instant now = clock.instant();
         accounts.update(userId, account -> account.changePassword(newHash, now));
-        boolean rememberMe = sessions.isRemembered(callerFamilyId);
+        boolean rememberMe = sessions.isRemembered(caller.token().familyId());
+        List<String> amr = caller.token().hasSecondFactor() ? caller.token().amr() : AuthenticationMethods.PASSWORD_ONLY;
         sessions.endAllSessions(userId, TokenFamily.RevocationReason.PASSWORD_CHANGED, AuditEvent.PASSWORD_CHANGE, client);
         // A reset link mailed before the change must not undo it.
         oneTimeTokens.invalidateAll(OneTimeToken.Purpose.PASSWORD_RESET, userId);
         notices.passwordChanged(user, now);
-        return sessions.start(user, rememberMe, client);
+        return sessions.start(user, rememberMe, amr, client);
     }
 }

@@ -7,12 +7,14 @@ import dev.latchkey.security.PresentedCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 
 /** The responses that hand out or take back a session's tokens: the body and the cookies together. */
@@ -42,15 +44,24 @@ public class SessionResponses {
      * carries a token may be stored by a cache.
      */
     public Response issued(SessionTokens tokens) {
+        return issued(tokens, OptionalInt.empty());
+    }
+
+    /**
+     * The login response, and how many recovery codes are left when a recovery code completed it
+     * and few remain, so that the client can tell its user to make new ones.
+     */
+    public Response issued(SessionTokens tokens, OptionalInt recoveryCodesRemaining) {
         // A browser session's cookies carry no Max-Age, so they die with the browser (the server
         // still ends the session at its absolute expiry); a remembered one's live until that expiry.
         OptionalLong sessionSeconds = tokens.persistent()
                 ? OptionalLong.of(tokens.sessionRemaining().toSeconds()) : OptionalLong.empty();
-        JsonObject body = JsonValues.createObjectBuilder()
+        JsonObjectBuilder builder = JsonValues.createObjectBuilder()
                 .add("access_token", tokens.accessToken().value())
                 .add("token_type", "Bearer")
-                .add("expires_in", tokens.accessToken().expiresInSeconds())
-                .build();
+                .add("expires_in", tokens.accessToken().expiresInSeconds());
+        recoveryCodesRemaining.ifPresent(remaining -> builder.add("recovery_codes_remaining", remaining));
+        JsonObject body = builder.build();
         Response.ResponseBuilder response = Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
                 .cacheControl(noStore())
                 .header("Pragma", "no-cache")
@@ -63,6 +74,19 @@ public class SessionResponses {
         // response (wrk's scripting, which bench/load uses, is one) still follows the rotation.
         return response.header(HttpHeaders.SET_COOKIE, cookies.refreshCookie(tokens.refreshToken(), sessionSeconds))
                 .build();
+    }
+
+    /**
+     * The first step of a login with a second factor: a challenge, and nothing that signs anyone
+     * in (no token, no cookie).
+     */
+    public Response challenge(LoginChallenge challenge) {
+        JsonObject body = JsonValues.createObjectBuilder()
+                .add("mfa_required", true)
+                .add("mfa_token", challenge.mfaToken())
+                .add("expires_in", challenge.expiresIn().toSeconds())
+                .build();
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore()).header("Pragma", "no-cache").build();
     }
 
     /** 204 that deletes the session cookies: same name, path and attributes, Max-Age=0. */

@@ -78,7 +78,7 @@ public class SessionService {
      * @return empty when the account was disabled, deleted or its password changed meanwhile
      */
     @Transactional
-    public Optional<SessionTokens> startAfterLogin(UserAccount verified, boolean rememberMe, ClientInfo client) {
+    public Optional<SessionTokens> startAfterLogin(UserAccount verified, boolean rememberMe, List<String> amr, ClientInfo client) {
         Optional<UserAccount> current = accounts.lockForUpdate(verified.id());
         // passwordChangedAt, not the hash: a successful login may upgrade the hash's parameters
         // (same password, not a change), and a racing login may store a different upgrade.
@@ -87,7 +87,7 @@ public class SessionService {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Started started = begin(current.get(), rememberMe, client, now);
+        Started started = begin(current.get(), rememberMe, amr, client, now);
         knownDevices.signedIn(current.get(), client, started.family().id(), now);
         return Optional.of(started.tokens());
     }
@@ -97,21 +97,21 @@ public class SessionService {
      * UserAccountRepository#lockForUpdate}) so that the session limit counts every concurrent start.
      */
     @Transactional
-    public SessionTokens start(UserAccount user, boolean rememberMe, ClientInfo client) {
-        return begin(user, rememberMe, client, clock.instant()).tokens();
+    public SessionTokens start(UserAccount user, boolean rememberMe, List<String> amr, ClientInfo client) {
+        return begin(user, rememberMe, amr, client, clock.instant()).tokens();
     }
 
     private record Started(TokenFamily family, SessionTokens tokens) {
     }
 
-    private Started begin(UserAccount user, boolean rememberMe, ClientInfo client, Instant now) {
+    private Started begin(UserAccount user, boolean rememberMe, List<String> amr, ClientInfo client, Instant now) {
         enforceSessionLimit(user.id(), now, client);
         String refreshToken = RefreshTokens.generate();
         String hash = RefreshTokens.hash(refreshToken);
         // Remember me lengthens only the absolute lifetime: the session still rotates on every
         // refresh, still ends when idle, and never slides its expiry.
         Duration lifetime = rememberMe ? settings.rememberMeLifetime() : settings.absoluteLifetime();
-        TokenFamily family = new TokenFamily(user.id(), now, lifetime, rememberMe, hash, client.ip(), client.userAgent());
+        TokenFamily family = new TokenFamily(user.id(), now, lifetime, rememberMe, amr, hash, client.ip(), client.userAgent());
         families.create(family, new RefreshTokenRecord(hash, family.id(), 0, now));
         return new Started(family, tokensFor(user, family, refreshToken, now));
     }
@@ -246,6 +246,20 @@ public class SessionService {
         revocations.revokeUserTokensIssuedBefore(userId, now);
     }
 
+    /**
+     * Ends every session of the user but the caller's (a second factor was added or removed: the
+     * caller proved it just now, the others did not). Their access tokens die with them.
+     */
+    @Transactional
+    public void endOtherSessions(String userId, String keepFamilyId, TokenFamily.RevocationReason reason) {
+        Instant now = clock.instant();
+        for (TokenFamily family : families.findLiveOfUser(userId, now, settings.idleTimeout())) {
+            if (!family.id().equals(keepFamilyId)) {
+                endSession(family.id(), reason, now);
+            }
+        }
+    }
+
     /** Whether the session was started with "remember me" (false for an unknown one). */
     public boolean isRemembered(String familyId) {
         return familyId != null && families.findById(familyId).map(TokenFamily::rememberMe).orElse(false);
@@ -296,7 +310,8 @@ public class SessionService {
     }
 
     private SessionTokens tokensFor(UserAccount user, TokenFamily family, String refreshToken, Instant now) {
-        return new SessionTokens(issuer.issue(user.id(), user.roles(), family.id(), user.isEmailVerified()), refreshToken,
+        return new SessionTokens(issuer.issue(user.id(), user.roles(), family.id(), user.isEmailVerified(), family.amr(),
+                family.createdAt()), refreshToken,
                 csrf.mint(family.id()), Duration.between(now, family.absoluteExpiresAt()), family.rememberMe());
     }
 

@@ -10,7 +10,7 @@ import java.time.Duration;
  *                   {@code Max-Age} up to the session's absolute expiry, or die with it
  */
 public record SessionTokens(IssuedAccessToken accessToken, String refreshToken, String csrfToken, Duration sessionRemaining,
-                            boolean persistent) {
+                            boolean persistent) implements LoginResult {
 
     @Override
     public String toString() {

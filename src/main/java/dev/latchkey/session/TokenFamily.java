@@ -7,6 +7,7 @@ import jakarta.persistence.Table;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -18,7 +19,7 @@ import java.util.UUID;
 @Table(name = "token_family")
 public class TokenFamily {
 
-    public enum RevocationReason { LOGOUT, LOGOUT_ALL, REUSE_DETECTED, PASSWORD_CHANGED, USER_DISABLED, USER_INVALID, SESSION_LIMIT, REVOKED_BY_USER, REVOKED_BY_ADMIN }
+    public enum RevocationReason { LOGOUT, LOGOUT_ALL, REUSE_DETECTED, PASSWORD_CHANGED, USER_DISABLED, USER_INVALID, SESSION_LIMIT, REVOKED_BY_USER, REVOKED_BY_ADMIN, SECOND_FACTOR_CHANGED }
 
     @Id
     @Column(name = "id", length = 36)
@@ -67,23 +68,33 @@ public class TokenFamily {
     @Column(name = "remember_me", nullable = false)
     private int rememberMe;
 
+    /** The authentication methods of the login that started the session (RFC 8176), space-separated. */
+    @Column(name = "amr", nullable = false, length = 32)
+    private String amr;
+
     protected TokenFamily() {
         // for JPA
     }
 
-    TokenFamily(String userId, Instant now, Duration absoluteLifetime, boolean rememberMe, String firstTokenHash,
-                String clientIp, String userAgent) {
+    TokenFamily(String userId, Instant now, Duration absoluteLifetime, boolean rememberMe, List<String> amr,
+                String firstTokenHash, String clientIp, String userAgent) {
         this.id = UUID.randomUUID().toString();
         this.userId = userId;
         this.createdAt = now;
         this.absoluteExpiresAt = now.plus(absoluteLifetime);
         this.rememberMe = rememberMe ? 1 : 0;
+        this.amr = String.join(" ", amr);
         this.lastUsedAt = now;
         this.rotatedAt = now;
         this.generation = 0;
         this.currentTokenHash = firstTokenHash;
         this.clientIp = clientIp;
         this.userAgent = userAgent;
+    }
+
+    /** The authentication methods of the login that started the session: every token it issues carries them. */
+    public List<String> amr() {
+        return List.of(amr.split(" "));
     }
 
     public String id() {

@@ -42,8 +42,12 @@ public class AccessTokenIssuer {
      * @param emailVerified whether the owner has proved the account's address is theirs, as
      *                      {@code email_verified} (OpenID Connect's claim), so an application can
      *                      require it; the address itself stays out of the token
+     * @param amr           how the login that started the session authenticated ({@link AuthenticationMethods})
+     * @param authTime      when that login happened, as {@code auth_time}: refreshed tokens keep both,
+     *                      so an application can ask for a recent or a stronger sign-in
      */
-    public IssuedAccessToken issue(String subject, Set<String> groups, String familyId, boolean emailVerified) {
+    public IssuedAccessToken issue(String subject, Set<String> groups, String familyId, boolean emailVerified,
+                                   List<String> amr, Instant authTime) {
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(settings.accessTokenLifetime());
         String jti = RandomTokens.base64Url(JTI_BYTES);
@@ -59,6 +63,8 @@ public class AccessTokenIssuer {
                 .claim("sid", familyId)
                 .claim("groups", List.copyOf(groups))
                 .claim("email_verified", emailVerified)
+                .claim("amr", List.copyOf(amr))
+                .claim("auth_time", authTime.getEpochSecond())
                 .build();
         ManagedKey key = keys.activeSigningKey();
         // typ "JWT": Payara's MicroProfile JWT implementation refuses any other value.

@@ -158,6 +158,7 @@ public class AccessTokenVerifier {
                 throw TokenRejectedException.invalid();
             }
             List<String> groups = claims.getStringListClaim("groups");
+            List<String> amr = claims.getStringListClaim("amr");
             return new VerifiedAccessToken(
                     claims.getSubject(),
                     claims.getJWTID(),
@@ -165,7 +166,8 @@ public class AccessTokenVerifier {
                     groups == null ? Set.of() : Set.copyOf(groups),
                     issuedAt,
                     claims.getExpirationTime().toInstant(),
-                    key.kid());
+                    key.kid(),
+                    amr == null ? List.of() : List.copyOf(amr));
         } catch (ExpiredJWTException e) {
             throw TokenRejectedException.expired();
         } catch (BadJWTException | ParseException | NullPointerException e) {

@@ -1,6 +1,7 @@
 package dev.latchkey.token;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -10,5 +11,16 @@ import java.util.Set;
  * @param keyId    the {@code kid} of the key that signed it: a revoked key takes its tokens down with it
  */
 public record VerifiedAccessToken(String subject, String jti, String familyId, Set<String> groups,
-                                  Instant issuedAt, Instant expiresAt, String keyId) {
+                                  Instant issuedAt, Instant expiresAt, String keyId, List<String> amr) {
+
+    /** A token without {@code amr} (one issued before the claim existed): no method is claimed. */
+    public VerifiedAccessToken(String subject, String jti, String familyId, Set<String> groups,
+                               Instant issuedAt, Instant expiresAt, String keyId) {
+        this(subject, jti, familyId, groups, issuedAt, expiresAt, keyId, List.of());
+    }
+
+    /** Whether the login behind this token used a second factor ({@link AuthenticationMethods}). */
+    public boolean hasSecondFactor() {
+        return AuthenticationMethods.includeSecondFactor(amr);
+    }
 }

@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.credentials;
+import static dev.latchkey.testsupport.client.Http.json;
 import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -171,6 +172,37 @@ class BadInputIT extends DeployedLatchkeyTest {
      * given, at password change the account's address. Each change case uses its own account, so
      * that no per-account budget can get in the way.
      */
+    /** Issue 13: the second factor's endpoints, with a valid bearer token and bodies that cannot be right. */
+    @Test
+    void secondFactorEndpointsAnswerMalformedBodiesWithAProblemAndChangeNothing() {
+        String token = http.registerAndLogin(uniqueEmail(), PASSWORD);
+        String[] bodies = {"not json", "[]", "{}", "", "{\"password\":1}", "{\"password\":null,\"code\":\"123456\"}",
+            "{\"password\":\"" + PASSWORD + "\",\"code\":\"12345\",\"extra\":\"x\"}", "{\"code\":\"12345\"}",
+            "{\"code\":\"1234567\"}", "{\"code\":\"abcdef\"}", "{\"code\":123456}",
+            "{\"password\":\"" + PASSWORD + "\",\"code\":\"not a code\"}"};
+        for (String endpoint : List.of("/auth/mfa/totp/enroll", "/auth/mfa/totp/confirm", "/auth/mfa/recovery-codes",
+                "/auth/mfa/totp/disable")) {
+            for (String body : bodies) {
+                HttpResponse<String> response = http.send(http.request(endpoint).header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+                int status = response.statusCode();
+                // 400 for what cannot be right; 403 where the body is well formed but wrong (no
+                // pending enrolment, no factor to turn off): a refusal either way, never a 5xx.
+                assertTrue(status == 400 || status == 403, endpoint + " " + body + " -> " + status + " " + response.body());
+                assertProblem(response, status);
+            }
+            assertProblem(http.send(http.request(endpoint).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("{}"))), 415);
+            assertProblem(http.send(http.request(endpoint).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}"))), 401);
+        }
+        for (String body : new String[] {"not json", "[]", "{}", "", "{\"mfa_token\":null,\"code\":\"123456\"}"}) {
+            assertProblem(http.postJson("/auth/login/mfa", body), 400);
+        }
+        assertProblem(http.get("/auth/login/mfa"), 405);
+        assertFalse(json(http.getWithBearer("/api/me", token)).getBoolean("mfa_enabled"), "nothing was turned on");
+    }
+
     @Test
     void weakPasswordsNameTheRuleThatFailedAtRegistrationAndPasswordChange() {
         Map<String, String> rules = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.latchkey.interop;
 
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Authenticator;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.ResourceServerClient;
 import jakarta.json.JsonObject;
@@ -108,6 +109,37 @@ class ResourceServerIT extends DeployedLatchkeyTest {
         String adminToken = json(http.login(ADMIN, PASSWORD)).getString("access_token");
         assertEquals(200, atConsumer("admin-only", adminToken).statusCode());
         assertTrue(json(atConsumer("whoami", adminToken)).getBoolean("admin"));
+    }
+
+    /**
+     * docs/mfa.md: an application demands a second factor for its own routes by reading {@code amr}.
+     * A recovery code completes the login here, so no step of the clock is involved.
+     */
+    @Test
+    void aMicroProfileJwtAppCanDemandTheSecondFactorThroughAmr() {
+        String email = Http.uniqueEmail();
+        String passwordOnly = http.registerAndLogin(email, PASSWORD);
+        assertEquals(403, atConsumer("needs-second-factor", passwordOnly).statusCode());
+
+        String secret = json(bearerPost("/auth/mfa/totp/enroll", passwordOnly, "{\"password\":\"" + PASSWORD + "\"}"))
+                .getString("secret");
+        String code = Authenticator.fromBase32(secret).codeAt(java.time.Instant.now());
+        HttpResponse<String> confirmed = bearerPost("/auth/mfa/totp/confirm", passwordOnly, "{\"code\":\"" + code + "\"}");
+        assertEquals(200, confirmed.statusCode(), confirmed.body());
+        String recoveryCode = json(confirmed).getJsonArray("recovery_codes").getString(0);
+        String mfaToken = json(http.login(email, PASSWORD)).getString("mfa_token");
+        HttpResponse<String> completed = http.postJson("/auth/login/mfa",
+                "{\"mfa_token\":\"" + mfaToken + "\",\"recovery_code\":\"" + recoveryCode + "\"}");
+        assertEquals(200, completed.statusCode(), completed.body());
+
+        HttpResponse<String> allowed = atConsumer("needs-second-factor", json(completed).getString("access_token"));
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertEquals("mfa pwd", allowed.body());
+    }
+
+    private HttpResponse<String> bearerPost(String path, String accessToken, String body) {
+        return http.send(http.request(path).header("Content-Type", "application/json").header("Authorization", "Bearer " + accessToken)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.token.AuthenticationMethods;
 import dev.latchkey.account.AccountSettings;
 import dev.latchkey.account.SecurityNotices;
 import dev.latchkey.account.UserAccount;
@@ -170,7 +171,7 @@ class SessionServiceTest {
         SessionService sessions = service();
         UserAccount user = user();
 
-        SessionTokens tokens = sessions.start(user, false, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
 
         VerifiedAccessToken access = verified(tokens);
         assertEquals(user.id(), access.subject());
@@ -188,7 +189,7 @@ class SessionServiceTest {
     @Test
     void refreshRotatesTheCurrentTokenWithinTheSameSessionAndNeverExtendsIt() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), false, CLIENT);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         String family = familyOf(first);
         advance(600);
 
@@ -210,7 +211,7 @@ class SessionServiceTest {
     @Test
     void aRefusedCsrfCheckChangesNothing() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         AtomicReference<String> checkedFamily = new AtomicReference<>();
 
         assertThrows(IllegalStateException.class, () -> sessions.refresh(tokens.refreshToken(), CLIENT, familyId -> {
@@ -230,7 +231,7 @@ class SessionServiceTest {
     @Test
     void theSameTokenPresentedAgainWithinTheGraceGetsTheSameSuccessor() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), false, CLIENT);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
         advance(GRACE);
 
@@ -248,7 +249,7 @@ class SessionServiceTest {
     @Test
     void twoRequestsRacingWithOneTokenGetOneSuccessor() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), false, CLIENT);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         AtomicReference<SessionTokens> winner = new AtomicReference<>();
         // The other request rotates the token between this one's read and its conditional update.
         families.beforeNextRotate(() -> winner.set(sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK)));
@@ -266,7 +267,7 @@ class SessionServiceTest {
     void aRotatedTokenPresentedAfterTheGraceEndsTheWholeSession() {
         SessionService sessions = service();
         UserAccount owner = user();
-        SessionTokens first = sessions.start(owner, false, CLIENT);
+        SessionTokens first = sessions.start(owner, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
         advance(GRACE + 1);
 
@@ -284,7 +285,7 @@ class SessionServiceTest {
     @Test
     void aRefreshRacingALogoutIsRefusedAsAnEndedSessionNotAuditedAsReuse() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         // Another tab logs out between this refresh's read of the family and its rotation.
         families.beforeNextRotate(() -> sessions.logout(Optional.empty(), Optional.of(tokens.refreshToken()), CLIENT, NO_CSRF_CHECK));
 
@@ -298,7 +299,7 @@ class SessionServiceTest {
     @Test
     void anOlderTokenThanThePreviousOneIsReuseEvenWithinTheGrace() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), false, CLIENT);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
         SessionTokens third = sessions.refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK);
 
@@ -312,7 +313,7 @@ class SessionServiceTest {
     @Test
     void withoutAGraceAnySecondUseIsReuse() {
         SessionService sessions = service(settings(0, MAX_PER_USER));
-        SessionTokens first = sessions.start(user(), false, CLIENT);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
 
         assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK));
@@ -325,7 +326,7 @@ class SessionServiceTest {
     @Test
     void aSessionPastItsAbsoluteLifetimeIsRefusedHoweverRecentlyUsed() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         for (long used = 0; used + IDLE_TIMEOUT / 2 < ABSOLUTE_LIFETIME; used += IDLE_TIMEOUT / 2) {
             advance(IDLE_TIMEOUT / 2);
             tokens = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
@@ -341,8 +342,8 @@ class SessionServiceTest {
     void aRememberedSessionLivesItsLongerLifetimeWithPersistentCookiesAndStillNeverSlides() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens browser = sessions.start(user, false, CLIENT);
-        SessionTokens remembered = sessions.start(user, true, CLIENT);
+        SessionTokens browser = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens remembered = sessions.start(user, true, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         assertFalse(browser.persistent());
         assertTrue(remembered.persistent());
         assertEquals(Duration.ofSeconds(REMEMBER_ME_LIFETIME), remembered.sessionRemaining());
@@ -373,7 +374,7 @@ class SessionServiceTest {
     void aSessionIdleForTheIdleTimeoutIsRefused() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens tokens = sessions.start(user, false, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         advance(IDLE_TIMEOUT - 1);
         SessionTokens used = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
         advance(IDLE_TIMEOUT);
@@ -386,7 +387,7 @@ class SessionServiceTest {
     void aRevokedSessionIsRefusedAndGarbageIsRefusedAlike() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens tokens = sessions.start(user, false, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         assertTrue(sessions.endSessionOf(user.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER));
         assertFalse(sessions.endSessionOf(user.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER),
                 "already ended");
@@ -403,7 +404,7 @@ class SessionServiceTest {
         SessionService sessions = service();
         UserAccount owner = user();
         UserAccount other = user();
-        SessionTokens tokens = sessions.start(owner, false, CLIENT);
+        SessionTokens tokens = sessions.start(owner, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
 
         assertFalse(sessions.endSessionOf(other.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER));
 
@@ -417,7 +418,7 @@ class SessionServiceTest {
     void aDisabledAccountEndsTheSessionAtItsNextRefresh() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens tokens = sessions.start(user, false, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         advance(60);
         user.disable(clock.instant());
 
@@ -432,11 +433,11 @@ class SessionServiceTest {
     void aPasswordChangedSinceTheSessionBeganEndsItButNotALaterSession() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens before = sessions.start(user, false, CLIENT);
+        SessionTokens before = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         advance(60);
         user.changePassword("$2b$10$another-hash", clock.instant());
         advance(1);
-        SessionTokens after = sessions.start(user, false, CLIENT);
+        SessionTokens after = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
 
         assertRefused(() -> sessions.refresh(before.refreshToken(), CLIENT, NO_CSRF_CHECK));
 
@@ -452,7 +453,7 @@ class SessionServiceTest {
         UserAccount user = user();
         List<SessionTokens> started = new ArrayList<>();
         for (int i = 0; i <= MAX_PER_USER; i++) {
-            started.add(sessions.start(user, false, CLIENT));
+            started.add(sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT));
             advance(1);
         }
 
@@ -472,14 +473,14 @@ class SessionServiceTest {
     void theLimitCountsOnlyLiveSessionsOfThatUser() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens ended = sessions.start(user, false, CLIENT);
+        SessionTokens ended = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         sessions.logout(Optional.empty(), Optional.of(ended.refreshToken()), CLIENT, NO_CSRF_CHECK);
         for (int i = 0; i < MAX_PER_USER; i++) {
-            sessions.start(user(), false, CLIENT);
+            sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         }
         List<SessionTokens> own = new ArrayList<>();
         for (int i = 0; i < MAX_PER_USER; i++) {
-            own.add(sessions.start(user, false, CLIENT));
+            own.add(sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT));
             advance(1);
         }
 
@@ -493,10 +494,10 @@ class SessionServiceTest {
     void zeroMeansNoLimit() {
         SessionService sessions = service(settings(GRACE, 0));
         UserAccount user = user();
-        SessionTokens first = sessions.start(user, false, CLIENT);
+        SessionTokens first = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         for (int i = 0; i < 20; i++) {
             advance(1);
-            sessions.start(user, false, CLIENT);
+            sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         }
 
         assertFalse(revoked(first));
@@ -508,7 +509,7 @@ class SessionServiceTest {
     @Test
     void logoutEndsTheSessionOfTheRefreshTokenAndKillsTheAccessToken() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         SessionTokens sameSession = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
 
         sessions.logout(Optional.of(verified(sameSession)), Optional.of(sameSession.refreshToken()), CLIENT, NO_CSRF_CHECK);
@@ -526,7 +527,7 @@ class SessionServiceTest {
     @Test
     void logoutWithTheAccessTokenAloneEndsItsSession() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
 
         sessions.logout(Optional.of(verified(tokens)), Optional.empty(), CLIENT, NO_CSRF_CHECK);
 
@@ -537,8 +538,8 @@ class SessionServiceTest {
     @Test
     void anAccessTokenNamingAnotherUsersSessionEndsOnlyItself() {
         SessionService sessions = service();
-        SessionTokens victims = sessions.start(user(), false, CLIENT);
-        SessionTokens attackers = sessions.start(user(), false, CLIENT);
+        SessionTokens victims = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens attackers = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         VerifiedAccessToken attacker = verified(attackers);
         VerifiedAccessToken pointingElsewhere = new VerifiedAccessToken(attacker.subject(), attacker.jti(),
                 familyOf(victims), attacker.groups(), attacker.issuedAt(), attacker.expiresAt(), attacker.keyId());
@@ -553,7 +554,7 @@ class SessionServiceTest {
     @Test
     void aRefusedCsrfCheckOnLogoutRevokesNothing() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
 
         assertThrows(IllegalStateException.class, () -> sessions.logout(Optional.of(verified(tokens)),
                 Optional.of(tokens.refreshToken()), CLIENT, familyId -> {
@@ -570,10 +571,10 @@ class SessionServiceTest {
     void endAllSessionsEndsEverySessionOfTheUserAndEveryEarlierToken() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens one = sessions.start(user, false, CLIENT);
+        SessionTokens one = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         advance(1);
-        SessionTokens two = sessions.start(user, false, CLIENT);
-        SessionTokens someoneElse = sessions.start(user(), false, CLIENT);
+        SessionTokens two = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens someoneElse = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         advance(1);
 
         sessions.endAllSessions(user.id(), TokenFamily.RevocationReason.LOGOUT_ALL, AuditEvent.LOGOUT_ALL, CLIENT);
@@ -587,7 +588,7 @@ class SessionServiceTest {
         assertFalse(revoked(someoneElse));
 
         advance(1);
-        SessionTokens later = sessions.start(user, false, CLIENT);
+        SessionTokens later = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
         assertFalse(revoked(later), "a login after it is unaffected");
         sessions.refresh(later.refreshToken(), CLIENT, NO_CSRF_CHECK);
     }

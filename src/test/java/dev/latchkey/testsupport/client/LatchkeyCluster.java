@@ -93,6 +93,9 @@ public final class LatchkeyCluster implements AutoCloseable {
         }
         // The cluster tests need accounts at once; verification has its own tests.
         sharedProperties.put("latchkey.account.require-verified-email", "false");
+        // Administration needs an authenticator code by default; the cluster tests' administrator
+        // has none (MfaIT and AdministratorSecondFactorIT test the rule).
+        sharedProperties.put("latchkey.admin.require-mfa", "false");
         database.forEach((key, value) -> sharedProperties.put("latchkey.datasource." + key, value));
         sharedEnvironment.put("LATCHKEY_CLUSTER_SECRET", randomSecret());
     }
