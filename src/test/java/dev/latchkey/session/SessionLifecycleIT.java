@@ -2,13 +2,17 @@ package dev.latchkey.session;
 
 import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.Eventually;
 import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.TestMailServer;
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +28,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SessionLifecycleIT extends DeployedLatchkeyTest {
 
     private static final String ADMIN = "first-admin@example.test";
+    private static final String VERIFY_MAIL = "Confirm your address for Latchkey";
+    private static final String RESET_MAIL = "Choose a new Latchkey password";
+    /** {@code latchkey.public-url} is not set for the test server, so links use its default. */
+    private static final String VERIFY_PAGE = "http://localhost:8080/account/verify-email";
+    private static final String RESET_PAGE = "http://localhost:8080/account/reset-password";
 
     @Test
     void logoutClearsTheCookiesAndKillsTheTokens() {
@@ -428,6 +437,72 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
         for (String hashPrefix : new String[] {"$2a$", "$2b$", "$2y$", "$argon2"}) {
             assertFalse(log.contains(hashPrefix), "a password hash is in the log");
         }
+    }
+
+    /**
+     * Issue 12, the same for the one-time tokens that mail carries: a verification link (queued
+     * while no SMTP server listens, so the outbox's retry warning is in the capture too) and a
+     * password-reset link are mailed, used, and used again. Neither token appears in any log line,
+     * nor does its SHA-256 (what the database stores) in base64url, base64 or hex, nor either
+     * password the reset link was used with.
+     */
+    @Test
+    void noMailedTokenNorItsHashEverReachesTheLog() throws Exception {
+        String email = uniqueEmail();
+        // Unique, so that finding it means it was logged; one character under the policy's minimum.
+        String refusedPassword = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 11);
+        String newPassword = "reset flow passphrase " + java.util.UUID.randomUUID();
+        List<String> secrets = new java.util.ArrayList<>(List.of(refusedPassword, newPassword));
+        List<String> hexSecrets = new java.util.ArrayList<>();
+
+        assertEquals(202, http.register(email, PASSWORD).statusCode());
+        Eventually.await("the outbox logs a failed attempt at a verification mail", Duration.ofSeconds(15),
+                () -> http.get("/test-support/log").body().contains("(verify-email) not delivered on attempt"));
+        try (TestMailServer smtp = TestMailServer.forDeployedServer().start()) {
+            String verifyToken = TestMailServer.linkToken(smtp.awaitMessage(email, VERIFY_MAIL, Duration.ofSeconds(15)), VERIFY_PAGE);
+            rememberOneTimeToken(secrets, hexSecrets, verifyToken);
+            assertEquals(204, verifyEmail(verifyToken).statusCode());
+            assertProblem(verifyEmail(verifyToken), 400);
+
+            assertEquals(202, http.postJson("/auth/password/forgot", Json.createObjectBuilder().add("email", email).build().toString())
+                    .statusCode());
+            String resetToken = TestMailServer.linkToken(smtp.awaitMessage(email, RESET_MAIL, Duration.ofSeconds(15)), RESET_PAGE);
+            rememberOneTimeToken(secrets, hexSecrets, resetToken);
+            assertProblem(resetPassword(resetToken, refusedPassword), 400);
+            assertEquals(204, resetPassword(resetToken, newPassword).statusCode());
+            assertProblem(resetPassword(resetToken, newPassword), 400);
+        }
+
+        String log = http.get("/test-support/log").body();
+        for (String line : new String[] {"(verify-email) not delivered on attempt", "\"event\":\"email_verified\",\"outcome\":\"success\"",
+            "\"event\":\"password_reset_requested\",\"outcome\":\"mail_queued\"", "\"event\":\"password_reset\""}) {
+            assertTrue(log.contains(line), "the captured log has the line " + line + " (so the capture works)");
+        }
+        for (String secret : secrets) {
+            assertFalse(log.contains(secret), "a secret of the flow is in the log: " + secret.substring(0, 8) + "...");
+        }
+        String lowerCaseLog = log.toLowerCase(java.util.Locale.ROOT);
+        for (String hex : hexSecrets) {
+            assertFalse(lowerCaseLog.contains(hex), "a token's hash is in the log in hex (of either case): " + hex.substring(0, 8) + "...");
+        }
+    }
+
+    /** The token, and its SHA-256 (what the database stores) in base64url, in padded base64 and in lower-case hex. */
+    private static void rememberOneTimeToken(List<String> secrets, List<String> hexSecrets, String token) throws Exception {
+        byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        secrets.add(token);
+        secrets.add(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+        secrets.add(java.util.Base64.getEncoder().encodeToString(digest));
+        hexSecrets.add(java.util.HexFormat.of().formatHex(digest));
+    }
+
+    private HttpResponse<String> verifyEmail(String token) {
+        return http.postJson("/auth/email/verify", Json.createObjectBuilder().add("token", token).build().toString());
+    }
+
+    private HttpResponse<String> resetPassword(String token, String newPassword) {
+        return http.postJson("/auth/password/reset", Json.createObjectBuilder().add("token", token)
+                .add("new_password", newPassword).build().toString());
     }
 
     /** The session's current tokens, the signature of its access token, and the stored hash of its refresh token. */
