@@ -12,7 +12,6 @@ import dev.latchkey.password.PasswordHasher;
 import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
-import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.security.AuthenticatedCaller;
 import dev.latchkey.token.AuthenticationMethods;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,11 +1,12 @@
 package dev.latchkey.cluster;
 
+import dev.latchkey.testsupport.client.Authenticator;
 import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.Eventually;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.LatchkeyCluster;
+import dev.latchkey.testsupport.client.SharedDatabase;
 import dev.latchkey.testsupport.client.SigningKeyControl;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,10 +17,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -27,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
+import static dev.latchkey.testsupport.client.Http.json;
 import static dev.latchkey.testsupport.client.Http.uniqueEmail;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,32 +53,16 @@ class ClusterRevocationIT {
     private static final Duration REJOIN_TIMEOUT = Duration.ofSeconds(60);
 
     private static LatchkeyCluster cluster;
-    private static Server h2Server;
+    private static SharedDatabase database;
 
     @BeforeAll
     static void startCluster() throws SQLException {
-        cluster = new LatchkeyCluster(3, sharedDatabase());
+        database = SharedDatabase.forCluster("latchkey-cluster");
+        cluster = new LatchkeyCluster(3, database.settings());
         // The first node migrates the schema and generates the shared development key; the
         // others then join it together.
         cluster.start(A);
         cluster.start(B, C);
-    }
-
-    /**
-     * The database every node shares: the integration-test database of this build, served over
-     * TCP by an H2 server that this test owns when the build runs on in-memory H2.
-     */
-    private static Map<String, String> sharedDatabase() throws SQLException {
-        String url = System.getProperty("latchkey.it.datasource.url", "jdbc:h2:mem:latchkey-it");
-        if (url.startsWith("jdbc:h2:mem:")) {
-            h2Server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
-            url = "jdbc:h2:tcp://127.0.0.1:" + h2Server.getPort() + "/mem:latchkey-cluster;DB_CLOSE_DELAY=-1";
-        }
-        return Map.of(
-                "class-name", System.getProperty("latchkey.it.datasource.class-name", "org.h2.jdbcx.JdbcDataSource"),
-                "url", url,
-                "user", System.getProperty("latchkey.it.datasource.user", "sa"),
-                "password", System.getProperty("latchkey.it.datasource.password", ""));
     }
 
     @AfterAll
@@ -84,8 +70,8 @@ class ClusterRevocationIT {
         if (cluster != null) {
             cluster.close();
         }
-        if (h2Server != null) {
-            h2Server.stop();
+        if (database != null) {
+            database.close();
         }
     }
 
@@ -163,6 +149,41 @@ class ClusterRevocationIT {
         for (int node = 0; node < cluster.size(); node++) {
             cluster.http(node).advanceClock(seconds);
         }
+    }
+
+    /**
+     * Issue 13: a second-factor code accepted on one node is refused on every other, because the
+     * acceptance is one conditional UPDATE of the shared last accepted step, not a node's memory.
+     */
+    @Test
+    void aSecondFactorCodeAcceptedOnOneNodeIsRefusedOnAnother() {
+        BrowserSession session = loginOn(A);
+        Http onA = cluster.http(A);
+        String secret = json(onA.send(onA.request("/auth/mfa/totp/enroll").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + session.accessToken())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"password\":\"" + PASSWORD + "\"}")))).getString("secret");
+        Authenticator app = Authenticator.fromBase32(secret);
+        HttpResponse<String> confirmed = onA.send(onA.request("/auth/mfa/totp/confirm").header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + session.accessToken())
+                .POST(HttpRequest.BodyPublishers.ofString("{\"code\":\"" + app.codeAt(Instant.now()) + "\"}")));
+        assertEquals(200, confirmed.statusCode(), confirmed.body());
+        String address = json(onA.getWithBearer("/api/me", session.accessToken())).getString("email");
+
+        // Two steps on, so the code is not the confirming one's.
+        advanceClocks(60);
+        String code = app.codeAt(Instant.now().plusSeconds(60));
+        HttpResponse<String> onB = completeSecondStep(B, address, code);
+        assertEquals(200, onB.statusCode(), onB.body());
+        assertProblem(completeSecondStep(C, address, code), 401);
+        assertProblem(completeSecondStep(A, address, code), 401);
+    }
+
+    private static HttpResponse<String> completeSecondStep(int node, String address, String code) {
+        Http http = cluster.http(node);
+        HttpResponse<String> first = http.login(address, PASSWORD);
+        assertEquals(200, first.statusCode(), first.body());
+        return http.postJson("/auth/login/mfa", "{\"mfa_token\":\"" + json(first).getString("mfa_token")
+                + "\",\"code\":\"" + code + "\"}");
     }
 
     @Test

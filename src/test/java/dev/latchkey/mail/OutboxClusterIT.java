@@ -3,9 +3,9 @@ package dev.latchkey.mail;
 import dev.latchkey.testsupport.client.Eventually;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.LatchkeyCluster;
+import dev.latchkey.testsupport.client.SharedDatabase;
 import dev.latchkey.testsupport.client.TestMailServer;
 import dev.latchkey.testsupport.client.Timing;
-import org.h2.tools.Server;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -65,13 +65,14 @@ class OutboxClusterIT {
     private static final long FAST_MEDIAN_MILLIS = 1_000;
 
     private static LatchkeyCluster cluster;
-    private static Server h2Server;
+    private static SharedDatabase database;
     private static int smtpPort;
 
     @BeforeAll
     static void startCluster() throws SQLException {
         smtpPort = freeLoopbackPort();
-        cluster = new LatchkeyCluster(2, sharedDatabase())
+        database = SharedDatabase.forCluster("latchkey-outbox-cluster");
+        cluster = new LatchkeyCluster(2, database.settings())
                 .property(MailSettings.HOST, "127.0.0.1")
                 .property(MailSettings.PORT, String.valueOf(smtpPort))
                 .property(MailSettings.TLS, "none")
@@ -84,24 +85,6 @@ class OutboxClusterIT {
         // then finds both.
         cluster.start(A);
         cluster.start(B);
-    }
-
-    /**
-     * The database both nodes share: the integration-test database of this build, served over TCP
-     * by an H2 server that this test owns when the build runs on in-memory H2 (as in
-     * ClusterRevocationIT, under a name of its own).
-     */
-    private static Map<String, String> sharedDatabase() throws SQLException {
-        String url = System.getProperty("latchkey.it.datasource.url", "jdbc:h2:mem:latchkey-it");
-        if (url.startsWith("jdbc:h2:mem:")) {
-            h2Server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
-            url = "jdbc:h2:tcp://127.0.0.1:" + h2Server.getPort() + "/mem:latchkey-outbox-cluster;DB_CLOSE_DELAY=-1";
-        }
-        return Map.of(
-                "class-name", System.getProperty("latchkey.it.datasource.class-name", "org.h2.jdbcx.JdbcDataSource"),
-                "url", url,
-                "user", System.getProperty("latchkey.it.datasource.user", "sa"),
-                "password", System.getProperty("latchkey.it.datasource.password", ""));
     }
 
     private static int freeLoopbackPort() {
@@ -117,8 +100,8 @@ class OutboxClusterIT {
         if (cluster != null) {
             cluster.close();
         }
-        if (h2Server != null) {
-            h2Server.stop();
+        if (database != null) {
+            database.close();
         }
     }
 

@@ -45,7 +45,7 @@ class MfaIT extends DeployedLatchkeyTest {
         clockOffsetSeconds = 0;
     }
 
-    private record Enrolled(String email, BrowserSession session, Authenticator app, List<String> recoveryCodes) {
+    private record Enrolled(String email, BrowserSession session, String secret, Authenticator app, List<String> recoveryCodes) {
     }
 
     @Test
@@ -270,6 +270,7 @@ class MfaIT extends DeployedLatchkeyTest {
     void noSecretCodeOrChallengeReachesTheLog() {
         Enrolled user = enrolled();
         List<String> secrets = new ArrayList<>(user.recoveryCodes());
+        secrets.add(user.secret());
         secrets.addAll(user.recoveryCodes().stream().map(code -> code.replace("-", "")).toList());
         String mfaToken = challenge(user);
         secrets.add(mfaToken);
@@ -302,7 +303,7 @@ class MfaIT extends DeployedLatchkeyTest {
         // The confirming code's step, and every one before it, is used up: two steps on, a code
         // one step early is still a fresh one.
         advance(60);
-        return new Enrolled(email, session, app, strings(json(confirmed), "recovery_codes"));
+        return new Enrolled(email, session, secret, app, strings(json(confirmed), "recovery_codes"));
     }
 
     private BrowserSession signedInWithCode(Enrolled user) {
