@@ -3,11 +3,14 @@
 
     mvn -Prun                      # Latchkey on :8080, with server-config/payara/pre-boot-commands.asadmin
     bench/edge/slow-clients.py --port 8080 --slow 200 --seconds 15 [--sustain]
+    bench/edge/slow-clients.py --port 8080 --trickle
 
 Opens --slow connections that each declare a 100-byte login body and send 9 bytes of it, then
 times GET /ping (a fresh connection every 50 ms) for --seconds. With --sustain every slow
 connection the server closes is opened again at once, as a determined attacker would. Prints the
 /ping latency (p50, p99, max, failures) and when and how the slow connections were closed.
+With --trickle, one connection instead sends a 60-byte body one byte every 4 s, under the read
+timeout each time, and the script prints when the server answered: the total request deadline.
 Python's standard library only, so that it needs nothing installed.
 """
 import argparse
@@ -25,7 +28,11 @@ def main():
     args.add_argument('--slow', type=int, default=200)
     args.add_argument('--seconds', type=float, default=15)
     args.add_argument('--sustain', action='store_true')
+    args.add_argument('--trickle', action='store_true')
     a = args.parse_args()
+    if a.trickle:
+        trickle(a)
+        return
     start = time.monotonic()
     stop = threading.Event()
     closures = []  # (seconds after start the connection lived, first line of the answer)
@@ -76,5 +83,26 @@ def main():
         print(f'slow connections closed: {len(lived)} (of {a.slow} open at a time{", reopened" if a.sustain else ""}),'
               f' each after {lived[0]:.1f} to {lived[-1]:.1f} s, answered {answers}')
     print(f'wall {time.monotonic() - start:.1f} s')
+
+def trickle(a):
+    s = socket.create_connection((a.host, a.port))
+    s.settimeout(0.1)
+    start = time.monotonic()
+    s.sendall(b'POST /auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n'
+              b'Content-Length: 60\r\n\r\n{')
+    for _ in range(59):
+        time.sleep(4)
+        try:
+            s.sendall(b' ')
+            answer = s.recv(4096)
+        except socket.timeout:
+            continue
+        except OSError as e:
+            print(f'trickle: connection failed after {time.monotonic() - start:.1f} s: {type(e).__name__}')
+            return
+        first = answer.split(b'\r\n')[0].decode('latin1') or 'closed'
+        print(f'trickle: answered after {time.monotonic() - start:.1f} s: {first}')
+        return
+    print(f'trickle: the whole body arrived, no cut-off, after {time.monotonic() - start:.1f} s')
 
 main()
