@@ -37,6 +37,13 @@ public class ContainerErrorServlet extends HttpServlet {
         }
         // Requested directly rather than as an error dispatch: there is nothing here.
         int code = status instanceof Integer integer ? integer : HttpServletResponse.SC_NOT_FOUND;
-        problems.write(request, response, Problem.forStatus(code));
+        try {
+            problems.write(request, response, Problem.forStatus(code));
+        } catch (IOException clientGone) {
+            // Nobody is left to read the answer (the client closed the connection, typically in
+            // the middle of its body). Thrown on, it would be logged twice with a stack trace per
+            // vanished client, so that anyone could flood the log (issue 21).
+            LOG.log(Level.FINE, "Client gone before its error answer", clientGone);
+        }
     }
 }

@@ -31,7 +31,7 @@ public class ProblemWriter {
         return response.build();
     }
 
-    /** Replaces anything buffered so far with the problem, and ends the response. */
+    /** Replaces anything buffered so far with the problem, and ends the response (see the end for the one exception). */
     public void write(HttpServletRequest request, HttpServletResponse response, Problem problem) throws IOException {
         response.resetBuffer();
         SecurityHeaders.applyTo(response);
@@ -43,6 +43,12 @@ public class ProblemWriter {
         byte[] body = problem.toJson().toString().getBytes(StandardCharsets.UTF_8);
         response.setContentLength(body.length);
         response.getOutputStream().write(body);
-        response.flushBuffer();
+        // Grizzly leaves Content-Type out of a response committed while a request that carries an
+        // Upgrade header is still being served (HttpServerFilter.prepareResponse skips it until
+        // afterService resets the flag), so such a problem is left for the container to commit
+        // once the request is done; Latchkey upgrades nothing, and the bytes are the same.
+        if (request.getHeader("Upgrade") == null) {
+            response.flushBuffer();
+        }
     }
 }
