@@ -1,5 +1,6 @@
 package dev.latchkey.introspection;
 
+import dev.latchkey.http.NoStore;
 import dev.latchkey.input.StrictForm;
 import dev.latchkey.json.JsonValues;
 import dev.latchkey.problem.Problem;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -81,10 +81,7 @@ public class IntrospectionResource {
             // RFC 7662 section 2.2: an inactive token gets "active": false and nothing else.
             answer = JsonValues.createObjectBuilder().add("active", false).build();
         }
-        CacheControl noStore = new CacheControl();
-        noStore.setNoStore(true);
-        noStore.setNoTransform(false);
-        return Response.ok(answer).cacheControl(noStore).header("Pragma", "no-cache").build();
+        return NoStore.applyTo(Response.ok(answer)).build();
     }
 
     private JsonObject active(VerifiedAccessToken token) {

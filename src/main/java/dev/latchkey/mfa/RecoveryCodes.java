@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -53,12 +54,12 @@ public class RecoveryCodes {
      * The code as typed, without the hyphens and spaces people add or leave out, in upper case;
      * empty when it cannot be a code at all (bad input, not a wrong guess).
      */
-    public static java.util.Optional<String> normalize(String typed) {
+    public static Optional<String> normalize(String typed) {
         if (typed == null || typed.length() > 32) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String normalized = typed.replace("-", "").replace(" ", "").toUpperCase(Locale.ROOT);
-        return NORMALIZED_SHAPE.matcher(normalized).matches() ? java.util.Optional.of(normalized) : java.util.Optional.empty();
+        return NORMALIZED_SHAPE.matcher(normalized).matches() ? Optional.of(normalized) : Optional.empty();
     }
 
     /** @return true for the one request that uses this unused code of this account */

@@ -2,8 +2,11 @@ package dev.latchkey.mfa;
 
 import dev.latchkey.crypto.TotpCodes;
 import dev.latchkey.http.ClientInfo;
+import dev.latchkey.http.NoStore;
 import dev.latchkey.input.StrictJson;
 import dev.latchkey.json.JsonValues;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.security.AuthenticatedCaller;
 import jakarta.enterprise.context.RequestScoped;
@@ -14,7 +17,6 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -105,8 +107,8 @@ public class SecondFactorResource {
         return code;
     }
 
-    private static dev.latchkey.problem.ProblemException badCode() {
-        return new dev.latchkey.problem.ProblemException(dev.latchkey.problem.Problem.of(400, "invalid-request", "Bad Request",
+    private static ProblemException badCode() {
+        return new ProblemException(Problem.of(400, "invalid-request", "Bad Request",
                 "code must be six digits (or, to turn two-step sign-in off, a recovery code)."));
     }
 
@@ -116,9 +118,6 @@ public class SecondFactorResource {
 
     /** A secret shown once must not be kept by any cache. */
     private static Response secret(JsonObject body) {
-        CacheControl noStore = new CacheControl();
-        noStore.setNoStore(true);
-        noStore.setNoTransform(false);
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore).header("Pragma", "no-cache").build();
+        return NoStore.applyTo(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 }

@@ -48,10 +48,6 @@ public class TotpCredentials {
         return Base32.toBase32String(secret);
     }
 
-    public boolean isConfirmed(String userId) {
-        return Optional.ofNullable(em.find(TotpCredential.class, userId)).map(TotpCredential::isConfirmed).orElse(false);
-    }
-
     /** The pending credential's first code: it turns the credential on. */
     @Transactional(TxType.MANDATORY)
     public boolean confirm(String userId, String code) {

@@ -57,12 +57,12 @@ public class LoginChallenges {
     /** @return the challenge, when it is known, unused, unexpired and has attempts left */
     @Transactional
     public Optional<Pending> findLive(String token) {
-        LoginChallengeRecord record = em.find(LoginChallengeRecord.class, TokenDigests.sha256(token));
+        String hash = TokenDigests.sha256(token);
+        LoginChallengeRecord record = em.find(LoginChallengeRecord.class, hash);
         if (record == null || !record.isLive(clock.instant(), MAX_ATTEMPTS)) {
             return Optional.empty();
         }
-        return Optional.of(new Pending(TokenDigests.sha256(token), record.userId(), record.rememberMe(),
-                record.passwordChangedAt()));
+        return Optional.of(new Pending(hash, record.userId(), record.rememberMe(), record.passwordChangedAt()));
     }
 
     /** Counts a wrong code; the fifth kills the challenge. */

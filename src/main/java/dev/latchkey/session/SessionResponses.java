@@ -1,6 +1,7 @@
 package dev.latchkey.session;
 
 import dev.latchkey.http.CookieSettings;
+import dev.latchkey.http.NoStore;
 import dev.latchkey.http.SetCookie;
 import dev.latchkey.json.JsonValues;
 import dev.latchkey.security.PresentedCredentials;
@@ -9,7 +10,6 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.ws.rs.core.CacheControl;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -62,9 +62,7 @@ public class SessionResponses {
                 .add("expires_in", tokens.accessToken().expiresInSeconds());
         recoveryCodesRemaining.ifPresent(remaining -> builder.add("recovery_codes_remaining", remaining));
         JsonObject body = builder.build();
-        Response.ResponseBuilder response = Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
-                .cacheControl(noStore())
-                .header("Pragma", "no-cache")
+        Response.ResponseBuilder response = NoStore.applyTo(Response.ok(body, MediaType.APPLICATION_JSON_TYPE))
                 .header(HttpHeaders.SET_COOKIE, cookies.csrfCookie(tokens.csrfToken(), sessionSeconds));
         if (cookies.accessCookieEnabled()) {
             response.header(HttpHeaders.SET_COOKIE,
@@ -86,26 +84,17 @@ public class SessionResponses {
                 .add("mfa_token", challenge.mfaToken())
                 .add("expires_in", challenge.expiresIn().toSeconds())
                 .build();
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).cacheControl(noStore()).header("Pragma", "no-cache").build();
+        return NoStore.applyTo(Response.ok(body, MediaType.APPLICATION_JSON_TYPE)).build();
     }
 
     /** 204 that deletes the session cookies: same name, path and attributes, Max-Age=0. */
     public Response ended() {
-        Response.ResponseBuilder response = Response.noContent()
-                .cacheControl(noStore())
-                .header("Pragma", "no-cache")
+        Response.ResponseBuilder response = NoStore.applyTo(Response.noContent())
                 .header(HttpHeaders.SET_COOKIE, cookies.refreshCookie("", 0))
                 .header(HttpHeaders.SET_COOKIE, cookies.csrfCookie("", 0));
         if (cookies.accessCookieEnabled()) {
             response.header(HttpHeaders.SET_COOKIE, cookies.accessCookie("", 0));
         }
         return response.build();
-    }
-
-    private static CacheControl noStore() {
-        CacheControl noStore = new CacheControl();
-        noStore.setNoStore(true);
-        noStore.setNoTransform(false);
-        return noStore;
     }
 }

@@ -221,15 +221,15 @@ class HttpEdgeIT extends DeployedLatchkeyTest {
             assertTrue(watchers.awaitTermination(20, TimeUnit.SECONDS), "slow connections still open: " + (slow - closedAfter.size()));
             List<Long> sorted = pings.stream().sorted().toList();
             long lastClosed = closedAfter.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-            System.out.printf(Locale.ROOT, "HttpEdgeIT slow clients: %d slow connections closed after %.1f s at the latest with %s;"
-                            + " /ping x%d p50 %.3f s, p99 %.3f s, max %.3f s%n",
+            String figures = String.format(Locale.ROOT, "%d slow connections closed after %.1f s at the latest with %s;"
+                            + " /ping x%d p50 %.3f s, p99 %.3f s, max %.3f s",
                     closedAfter.size(), lastClosed / 1e9, new java.util.TreeSet<>(closedWith.values()), pings.size(),
                     sorted.get(sorted.size() / 2) / 1e9, sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e9,
                     sorted.get(sorted.size() - 1) / 1e9);
-            assertEquals(slow, closedAfter.size());
-            assertTrue(lastClosed < TimeUnit.SECONDS.toNanos(25), "the last slow connection closed after " + lastClosed / 1e9 + " s");
+            assertEquals(slow, closedAfter.size(), figures);
+            assertTrue(lastClosed < TimeUnit.SECONDS.toNanos(25), "the last slow connection closed too late: " + figures);
             closedWith.values().forEach(line -> assertTrue(line.startsWith("HTTP/1.1 4"), "a slow body is refused: " + line));
-            assertTrue(sorted.get(sorted.size() - 1) < TimeUnit.SECONDS.toNanos(12), "a /ping waited " + sorted.get(sorted.size() - 1) / 1e9 + " s");
+            assertTrue(sorted.get(sorted.size() - 1) < TimeUnit.SECONDS.toNanos(12), "a /ping waited too long: " + figures);
         } finally {
             watchers.shutdownNow();
             for (Socket socket : sockets) {

@@ -366,8 +366,7 @@ class MfaIT extends DeployedLatchkeyTest {
     }
 
     private static String wrong(String right, int variant) {
-        String candidate = String.format("%06d", (Integer.parseInt(right) + 1 + variant * 7919) % 1_000_000);
-        return candidate;
+        return String.format("%06d", (Integer.parseInt(right) + 1 + variant * 7919) % 1_000_000);
     }
 
     private static void assertNotNullCookie(BrowserSession session) {
