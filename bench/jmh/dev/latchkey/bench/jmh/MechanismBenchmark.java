@@ -10,6 +10,7 @@ import dev.latchkey.security.SecurityBenchWiring;
 import dev.latchkey.security.TokenAuthenticationMechanism;
 import dev.latchkey.security.TokenPrincipal;
 import dev.latchkey.security.TrustedAccessTokens;
+import dev.latchkey.token.AccessTokenClaims;
 import dev.latchkey.token.AccessTokenIssuer;
 import dev.latchkey.token.TokenBeans;
 import dev.latchkey.token.TokenRejectedException;
@@ -32,10 +33,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import java.lang.reflect.Proxy;
 import java.security.Principal;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -98,7 +99,7 @@ public class MechanismBenchmark {
         context = protectedResourceContext();
 
         String subject = UUID.randomUUID().toString();
-        String token = issuer.issue(subject, Set.of("user"), UUID.randomUUID().toString(), true).value();
+        String token = issuer.issue(new AccessTokenClaims(subject, List.of("user"), List.of(), UUID.randomUUID().toString(), true, List.of("pwd"), Instant.EPOCH)).value();
         request = requestWithAuthorization("Bearer " + token);
 
         // The fixture must authenticate, and a revoked session must really be refused.
@@ -106,7 +107,7 @@ public class MechanismBenchmark {
             throw new IllegalStateException("The benchmark token was not accepted");
         }
         String revokedFamily = UUID.randomUUID().toString();
-        String revoked = issuer.issue(subject, Set.of("user"), revokedFamily, true).value();
+        String revoked = issuer.issue(new AccessTokenClaims(subject, List.of("user"), List.of(), revokedFamily, true, List.of("pwd"), Instant.EPOCH)).value();
         RevocationBenchWiring.revokeSessionInCache(revocationList, revokedFamily);
         try {
             trusted.check(revoked);

@@ -3,6 +3,7 @@ package dev.latchkey.account;
 import dev.latchkey.json.JsonValues;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
+import dev.latchkey.role.Roles;
 import dev.latchkey.security.AuthenticatedCaller;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -24,6 +25,9 @@ public class CurrentUserResource {
     @Inject
     UserAccountRepository accounts;
 
+    @Inject
+    Roles roles;
+
     @GET
     @RolesAllowed("user")
     @Produces(MediaType.APPLICATION_JSON)
@@ -39,7 +43,7 @@ public class CurrentUserResource {
                 .add("email_verified", account.isEmailVerified())
                 .add("mfa_enabled", account.isMfaEnabled())
                 .add("amr", JsonValues.createArrayBuilder(caller.token().amr()))
-                .add("roles", JsonValues.createArrayBuilder(account.roles()))
+                .add("roles", JsonValues.createArrayBuilder(roles.rolesOf(account.id())))
                 .build();
     }
 }

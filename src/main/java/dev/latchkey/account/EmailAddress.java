@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  */
 public final class EmailAddress {
 
-    private static final int MAX_LENGTH = 254;
+    public static final int MAX_LENGTH = 254;
     private static final int MAX_LOCAL_LENGTH = 64;
 
     /** Dot-atom local part (RFC 5322, with RFC 6531 Unicode letters and digits). */
@@ -37,6 +37,14 @@ public final class EmailAddress {
      */
     public static String normalizeOrRefuse(String raw) {
         return normalize(raw).orElseThrow(() -> ProblemException.badRequest("The e-mail address is not valid."));
+    }
+
+    /**
+     * The start of an address, normalized as whole addresses are ({@code NFC}, lower case), so
+     * that it matches the stored addresses it starts.
+     */
+    public static String normalizePrefix(String raw) {
+        return Normalizer.normalize(raw, Normalizer.Form.NFC).toLowerCase(Locale.ROOT);
     }
 
     /** @return the normalized address, or empty when it is not a valid address */

@@ -70,7 +70,7 @@ public class EmailVerificationService {
         if (accounts.findByEmail(pending.email()).isPresent()) {
             throw new ProblemException(OneTimeTokens.INVALID);
         }
-        UserAccount account = new UserAccount(pending.email(), pending.passwordHash(), RegistrationService.DEFAULT_ROLES, now);
+        UserAccount account = new UserAccount(pending.email(), pending.passwordHash(), now);
         account.markEmailVerified(now);
         try {
             accounts.insert(account);

@@ -12,13 +12,11 @@ import jakarta.transaction.TransactionalException;
 
 import java.time.Clock;
 import java.util.Optional;
-import java.util.Set;
 
 /** Registration, without revealing which addresses already have an account. */
 @ApplicationScoped
 public class RegistrationService {
 
-    static final Set<String> DEFAULT_ROLES = Set.of("user");
 
     @Inject
     UserAccountRepository accounts;
@@ -66,7 +64,7 @@ public class RegistrationService {
             mailer.noticeAttempt(existing.get(), client);
             return;
         }
-        UserAccount account = new UserAccount(normalized, hash, DEFAULT_ROLES, clock.instant());
+        UserAccount account = new UserAccount(normalized, hash, clock.instant());
         try {
             mailer.createAccount(account, client);
         } catch (PersistenceException | TransactionalException e) {

@@ -10,21 +10,20 @@ import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 /** A user who can log in. The schema is owned by Liquibase (liquibase/changes/001-user-account.xml). */
 @Entity
 @Table(name = "user_account")
 @NamedQuery(name = UserAccount.BY_EMAIL, query = "SELECT u FROM UserAccount u WHERE u.email = :email")
 @NamedQuery(name = UserAccount.REWRITE_UNCHANGED, query = "UPDATE UserAccount u SET u.updatedAt = u.updatedAt WHERE u.id = :id")
+@NamedQuery(name = UserAccount.RECORD_LOGIN, query = "UPDATE UserAccount u SET u.lastLoginAt = :now WHERE u.id = :id")
 public class UserAccount {
 
     static final String BY_EMAIL = "UserAccount.byEmail";
     static final String REWRITE_UNCHANGED = "UserAccount.rewriteUnchanged";
+    static final String RECORD_LOGIN = "UserAccount.recordLogin";
 
     /** A UUID as text: the same column type on every database we support. */
     @Id
@@ -37,10 +36,6 @@ public class UserAccount {
 
     @Column(name = "password_hash", nullable = false)
     private String passwordHash;
-
-    /** Space-separated role names; also the token's {@code groups}. */
-    @Column(name = "roles", nullable = false)
-    private String roles;
 
     @Enumerated(EnumType.STRING)
     @Column(name = "status", nullable = false, length = 16)
@@ -61,6 +56,10 @@ public class UserAccount {
     @Column(name = "mfa_enabled_at")
     private Instant mfaEnabledAt;
 
+    /** When a session last started; set by {@link UserAccountRepository#recordLogin}. */
+    @Column(name = "last_login_at")
+    private Instant lastLoginAt;
+
     @Version
     @Column(name = "version", nullable = false)
     private long version;
@@ -69,11 +68,11 @@ public class UserAccount {
         // for JPA
     }
 
-    public UserAccount(String normalizedEmail, String passwordHash, Set<String> roles, Instant now) {
+    /** A new account; {@link UserAccountRepository#insert} gives it the role {@code user}. */
+    public UserAccount(String normalizedEmail, String passwordHash, Instant now) {
         this.id = UUID.randomUUID().toString();
         this.email = normalizedEmail;
         this.passwordHash = passwordHash;
-        this.roles = String.join(" ", roles);
         this.status = AccountStatus.ACTIVE;
         this.createdAt = now;
         this.updatedAt = now;
@@ -90,11 +89,6 @@ public class UserAccount {
 
     public String passwordHash() {
         return passwordHash;
-    }
-
-    public Set<String> roles() {
-        return Arrays.stream(roles.split(" ")).filter(r -> !r.isEmpty())
-                .collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
     public boolean isActive() {
@@ -143,11 +137,22 @@ public class UserAccount {
         this.updatedAt = now;
     }
 
-    public void grantRole(String role, Instant now) {
-        Set<String> granted = roles();
-        granted.add(role);
-        this.roles = String.join(" ", granted);
+    /** Sessions ended when the account was disabled stay ended: the owner signs in again. */
+    public void enable(Instant now) {
+        this.status = AccountStatus.ACTIVE;
         this.updatedAt = now;
+    }
+
+    public AccountStatus status() {
+        return status;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Optional<Instant> lastLoginAt() {
+        return Optional.ofNullable(lastLoginAt);
     }
 
     /** Same password, stronger parameters: not a password change, so sessions stay valid. */

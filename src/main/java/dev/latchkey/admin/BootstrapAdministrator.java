@@ -4,12 +4,13 @@ import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.role.RoleNames;
+import dev.latchkey.role.Roles;
 import dev.latchkey.session.PasswordVerified;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import java.time.Clock;
 
 /**
  * Makes the account of {@code latchkey.admin.bootstrap-email} an administrator at its next
@@ -18,8 +19,6 @@ import java.time.Clock;
  */
 @ApplicationScoped
 public class BootstrapAdministrator {
-
-    static final String ADMIN_ROLE = "admin";
 
     @Inject
     AdminSettings settings;
@@ -31,15 +30,16 @@ public class BootstrapAdministrator {
     AuditLog audit;
 
     @Inject
-    Clock clock;
+    Roles roles;
 
     void grantAtLogin(@Observes PasswordVerified login) {
         UserAccount account = login.account();
         boolean bootstrap = settings.bootstrapEmail().map(account.email()::equals).orElse(false);
-        if (!bootstrap || account.roles().contains(ADMIN_ROLE)) {
+        if (!bootstrap || roles.rolesOf(account.id()).contains(RoleNames.ADMIN)) {
             return;
         }
-        accounts.update(account.id(), user -> user.grantRole(ADMIN_ROLE, clock.instant()));
+        // Under the account's lock, as every change of a user's roles.
+        accounts.update(account.id(), user -> roles.grant(user.id(), RoleNames.ADMIN));
         login.accountChanged(accounts.findById(account.id()).orElseThrow());
         audit.record(AuditEvent.ADMIN_ROLE_GRANTED, "bootstrap", account.id(), null, login.client());
     }

@@ -26,7 +26,13 @@ public enum AuditEvent {
     MFA_DISABLED,
     MFA_RECOVERY_CODES_ISSUED,
     LOGIN_SECOND_FACTOR,
-    ADMIN_MFA_RESET;
+    ADMIN_MFA_RESET,
+    ADMIN_ENABLE_USER,
+    ADMIN_ROLES_CHANGED,
+    ADMIN_PASSWORD_RESET,
+    ADMIN_ERASE_USER,
+    ADMIN_ROLE_DEFINED,
+    ADMIN_ROLE_DELETED;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

@@ -14,7 +14,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,11 +53,36 @@ public final class StrictJson {
      */
     public static Map<String, String> readObject(InputStream body, Set<String> required, Set<String> optional,
                                                  Set<String> optionalFlags) {
+        return read(body, required, optional, optionalFlags, Set.of()).strings();
+    }
+
+    /** The most strings a list field may hold. */
+    public static final int MAX_LIST_SIZE = 1000;
+
+    /**
+     * A JSON object's fields: strings, and lists of strings.
+     *
+     * @param lists each present list field (all of them are required), in the order sent
+     */
+    public record Document(Map<String, String> strings, Map<String, List<String>> lists) {
+    }
+
+    /**
+     * As {@link #readObject(InputStream, Set, Set)}, with required fields that are arrays of
+     * strings (at most {@link #MAX_LIST_SIZE}, no nesting, no other kind of element).
+     */
+    public static Document readObjectWithLists(InputStream body, Set<String> requiredLists, Set<String> optional) {
+        return read(body, Set.of(), optional, Set.of(), requiredLists);
+    }
+
+    private static Document read(InputStream body, Set<String> required, Set<String> optional, Set<String> optionalFlags,
+                                 Set<String> requiredLists) {
         byte[] bytes = readBounded(body);
         if (bytes.length == 0) {
             throw ProblemException.badRequest("A JSON object body is required.");
         }
         Map<String, String> fields = new HashMap<>();
+        Map<String, List<String>> lists = new HashMap<>();
         try (JsonParser parser = JsonValues.createParser(new StringReader(decodeUtf8(bytes)))) {
             if (!parser.hasNext() || parser.next() != JsonParser.Event.START_OBJECT) {
                 throw ProblemException.badRequest("The body must be a JSON object.");
@@ -66,16 +93,21 @@ public final class StrictJson {
                     break;
                 }
                 String name = parser.getString();
-                if (!required.contains(name) && !optional.contains(name) && !optionalFlags.contains(name)) {
+                if (!required.contains(name) && !optional.contains(name) && !optionalFlags.contains(name)
+                        && !requiredLists.contains(name)) {
                     // The unknown name is not echoed: it is attacker-chosen, or a secret typed
                     // into the wrong place.
                     throw ProblemException.badRequest("The body may contain only these fields: "
-                            + String.join(", ", new java.util.TreeSet<>(allowed(required, optional, optionalFlags))) + ".");
+                            + String.join(", ", new java.util.TreeSet<>(allowed(required, optional, optionalFlags, requiredLists))) + ".");
                 }
-                if (fields.containsKey(name)) {
+                if (fields.containsKey(name) || lists.containsKey(name)) {
                     throw ProblemException.badRequest("Field '" + name + "' appears more than once.");
                 }
                 JsonParser.Event kind = parser.next();
+                if (requiredLists.contains(name)) {
+                    lists.put(name, readStringList(parser, kind, name));
+                    continue;
+                }
                 if (optionalFlags.contains(name)) {
                     if (kind != JsonParser.Event.VALUE_TRUE && kind != JsonParser.Event.VALUE_FALSE) {
                         throw ProblemException.badRequest("Field '" + name + "' must be true or false.");
@@ -106,7 +138,36 @@ public final class StrictJson {
                 throw ProblemException.badRequest("Field '" + name + "' is required.");
             }
         }
-        return fields;
+        for (String name : requiredLists) {
+            if (!lists.containsKey(name)) {
+                throw ProblemException.badRequest("Field '" + name + "' is required.");
+            }
+        }
+        return new Document(fields, lists);
+    }
+
+    private static List<String> readStringList(JsonParser parser, JsonParser.Event kind, String name) {
+        if (kind != JsonParser.Event.START_ARRAY) {
+            throw ProblemException.badRequest("Field '" + name + "' must be an array of strings.");
+        }
+        List<String> values = new ArrayList<>();
+        while (true) {
+            JsonParser.Event element = parser.next();
+            if (element == JsonParser.Event.END_ARRAY) {
+                return values;
+            }
+            if (element != JsonParser.Event.VALUE_STRING) {
+                throw ProblemException.badRequest("Field '" + name + "' must be an array of strings.");
+            }
+            String value = parser.getString();
+            if (hasUnpairedSurrogate(value)) {
+                throw ProblemException.badRequest("Field '" + name + "' is not valid Unicode text.");
+            }
+            if (values.size() == MAX_LIST_SIZE) {
+                throw ProblemException.badRequest("Field '" + name + "' may hold at most " + MAX_LIST_SIZE + " strings.");
+            }
+            values.add(value);
+        }
     }
 
     /**
@@ -155,10 +216,12 @@ public final class StrictJson {
         }
     }
 
-    private static Set<String> allowed(Set<String> required, Set<String> optional, Set<String> optionalFlags) {
+    private static Set<String> allowed(Set<String> required, Set<String> optional, Set<String> optionalFlags,
+                                       Set<String> lists) {
         Set<String> all = new java.util.HashSet<>(required);
         all.addAll(optional);
         all.addAll(optionalFlags);
+        all.addAll(lists);
         return all;
     }
 }

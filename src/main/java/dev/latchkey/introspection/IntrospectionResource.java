@@ -5,6 +5,7 @@ import dev.latchkey.input.StrictForm;
 import dev.latchkey.json.JsonValues;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
+import dev.latchkey.role.Roles;
 import dev.latchkey.security.TrustedAccessTokens;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.TokenSettings;
@@ -61,6 +62,9 @@ public class IntrospectionResource {
     @Inject
     TokenSettings tokenSettings;
 
+    @Inject
+    Roles roles;
+
     @Context
     HttpServletRequest request;
 
@@ -96,6 +100,9 @@ public class IntrospectionResource {
                 .add("jti", token.jti())
                 .add("sid", token.familyId())
                 .add("groups", JsonValues.createArrayBuilder(token.groups()))
+                // Always the whole list, however long: the token may have left it out
+                // (permissions_truncated), and this is where a consumer gets it.
+                .add("permissions", JsonValues.createArrayBuilder(roles.permissionsOf(token.groups())))
                 .build();
     }
 

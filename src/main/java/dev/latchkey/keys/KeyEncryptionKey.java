@@ -2,6 +2,7 @@ package dev.latchkey.keys;
 
 import dev.latchkey.crypto.AesGcm;
 import dev.latchkey.crypto.Base64Values;
+import dev.latchkey.crypto.Hmac;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,11 +28,15 @@ public final class KeyEncryptionKey {
 
     private final AesGcm cipher;
 
+    /** A key of its own for pseudonyms, derived from the KEK, so that no output of one use helps against the other. */
+    private final byte[] pseudonymKey;
+
     private KeyEncryptionKey(byte[] key) {
         if (key.length != KEY_BYTES) {
             throw new IllegalStateException("The key-encryption key must be exactly " + KEY_BYTES * 8 + " bits");
         }
         this.cipher = AesGcm.withKey(key);
+        this.pseudonymKey = Hmac.sha256(key, "latchkey/pseudonym/v1".getBytes(StandardCharsets.UTF_8));
     }
 
     public static KeyEncryptionKey of(byte[] key) {
@@ -108,6 +113,11 @@ public final class KeyEncryptionKey {
         } catch (IllegalArgumentException notBase64) {
             return Optional.empty();
         }
+    }
+
+    /** HMAC-SHA-256 of the value under the pseudonym key, base64url: stable per KEK, not reversible without it. */
+    String pseudonym(String purpose, String value) {
+        return Base64Values.url(Hmac.sha256(pseudonymKey, (purpose + "|" + value).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static byte[] recordAssociatedData(String purpose, String rowId) {

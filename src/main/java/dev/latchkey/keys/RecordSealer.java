@@ -36,6 +36,15 @@ public class RecordSealer {
         return kek.sealRecord(purpose, rowId, plaintext);
     }
 
+    /**
+     * A pseudonym for a value that must not be stored or logged itself (an erased user's id in
+     * the audit trail): the same value gives the same pseudonym under the same KEK, so the trail
+     * still links one user's events, and only a holder of the KEK can test a guess.
+     */
+    public String pseudonym(String purpose, String value) {
+        return kek.pseudonym(purpose, value);
+    }
+
     /** @return empty when the value does not open: another KEK, another row or purpose, or altered */
     public Optional<byte[]> open(String purpose, String rowId, String sealed) {
         return kek.openRecord(purpose, rowId, sealed);

@@ -46,6 +46,15 @@ public class Outbox {
         queued.fire(new MailQueued(id));
     }
 
+    /**
+     * Part of erasing an account: mail not sent yet to the user is dropped (it names them), and
+     * what was sent has left no row.
+     */
+    @Transactional(TxType.MANDATORY)
+    public void forget(String userId) {
+        repository.deleteOfUser(userId);
+    }
+
     /** Fired inside the queuing transaction; observed after it commits. */
     public record MailQueued(String id) {
     }

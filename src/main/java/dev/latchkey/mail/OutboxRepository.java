@@ -26,6 +26,11 @@ public class OutboxRepository {
         em.persist(message);
     }
 
+    @Transactional(TxType.MANDATORY)
+    void deleteOfUser(String userId) {
+        em.createQuery("DELETE FROM OutboxMessage m WHERE m.userId = :user").setParameter("user", userId).executeUpdate();
+    }
+
     @Transactional(TxType.REQUIRES_NEW)
     public List<String> due(Instant now, int max) {
         return em.createQuery("SELECT m.id FROM OutboxMessage m WHERE m.nextAttemptAt <= :now"

@@ -167,6 +167,13 @@ public class SecondFactors {
         return true;
     }
 
+    /** Part of erasing an account: the sealed secret and the recovery codes' hashes. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void forget(String userId) {
+        credentials.removeAll(userId);
+        recoveryCodes.removeAll(userId);
+    }
+
     /** A TOTP code, or a recovery code in its place. */
     private boolean secondFactorAccepted(String userId, String code) {
         if (TotpCodes.hasValidShape(code)) {

@@ -56,13 +56,31 @@ public class ResetLinkMailer {
             audit.record(AuditEvent.PASSWORD_RESET_REQUESTED, "no_active_account", null, null, client);
             return;
         }
-        String userId = account.get().id();
-        String token = tokens.issue(OneTimeToken.Purpose.PASSWORD_RESET, userId, settings.resetTokenLifetime());
-        String link = links.resetPassword(token);
-        outbox.queue("password-reset", userId, MailTemplates.render("password-reset", normalizedEmail, Map.of(
-                "email", normalizedEmail,
-                "link", link,
+        queueLink(account.get());
+        audit.record(AuditEvent.PASSWORD_RESET_REQUESTED, "mail_queued", account.get().id(), null, client);
+    }
+
+    /**
+     * An administrator sends the owner the same link the owner could ask for. The address's mail
+     * budget applies all the same: an administrator's account must not become a way to flood a
+     * mailbox.
+     *
+     * @return false when the address's budget is spent
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean sendForAdministrator(UserAccount account) {
+        if (!rateLimiter.tryAccountMailTo(account.email())) {
+            return false;
+        }
+        queueLink(account);
+        return true;
+    }
+
+    private void queueLink(UserAccount account) {
+        String token = tokens.issue(OneTimeToken.Purpose.PASSWORD_RESET, account.id(), settings.resetTokenLifetime());
+        outbox.queue("password-reset", account.id(), MailTemplates.render("password-reset", account.email(), Map.of(
+                "email", account.email(),
+                "link", links.resetPassword(token),
                 "minutes", String.valueOf(settings.resetTokenLifetime().toMinutes()))));
-        audit.record(AuditEvent.PASSWORD_RESET_REQUESTED, "mail_queued", userId, null, client);
     }
 }

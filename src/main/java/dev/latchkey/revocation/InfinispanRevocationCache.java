@@ -89,6 +89,15 @@ public class InfinispanRevocationCache implements RevocationCache {
     }
 
     @Override
+    public void remove(String key) {
+        try {
+            cache.remove(key);
+        } catch (AvailabilityException e) {
+            throw new RevocationStateUnavailableException(e);
+        }
+    }
+
+    @Override
     public int size() {
         return cache.size();
     }

@@ -16,5 +16,8 @@ public interface RevocationCache {
 
     void putAll(Map<String, Revocation> entries);
 
+    /** Forgets the entry on every node (an erased account's {@code sub:} entry, whose sessions are revoked by {@code sid:} instead). */
+    void remove(String key);
+
     int size();
 }

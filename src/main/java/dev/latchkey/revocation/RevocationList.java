@@ -12,7 +12,10 @@ import jakarta.interceptor.Interceptor;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
@@ -77,6 +80,49 @@ public class RevocationList {
 
     public void revokeUserTokensIssuedBefore(String userId, Instant moment) {
         store(userKey(userId), new Revocation(moment.truncatedTo(ChronoUnit.SECONDS), lastPossibleExpiryOfTokensIssuedNow()));
+    }
+
+    /**
+     * Refuses every access token of these users issued up to now, <em>including</em> this second:
+     * their rights changed, and a token issued in the same second may still carry the old ones.
+     * Not-before is therefore the next whole second ({@code iat} has whole seconds), and the
+     * issuer waits for it ({@link #userTokensNotBefore}) rather than issue a token that would be
+     * refused. Call it after the change has committed, so that no token issued from the old rights
+     * can carry a later {@code iat}.
+     *
+     * @param userIds one batch: written in one transaction, then to the cache
+     */
+    public void cutOffUserTokens(Collection<String> userIds) {
+        Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        Map<String, Revocation> entries = new LinkedHashMap<>();
+        for (String userId : userIds) {
+            entries.put(userKey(userId), new Revocation(notBefore, lastPossibleExpiryOfTokensIssuedNow().plusSeconds(1)));
+        }
+        repository.saveAll(entries);
+        entries.forEach(cache::put);
+    }
+
+    /**
+     * The earliest {@code iat} a new token of the user may have and not be refused at once, when a
+     * token whose rights were read at {@code rightsReadAt} would be: only just after a change of
+     * the user's rights.
+     */
+    public Optional<Instant> userTokensNotBefore(String userId, Instant rightsReadAt) {
+        Instant now = clock.instant();
+        return cache.get(userKey(userId))
+                .filter(revocation -> now.isBefore(revocation.expiresAt()))
+                .map(Revocation::notBefore)
+                .filter(notBefore -> notBefore.isAfter(rightsReadAt.truncatedTo(ChronoUnit.SECONDS)));
+    }
+
+    /**
+     * Forgets the user's {@code sub:} entry: part of erasing the account, after every one of its
+     * sessions was revoked by {@code sid:} (every access token belongs to a session), so that no
+     * row names the user and no token comes back.
+     */
+    public void forgetUser(String userId) {
+        repository.delete(userKey(userId));
+        cache.remove(userKey(userId));
     }
 
     /**

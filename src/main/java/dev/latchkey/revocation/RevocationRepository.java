@@ -25,6 +25,30 @@ public class RevocationRepository {
         }
     }
 
+    /** One transaction for the lot: a batch of a role change's cut-offs. */
+    @Transactional
+    public void saveAll(Map<String, Revocation> revocations) {
+        // One read for the batch, not one per key: a role change can cut off thousands of users.
+        Map<String, RevocationRecord> existing = em.createQuery("SELECT r FROM RevocationRecord r WHERE r.key IN :keys",
+                        RevocationRecord.class)
+                .setParameter("keys", revocations.keySet())
+                .getResultStream()
+                .collect(Collectors.toMap(RevocationRecord::key, record -> record));
+        revocations.forEach((key, revocation) -> {
+            RevocationRecord record = existing.get(key);
+            if (record == null) {
+                em.persist(new RevocationRecord(key, revocation));
+            } else {
+                record.widenTo(revocation);
+            }
+        });
+    }
+
+    @Transactional
+    public void delete(String key) {
+        em.createQuery("DELETE FROM RevocationRecord r WHERE r.key = :key").setParameter("key", key).executeUpdate();
+    }
+
     public Map<String, Revocation> findLive(Instant now) {
         return em.createQuery("SELECT r FROM RevocationRecord r WHERE r.expiresAt > :now", RevocationRecord.class)
                 .setParameter("now", now)

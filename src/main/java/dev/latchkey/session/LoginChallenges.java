@@ -87,6 +87,12 @@ public class LoginChallenges {
                 .executeUpdate() == 1;
     }
 
+    /** Part of erasing an account. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void forget(String userId) {
+        em.createQuery("DELETE FROM LoginChallengeRecord c WHERE c.userId = :user").setParameter("user", userId).executeUpdate();
+    }
+
     /** Deletes challenges an hour after they expired: nothing can complete them any more. */
     @Transactional
     public int prune() {

@@ -11,6 +11,9 @@ import dev.latchkey.http.ClientInfo;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.revocation.RevocationList;
+import dev.latchkey.role.AccessRights;
+import dev.latchkey.role.Roles;
+import dev.latchkey.token.AccessTokenClaims;
 import dev.latchkey.token.AccessTokenIssuer;
 import dev.latchkey.token.VerifiedAccessToken;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +23,9 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -33,6 +38,9 @@ import java.util.function.Consumer;
  */
 @ApplicationScoped
 public class SessionService {
+
+    /** A rights cut-off is at most the next whole second away; anything more means a clock moved. */
+    private static final Duration MAX_CUT_OFF_WAIT = Duration.ofMillis(1500);
 
     @Inject
     KnownDevices knownDevices;
@@ -60,6 +68,12 @@ public class SessionService {
 
     @Inject
     SecurityNotices notices;
+
+    @Inject
+    Roles roles;
+
+    @Inject
+    LoginChallenges challenges;
 
     @Inject
     Clock clock;
@@ -105,6 +119,7 @@ public class SessionService {
     }
 
     private Started begin(UserAccount user, boolean rememberMe, List<String> amr, ClientInfo client, Instant now) {
+        Rights rights = currentRights(user.id(), clock.instant(), Optional.empty());
         enforceSessionLimit(user.id(), now, client);
         String refreshToken = RefreshTokens.generate();
         String hash = RefreshTokens.hash(refreshToken);
@@ -113,7 +128,8 @@ public class SessionService {
         Duration lifetime = rememberMe ? settings.rememberMeLifetime() : settings.absoluteLifetime();
         TokenFamily family = new TokenFamily(user.id(), now, lifetime, rememberMe, amr, hash, client.ip(), client.userAgent());
         families.create(family, new RefreshTokenRecord(hash, family.id(), 0, now));
-        return new Started(family, tokensFor(user, family, refreshToken, now));
+        accounts.recordLogin(user.id(), now);
+        return new Started(family, tokensFor(user, family, refreshToken, now, rights));
     }
 
     /**
@@ -129,6 +145,8 @@ public class SessionService {
             throw invalidRefreshToken();
         }
         String presentedHash = RefreshTokens.hash(presentedToken);
+        // Before the statement that reads the rights along with the token: see currentRights.
+        Instant rightsReadAt = clock.instant();
         TokenFamilyRepository.Presented presented = families.findByTokenHash(presentedHash)
                 .orElseThrow(SessionService::invalidRefreshToken);
         TokenFamily family = presented.family();
@@ -147,6 +165,8 @@ public class SessionService {
             audit.record(AuditEvent.REFRESH, "refused_account_changed", user.id(), family.id(), client);
             throw invalidRefreshToken();
         }
+        // Before anything changes: a refusal here must leave the presented token current.
+        Rights rights = currentRights(user.id(), rightsReadAt, Optional.of(presented.rights()));
         if (presented.token().generation() == family.generation()) {
             String successor = RefreshTokens.generate();
             // Each rotation replaces the previous seal; with no grace window nothing is sealed,
@@ -154,7 +174,7 @@ public class SessionService {
             String sealed = settings.reuseGrace().isZero() ? null : RefreshTokens.seal(successor, presentedToken);
             if (families.rotate(family, presentedHash, RefreshTokens.hash(successor), sealed, now)) {
                 audit.record(AuditEvent.REFRESH, "success", user.id(), family.id(), client);
-                return tokensFor(user, family, successor, now);
+                return tokensFor(user, family, successor, now, rights);
             }
             // Another request rotated this token, or ended the session, between our read and
             // our update.
@@ -169,18 +189,18 @@ public class SessionService {
                 throw invalidRefreshToken();
             }
         }
-        return replayWithinGraceOrRevoke(presentedToken, presentedHash, family, user, client, now);
+        return replayWithinGraceOrRevoke(presentedToken, presentedHash, family, user, client, now, rights);
     }
 
     private SessionTokens replayWithinGraceOrRevoke(String presentedToken, String presentedHash, TokenFamily family,
-                                                    UserAccount user, ClientInfo client, Instant now) {
+                                                    UserAccount user, ClientInfo client, Instant now, Rights rights) {
         boolean immediatePredecessor = presentedHash.equals(family.previousTokenHash());
         Duration grace = settings.reuseGrace();
         if (immediatePredecessor && !family.isRevoked() && !grace.isZero() && !now.isAfter(family.rotatedAt().plus(grace))) {
             Optional<String> successor = RefreshTokens.unseal(family.successorSealed(), presentedToken);
             if (successor.isPresent()) {
                 audit.record(AuditEvent.REFRESH, "grace_replay", user.id(), family.id(), client);
-                return tokensFor(user, family, successor.get(), now);
+                return tokensFor(user, family, successor.get(), now, rights);
             }
         }
         // A refresh token that was already rotated, presented again: one of the two presenters
@@ -309,10 +329,72 @@ public class SessionService {
         }
     }
 
-    private SessionTokens tokensFor(UserAccount user, TokenFamily family, String refreshToken, Instant now) {
-        return new SessionTokens(issuer.issue(user.id(), user.roles(), family.id(), user.isEmailVerified(), family.amr(),
-                family.createdAt()), refreshToken,
+    private SessionTokens tokensFor(UserAccount user, TokenFamily family, String refreshToken, Instant now, Rights rights) {
+        AccessTokenClaims claims = new AccessTokenClaims(user.id(), rights.rights().roles(), rights.rights().permissions(),
+                family.id(), user.isEmailVerified(), family.amr(), family.createdAt());
+        return new SessionTokens(issuer.issue(claims, rights.readAt()), refreshToken,
                 csrf.mint(family.id()), Duration.between(now, family.absoluteExpiresAt()), family.rememberMe());
+    }
+
+    /**
+     * What a new access token states, and the moment it was read: the token's {@code iat}.
+     *
+     * @param readAt when the rights were (or are about to be) read: taken before the statement
+     *               that reads them, so that rights read before a change committed always carry an
+     *               {@code iat} its cut-off refuses ({@code RevocationList.cutOffUserTokens})
+     */
+    private record Rights(AccessRights rights, Instant readAt) {
+    }
+
+    /**
+     * Just after the user's rights changed, their tokens issued up to the end of that second are
+     * refused; a token with an {@code iat} in that second would be refused at once. Then (and only
+     * then) issuing waits for the next second, at most one, and reads the rights again after it:
+     * the token gets the new rights and an {@code iat} the cut-off lets through.
+     *
+     * @param alreadyRead the rights as read at {@code readAt}, if they were
+     * @throws ProblemException 503 when the cut-off is further away than a second can explain (a
+     *                          clock moved): the request is refused rather than answered with a dead token
+     */
+    private Rights currentRights(String userId, Instant readAt, Optional<AccessRights> alreadyRead) {
+        Optional<Instant> notBefore = revocations.userTokensNotBefore(userId, readAt);
+        if (notBefore.isEmpty()) {
+            return new Rights(alreadyRead.orElseGet(() -> roles.rightsOf(userId)), readAt);
+        }
+        long waitMillis = Duration.between(clock.instant(), notBefore.get()).toMillis() + 1;
+        if (waitMillis > MAX_CUT_OFF_WAIT.toMillis()) {
+            throw new ProblemException(Problem.unavailableHere());
+        }
+        try {
+            Thread.sleep(Math.max(0, waitMillis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(Problem.unavailableHere());
+        }
+        Instant after = clock.instant();
+        if (after.isBefore(notBefore.get())) {
+            throw new ProblemException(Problem.unavailableHere());
+        }
+        return new Rights(roles.rightsOf(userId), after);
+    }
+
+    /**
+     * Part of erasing an account: every access token the user holds dies with its session's
+     * {@code sid:} entry (which names a random session id, not the user), and then the sessions,
+     * their token history and any login waiting for a second factor are deleted. Access tokens
+     * are only ever issued within a session, so the {@code sid:} entries cover every one of them.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void forgetUser(String userId) {
+        for (String familyId : families.deleteAllOfUser(userId)) {
+            revocations.revokeSession(familyId);
+        }
+        challenges.forget(userId);
+    }
+
+    /** How many live sessions each user has; users without one are absent. */
+    public Map<String, Long> liveSessionCounts(Collection<String> userIds) {
+        return families.countLiveOf(userIds, clock.instant(), settings.idleTimeout());
     }
 
     static ProblemException invalidRefreshToken() {

@@ -47,17 +47,20 @@ public class SessionsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public JsonObject list() {
         VerifiedAccessToken token = caller.token();
-        return JsonValues.objectWithList("sessions", sessions.liveSessions(token.subject()), family -> {
-            JsonObjectBuilder session = JsonValues.createObjectBuilder()
-                    .add("id", family.id())
-                    .add("created", family.createdAt().toString())
-                    .add("last_used", family.lastUsedAt().toString())
-                    .add("expires", family.absoluteExpiresAt().toString())
-                    .add("remember_me", family.rememberMe())
-                    .add("current", family.id().equals(token.familyId()));
-            JsonValues.addIfPresent(session, "user_agent", family.userAgent());
-            return JsonValues.addIfPresent(session, "ip", family.clientIp());
-        });
+        return JsonValues.objectWithList("sessions", sessions.liveSessions(token.subject()),
+                family -> describe(family).add("current", family.id().equals(token.familyId())));
+    }
+
+    /** A live session as its owner sees it here, and an administrator in {@code GET /admin/users/{id}}. */
+    public static JsonObjectBuilder describe(TokenFamily family) {
+        JsonObjectBuilder session = JsonValues.createObjectBuilder()
+                .add("id", family.id())
+                .add("created", family.createdAt().toString())
+                .add("last_used", family.lastUsedAt().toString())
+                .add("expires", family.absoluteExpiresAt().toString())
+                .add("remember_me", family.rememberMe());
+        JsonValues.addIfPresent(session, "user_agent", family.userAgent());
+        return JsonValues.addIfPresent(session, "ip", family.clientIp());
     }
 
     /** Someone else's session, or an id that is not one, is "not found": nothing confirms it exists. */

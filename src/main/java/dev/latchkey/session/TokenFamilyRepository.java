@@ -1,21 +1,27 @@
 package dev.latchkey.session;
 
 import dev.latchkey.account.UserAccount;
+import dev.latchkey.role.AccessRights;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /** Persistence of token families and the refresh-token history. Callers own the transaction. */
 @ApplicationScoped
 public class TokenFamilyRepository {
 
     /** A presented refresh token resolved to its family and user, in one query. */
-    record Presented(RefreshTokenRecord token, TokenFamily family, UserAccount user) {
+    /** @param rights the account's rights as the same statement read them */
+    record Presented(RefreshTokenRecord token, TokenFamily family, UserAccount user, AccessRights rights) {
     }
 
     @PersistenceContext(unitName = "latchkey")
@@ -29,13 +35,34 @@ public class TokenFamilyRepository {
         em.persist(firstToken);
     }
 
+    /**
+     * The presented token with its session, account and the account's rights, in one statement:
+     * one row per permission of each role held (one row when none), so that rotation stays three
+     * statements.
+     */
     Optional<Presented> findByTokenHash(String tokenHash) {
-        return em.createQuery("SELECT t, f, u FROM RefreshTokenRecord t, TokenFamily f, UserAccount u"
+        List<Object[]> rows = em.createQuery("SELECT t, f, u, a.roleName, p.permission FROM RefreshTokenRecord t, TokenFamily f,"
+                        + " UserAccount u LEFT JOIN RoleAssignment a ON a.userId = u.id"
+                        + " LEFT JOIN RolePermission p ON p.roleName = a.roleName"
                         + " WHERE t.tokenHash = :hash AND f.id = t.familyId AND u.id = f.userId", Object[].class)
                 .setParameter("hash", tokenHash)
-                .getResultStream()
-                .findFirst()
-                .map(row -> new Presented((RefreshTokenRecord) row[0], (TokenFamily) row[1], (UserAccount) row[2]));
+                .getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        TreeSet<String> roles = new TreeSet<>();
+        TreeSet<String> permissions = new TreeSet<>();
+        for (Object[] row : rows) {
+            if (row[3] != null) {
+                roles.add((String) row[3]);
+            }
+            if (row[4] != null) {
+                permissions.add((String) row[4]);
+            }
+        }
+        Object[] first = rows.get(0);
+        return Optional.of(new Presented((RefreshTokenRecord) first[0], (TokenFamily) first[1], (UserAccount) first[2],
+                new AccessRights(List.copyOf(roles), List.copyOf(permissions))));
     }
 
     /**
@@ -92,6 +119,21 @@ public class TokenFamilyRepository {
         return ids;
     }
 
+    Map<String, Long> countLiveOf(Collection<String> userIds, Instant now, Duration idleTimeout) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, Long> counts = new HashMap<>();
+        em.createQuery("SELECT f.userId, COUNT(f) FROM TokenFamily f WHERE f.userId IN :users AND f.revokedAt IS NULL"
+                        + " AND f.absoluteExpiresAt > :now AND f.lastUsedAt > :idleCutoff GROUP BY f.userId", Object[].class)
+                .setParameter("users", userIds)
+                .setParameter("now", now)
+                .setParameter("idleCutoff", now.minus(idleTimeout))
+                .getResultList()
+                .forEach(row -> counts.put((String) row[0], ((Number) row[1]).longValue()));
+        return counts;
+    }
+
     List<TokenFamily> findLiveOfUser(String userId, Instant now, Duration idleTimeout) {
         return em.createQuery("SELECT f FROM TokenFamily f WHERE f.userId = :user AND f.revokedAt IS NULL"
                         + " AND f.absoluteExpiresAt > :now AND f.lastUsedAt > :idleCutoff ORDER BY f.createdAt", TokenFamily.class)
@@ -114,6 +156,16 @@ public class TokenFamilyRepository {
                         + " WHERE f.successorSealed IS NOT NULL AND f.rotatedAt < :cutoff")
                 .setParameter("cutoff", rotatedBefore)
                 .executeUpdate();
+    }
+
+    /** Every session of the user, ended ones included, and their token history: part of erasing the account. */
+    List<String> deleteAllOfUser(String userId) {
+        List<String> ids = em.createQuery("SELECT f.id FROM TokenFamily f WHERE f.userId = :user", String.class)
+                .setParameter("user", userId).getResultList();
+        em.createQuery("DELETE FROM RefreshTokenRecord t WHERE t.familyId IN (SELECT f.id FROM TokenFamily f WHERE f.userId = :user)")
+                .setParameter("user", userId).executeUpdate();
+        em.createQuery("DELETE FROM TokenFamily f WHERE f.userId = :user").setParameter("user", userId).executeUpdate();
+        return ids;
     }
 
     /** Families past their absolute expiry are dead whatever their state; their history goes with them (ON DELETE CASCADE). */

@@ -14,8 +14,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
-import java.util.List;
-import java.util.Set;
 
 /** Signs access tokens with the active key. */
 @ApplicationScoped
@@ -23,6 +21,9 @@ public class AccessTokenIssuer {
 
     /** 128 bits: a {@code jti} is a revocation handle, so it must not be guessable or collide. */
     private static final int JTI_BYTES = 16;
+
+    public static final String PERMISSIONS = "permissions";
+    public static final String PERMISSIONS_TRUNCATED = "permissions_truncated";
 
     @Inject
     SigningKeyRing keys;
@@ -34,38 +35,45 @@ public class AccessTokenIssuer {
     Clock clock;
 
     /**
-     * @param subject the user id; it also serves as {@code upn}, so MicroProfile JWT consumers get
-     *                a stable principal name that is not personal data (no e-mail in the token)
-     * @param groups  the user's roles
-     * @param familyId the login session the token belongs to, as {@code sid}: revoking the session
-     *                 revokes every access token issued in it
-     * @param emailVerified whether the owner has proved the account's address is theirs, as
-     *                      {@code email_verified} (OpenID Connect's claim), so an application can
-     *                      require it; the address itself stays out of the token
-     * @param amr           how the login that started the session authenticated ({@link AuthenticationMethods})
-     * @param authTime      when that login happened, as {@code auth_time}: refreshed tokens keep both,
-     *                      so an application can ask for a recent or a stronger sign-in
+     * Signs a token issued now.
+     *
+     * @see #issue(AccessTokenClaims, Instant)
      */
-    public IssuedAccessToken issue(String subject, Set<String> groups, String familyId, boolean emailVerified,
-                                   List<String> amr, Instant authTime) {
-        Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+    public IssuedAccessToken issue(AccessTokenClaims claims) {
+        return issue(claims, clock.instant());
+    }
+
+    /**
+     * @param readAt when the claims were read: the token's {@code iat} is that second, not the
+     *               moment of signing, so a change of rights committed after the read cuts the
+     *               token off ({@code RevocationList.cutOffUserTokens})
+     */
+    public IssuedAccessToken issue(AccessTokenClaims content, Instant readAt) {
+        Instant issuedAt = readAt.truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(settings.accessTokenLifetime());
         String jti = RandomTokens.base64Url(JTI_BYTES);
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        JWTClaimsSet.Builder builder = new JWTClaimsSet.Builder()
                 .issuer(settings.issuer())
-                .subject(subject)
+                .subject(content.subject())
                 .audience(settings.audience())
                 .expirationTime(Date.from(expiresAt))
                 .issueTime(Date.from(issuedAt))
                 .notBeforeTime(Date.from(issuedAt))
                 .jwtID(jti)
-                .claim("upn", subject)
-                .claim("sid", familyId)
-                .claim("groups", List.copyOf(groups))
-                .claim("email_verified", emailVerified)
-                .claim("amr", List.copyOf(amr))
-                .claim("auth_time", authTime.getEpochSecond())
-                .build();
+                .claim("upn", content.subject())
+                .claim("sid", content.familyId())
+                .claim("groups", content.groups())
+                .claim("email_verified", content.emailVerified())
+                .claim("amr", content.amr())
+                .claim("auth_time", content.authTime().getEpochSecond());
+        // A token must stay small enough for a header; past the limit a consumer is told to ask
+        // introspection, which always answers the whole list, rather than given part of it.
+        if (content.permissions().size() > settings.maxPermissionsInToken()) {
+            builder.claim(PERMISSIONS_TRUNCATED, true);
+        } else {
+            builder.claim(PERMISSIONS, content.permissions());
+        }
+        JWTClaimsSet claims = builder.build();
         ManagedKey key = keys.activeSigningKey();
         // typ "JWT": Payara's MicroProfile JWT implementation refuses any other value.
         JWSHeader header = new JWSHeader.Builder(key.algorithm())

@@ -22,6 +22,7 @@ public class TokenSettings extends Settings {
     public static final String CLOCK_SKEW_SECONDS = "latchkey.token.clock-skew-seconds";
     public static final String ALGORITHM = "latchkey.token.algorithm";
     public static final String HS256_SECRET = "latchkey.token.hs256-secret";
+    public static final String MAX_PERMISSIONS = "latchkey.token.max-permissions";
 
     /** The HS256 mode's name: a mode of its own, only ever on when asked for by name. */
     public static final String HS256 = "HS256";
@@ -33,6 +34,7 @@ public class TokenSettings extends Settings {
     private long verifiedCacheSize;
     private String algorithm;
     private Optional<String> hs256Secret;
+    private int maxPermissionsInToken;
 
     public static TokenSettings from(SettingsSource source) {
         return load(new TokenSettings(), source);
@@ -54,6 +56,7 @@ public class TokenSettings extends Settings {
         verifiedCacheSize = source.number("latchkey.token.verified-cache-size", 10_000, 0, 1_000_000);
         algorithm = source.oneOf(ALGORITHM, "RS256", Set.of("RS256", "ES256", "EdDSA", HS256));
         hs256Secret = source.optional(HS256_SECRET);
+        maxPermissionsInToken = source.smallNumber(MAX_PERMISSIONS, 50, 0, 1000);
     }
 
     public String issuer() {
@@ -71,6 +74,14 @@ public class TokenSettings extends Settings {
     /** Tolerance for other nodes' clocks when checking {@code exp}, {@code nbf} and {@code iat}. */
     public int clockSkewSeconds() {
         return clockSkewSeconds;
+    }
+
+    /**
+     * The most permissions an access token lists; a user with more gets
+     * {@code "permissions_truncated": true} instead, and consumers ask introspection.
+     */
+    public int maxPermissionsInToken() {
+        return maxPermissionsInToken;
     }
 
     /** How many verified access tokens the verifier remembers; 0 verifies every signature every time. */

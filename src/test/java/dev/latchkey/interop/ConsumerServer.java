@@ -1,8 +1,10 @@
 package dev.latchkey.interop;
 
 import dev.latchkey.interop.consumer.ConsumerApplication;
+import dev.latchkey.interop.consumer.ReportsResource;
 import dev.latchkey.interop.consumer.WhoAmIResource;
 import dev.latchkey.testsupport.client.Eventually;
+import dev.latchkey.testsupport.client.ResourceServerClient;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.StringAsset;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
@@ -44,16 +46,20 @@ final class ConsumerServer implements AutoCloseable {
      * @param issuer   Latchkey's {@code latchkey.token.issuer}
      * @param audience Latchkey's {@code latchkey.token.audience}
      */
-    static ConsumerServer start(String jwksUrl, String issuer, String audience) throws Exception {
+    static ConsumerServer start(String jwksUrl, String issuer, String audience, String introspectionUrl) throws Exception {
         Path directory = Path.of("target", "interop");
         Files.createDirectories(directory);
         // Exactly the configuration docs/protecting-your-application.md gives for Payara.
         String configuration = "mp.jwt.verify.publickey.location=" + jwksUrl + "\n"
                 + "mp.jwt.verify.issuer=" + issuer + "\n"
-                + "mp.jwt.verify.audiences=" + audience + "\n";
+                + "mp.jwt.verify.audiences=" + audience + "\n"
+                // The application's own settings, for its fallback to introspection (docs/roles.md).
+                + "consumer.introspection.url=" + introspectionUrl + "\n"
+                + "consumer.introspection.client-id=" + ResourceServerClient.CLIENT_ID + "\n"
+                + "consumer.introspection.client-secret=" + ResourceServerClient.SECRET + "\n";
         File war = directory.resolve("consumer.war").toFile();
         ShrinkWrap.create(WebArchive.class, "consumer.war")
-                .addClasses(ConsumerApplication.class, WhoAmIResource.class)
+                .addClasses(ConsumerApplication.class, WhoAmIResource.class, ReportsResource.class)
                 .addAsResource(new StringAsset(configuration), "META-INF/microprofile-config.properties")
                 // bean-discovery-mode="all" so that CDI sees the @LoginConfig on the Application class,
                 // which carries no bean-defining annotation: that is how Payara turns MP-JWT on.

@@ -1,7 +1,8 @@
 package dev.latchkey.interop;
 
-import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.client.Authenticator;
+import dev.latchkey.testsupport.client.BrowserSession;
+import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.ResourceServerClient;
 import jakarta.json.JsonObject;
@@ -18,6 +19,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.json;
@@ -46,7 +48,7 @@ class ResourceServerIT extends DeployedLatchkeyTest {
         if (consumer == null) {
             JsonObject discovery = json(http.get("/.well-known/openid-configuration"));
             consumer = ConsumerServer.start(http.uri("/.well-known/jwks.json").toString(),
-                    discovery.getString("issuer"), "latchkey");
+                    discovery.getString("issuer"), "latchkey", http.uri("/auth/introspect").toString());
         }
     }
 
@@ -140,6 +142,51 @@ class ResourceServerIT extends DeployedLatchkeyTest {
     private HttpResponse<String> bearerPost(String path, String accessToken, String body) {
         return http.send(http.request(path).header("Content-Type", "application/json").header("Authorization", "Bearer " + accessToken)
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /**
+     * docs/roles.md end to end: a role granted through the admin API opens the consumer's
+     * {@code @RolesAllowed} route after a refresh; the route also demands a permission, read from
+     * the token, or from introspection once the token's list is truncated.
+     */
+    @Test
+    void aRoleGrantedThroughTheAdminApiOpensTheConsumersRouteAfterARefresh() {
+        http.register(ADMIN, PASSWORD);
+        String admin = BrowserSession.loggedIn(http, ADMIN, PASSWORD).accessToken();
+        defineRole(admin, "\"reports:read\"");
+        BrowserSession user = BrowserSession.loggedIn(http, registered(), PASSWORD);
+        String userId = json(user.me()).getString("sub");
+        assertEquals(403, atConsumer("reports", user.accessToken()).statusCode(), "no role yet");
+
+        HttpResponse<String> granted = http.send(http.request("/admin/users/" + userId + "/roles")
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"roles\":[\"user\",\"reports-reader\"]}")));
+        assertEquals(204, granted.statusCode(), granted.body());
+        assertEquals(403, atConsumer("reports", user.accessToken()).statusCode(),
+                "the consumer checks signatures only: the old token still says the old roles, and is refused");
+        assertEquals(200, user.refresh().statusCode());
+        HttpResponse<String> allowed = atConsumer("reports", user.accessToken());
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertEquals("reports:read from token", allowed.body());
+
+        // 51 permissions: past the token's cap, so the consumer asks introspection for them.
+        defineRole(admin, "\"reports:read\"," + IntStream.range(0, 50)
+                .mapToObj(i -> "\"extra" + i + ":read\"").collect(Collectors.joining(",")));
+        assertEquals(200, user.refresh().statusCode());
+        HttpResponse<String> truncated = atConsumer("reports", user.accessToken());
+        assertEquals(200, truncated.statusCode(), truncated.body());
+        assertEquals("reports:read from introspection", truncated.body());
+
+        defineRole(admin, "\"reports:export\"");
+        assertEquals(200, user.refresh().statusCode());
+        assertEquals(403, atConsumer("reports", user.accessToken()).statusCode(), "the role without the permission is not enough");
+    }
+
+    private void defineRole(String adminToken, String permissions) {
+        HttpResponse<String> defined = http.send(http.request("/admin/roles/reports-reader")
+                .header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"permissions\":[" + permissions + "]}")));
+        assertTrue(defined.statusCode() == 200 || defined.statusCode() == 201, defined.body());
     }
 
     @Test

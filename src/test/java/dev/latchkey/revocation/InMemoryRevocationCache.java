@@ -29,6 +29,11 @@ public final class InMemoryRevocationCache implements RevocationCache {
     }
 
     @Override
+    public void remove(String key) {
+        entries.remove(key);
+    }
+
+    @Override
     public int size() {
         return entries.size();
     }

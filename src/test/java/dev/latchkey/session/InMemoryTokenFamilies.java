@@ -2,6 +2,7 @@ package dev.latchkey.session;
 
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
+import dev.latchkey.role.AccessRights;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -42,6 +43,11 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
             public Optional<UserAccount> lockForUpdate(String id) {
                 return Optional.ofNullable(users.get(id));
             }
+
+            @Override
+            public void recordLogin(String id, Instant now) {
+                // the administrators' list is not under test here
+            }
         };
     }
 
@@ -64,7 +70,8 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
     Optional<Presented> findByTokenHash(String tokenHash) {
         return Optional.ofNullable(tokens.get(tokenHash)).map(token -> {
             TokenFamily family = families.get(token.familyId());
-            return new Presented(token, copy(family), users.get(family.userId()));
+            return new Presented(token, copy(family), users.get(family.userId()),
+                    new AccessRights(List.of("user"), List.of()));
         });
     }
 

@@ -19,6 +19,8 @@ import dev.latchkey.revocation.InMemoryRevocationCache;
 import dev.latchkey.revocation.InMemoryRevocationRepository;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.revocation.RevocationLists;
+import dev.latchkey.role.AccessRights;
+import dev.latchkey.role.Roles;
 import dev.latchkey.testsupport.server.MovableClock;
 import dev.latchkey.token.AccessTokenVerifier;
 import dev.latchkey.token.TokenBeans;
@@ -109,6 +111,12 @@ class SessionServiceTest {
                 audit.add(event.code() + " " + outcome);
             }
         };
+        service.roles = new Roles() {
+            @Override
+            public AccessRights rightsOf(String userId) {
+                return new AccessRights(List.of("user"), List.of());
+            }
+        };
         service.clock = clock;
         return service;
     }
@@ -129,7 +137,7 @@ class SessionServiceTest {
 
     private UserAccount user() {
         UserAccount user = new UserAccount("user-" + UUID.randomUUID() + "@example.test",
-                "$2b$10$not-a-real-hash", Set.of("user"), clock.instant());
+                "$2b$10$not-a-real-hash", clock.instant());
         families.addUser(user);
         return user;
     }

@@ -13,6 +13,6 @@ import org.eclipse.microprofile.auth.LoginConfig;
  */
 @ApplicationPath("/")
 @LoginConfig(authMethod = "MP-JWT")
-@DeclareRoles({"user", "admin"})
+@DeclareRoles({"user", "admin", "reports-reader"})
 public class ConsumerApplication extends Application {
 }

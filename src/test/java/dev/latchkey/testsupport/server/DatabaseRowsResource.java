@@ -1,0 +1,113 @@
+package dev.latchkey.testsupport.server;
+
+import jakarta.annotation.Resource;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.DatabaseMetaData;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Test deployments only, straight on the server's data source: which rows of which tables hold a
+ * value (every character column of every table of the schema, so a table added later is searched
+ * too), and many accounts created at once for the user-list tests.
+ */
+@Path("/test-support/database")
+@RequestScoped
+public class DatabaseRowsResource {
+
+    private static final Set<Integer> TEXT_TYPES = Set.of(Types.VARCHAR, Types.CHAR, Types.LONGVARCHAR, Types.CLOB,
+            Types.NVARCHAR, Types.NCHAR, Types.LONGNVARCHAR, Types.NCLOB);
+
+    @Resource(lookup = "java:app/jdbc/latchkey")
+    DataSource dataSource;
+
+    @Inject
+    Clock clock;
+
+    /**
+     * One line {@code table.column count} per column holding {@code value} anywhere in its text;
+     * the first line counts the tables searched.
+     */
+    @GET
+    @Path("rows-naming")
+    public Response rowsNaming(@QueryParam("value") String value) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData metadata = connection.getMetaData();
+            List<String> tables = new ArrayList<>();
+            try (ResultSet rows = metadata.getTables(connection.getCatalog(), connection.getSchema(), "%", new String[] {"TABLE"})) {
+                while (rows.next()) {
+                    tables.add(rows.getString("TABLE_NAME"));
+                }
+            }
+            lines.add("tables " + tables.size());
+            for (String table : tables) {
+                try (ResultSet columns = metadata.getColumns(connection.getCatalog(), connection.getSchema(), table, "%")) {
+                    while (columns.next()) {
+                        if (!TEXT_TYPES.contains(columns.getInt("DATA_TYPE"))) {
+                            continue;
+                        }
+                        String column = columns.getString("COLUMN_NAME");
+                        try (PreparedStatement count = connection.prepareStatement(
+                                "SELECT COUNT(*) FROM " + quoted(table) + " WHERE " + quoted(column) + " LIKE ?")) {
+                            count.setString(1, "%" + value + "%");
+                            try (ResultSet result = count.executeQuery()) {
+                                result.next();
+                                if (result.getLong(1) > 0) {
+                                    lines.add(table.toLowerCase() + "." + column.toLowerCase() + " " + result.getLong(1));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return Response.ok(String.join("\n", lines)).build();
+    }
+
+    /** {@code count} active, verified accounts {@code <prefix><number>@bulk.example.test}, holding the role user; they cannot sign in. */
+    @POST
+    @Path("users")
+    public Response createUsers(@QueryParam("prefix") String prefix, @QueryParam("count") int count) throws SQLException {
+        long now = clock.millis();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement account = connection.prepareStatement("INSERT INTO user_account (id, email, password_hash, status,"
+                     + " created_at, updated_at, password_changed_at, email_verified_at, version) VALUES (?, ?, 'not-a-hash', 'ACTIVE', ?, ?, ?, ?, 0)");
+             PreparedStatement role = connection.prepareStatement("INSERT INTO user_role (user_id, role_name) VALUES (?, 'user')")) {
+            for (int i = 0; i < count; i++) {
+                String id = UUID.randomUUID().toString();
+                account.setString(1, id);
+                account.setString(2, prefix + String.format("%05d", i) + "@bulk.example.test");
+                for (int column = 3; column <= 6; column++) {
+                    account.setLong(column, now);
+                }
+                account.addBatch();
+                role.setString(1, id);
+                role.addBatch();
+            }
+            account.executeBatch();
+            role.executeBatch();
+        }
+        return Response.noContent().build();
+    }
+
+    private static String quoted(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+}
