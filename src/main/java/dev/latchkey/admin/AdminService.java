@@ -4,6 +4,7 @@ import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.keys.RecordSealer;
 import dev.latchkey.mail.Outbox;
@@ -70,6 +71,9 @@ public class AdminService {
 
     @Inject
     RecordSealer sealer;
+
+    @Inject
+    AuditTrail auditTrail;
 
     @Inject
     Clock clock;
@@ -183,7 +187,9 @@ public class AdminService {
      * every row that names the user goes, in one transaction: the account and its role
      * assignments, one-time tokens, known devices, sessions and token history, logins waiting for
      * a second factor, the sealed TOTP secret and recovery codes, unsent mail, and the user's
-     * {@code sub:} revocation entry. The audit line names the user by a keyed pseudonym only.
+     * {@code sub:} revocation entry. The erasure's own event names the user by a keyed pseudonym
+     * only; the stored events that named the user are rewritten after the commit
+     * ({@link #pseudonymizeStoredEvents}).
      *
      * @return false when there is no such user
      * @throws ProblemException 409 for an administrator erasing themselves
@@ -207,6 +213,14 @@ public class AdminService {
         revocations.forgetUser(userId);
         audit.recordErasure(adminId, sealer.pseudonym(ERASED_USER, userId), client);
         return true;
+    }
+
+    /**
+     * After {@link #erase} committed (or for an id already erased, so that a retry finishes the
+     * job): the stored events that name the user name the pseudonym instead.
+     */
+    public void pseudonymizeStoredEvents(String userId) {
+        auditTrail.pseudonymize(userId, sealer.pseudonym(ERASED_USER, userId));
     }
 
     private void refused(AuditEvent event, String userId, String adminId, ClientInfo client) {

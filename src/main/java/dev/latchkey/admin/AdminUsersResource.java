@@ -4,6 +4,7 @@ import dev.latchkey.account.DirectoryStatus;
 import dev.latchkey.account.EmailAddress;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.NoStore;
+import dev.latchkey.input.QueryParameters;
 import dev.latchkey.input.StrictJson;
 import dev.latchkey.mfa.SecondFactors;
 import dev.latchkey.problem.Problem;
@@ -24,7 +25,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -73,31 +73,23 @@ public class AdminUsersResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Response search() {
-        MultivaluedMap<String, String> query = uri.getQueryParameters();
-        for (String name : query.keySet()) {
-            if (!SEARCH_PARAMETERS.contains(name)) {
-                throw ProblemException.badRequest("The query may contain only email_prefix, status, role, limit and cursor.");
-            }
-            if (query.get(name).size() > 1) {
-                throw ProblemException.badRequest("Query parameter '" + name + "' appears more than once.");
-            }
-        }
-        Optional<String> prefix = Optional.ofNullable(query.getFirst("email_prefix")).map(value -> {
+        QueryParameters query = QueryParameters.of(uri, SEARCH_PARAMETERS);
+        Optional<String> prefix = query.get("email_prefix").map(value -> {
             if (value.length() > EmailAddress.MAX_LENGTH) {
                 throw ProblemException.badRequest("email_prefix is longer than any address.");
             }
             return EmailAddress.normalizePrefix(value);
         });
-        Optional<DirectoryStatus> status = Optional.ofNullable(query.getFirst("status")).map(value -> DirectoryStatus.parse(value)
+        Optional<DirectoryStatus> status = query.get("status").map(value -> DirectoryStatus.parse(value)
                 .orElseThrow(() -> ProblemException.badRequest("status must be active, disabled or pending.")));
-        Optional<String> role = Optional.ofNullable(query.getFirst("role")).map(value -> {
+        Optional<String> role = query.get("role").map(value -> {
             if (!RoleNames.isRole(value)) {
                 throw ProblemException.badRequest("role is not a role name.");
             }
             return value;
         });
-        Optional<String> cursor = Optional.ofNullable(query.getFirst("cursor")).filter(value -> !value.isEmpty());
-        int limit = Optional.ofNullable(query.getFirst("limit")).map(AdminUsersResource::parseLimit).orElse(DEFAULT_LIMIT);
+        Optional<String> cursor = query.get("cursor").filter(value -> !value.isEmpty());
+        int limit = query.limit(DEFAULT_LIMIT, MAX_LIMIT);
         return NoStore.applyTo(Response.ok(directory.page(new UserDirectory.Search(prefix, status, role, cursor, limit)))).build();
     }
 
@@ -180,7 +172,10 @@ public class AdminUsersResource {
     @DELETE
     @Path("{id}")
     public Response erase(@PathParam("id") String userId) {
-        if (!admin.erase(knownShape(userId), actor(), ClientInfo.of(request))) {
+        String id = knownShape(userId);
+        boolean erased = admin.erase(id, actor(), ClientInfo.of(request));
+        admin.pseudonymizeStoredEvents(id);
+        if (!erased) {
             throw noSuchUser();
         }
         return Response.noContent().build();
@@ -196,21 +191,6 @@ public class AdminUsersResource {
             throw noSuchUser();
         }
         return userId;
-    }
-
-    private static int parseLimit(String value) {
-        if (!value.matches("[0-9]{1,3}")) {
-            throw badLimit();
-        }
-        int limit = Integer.parseInt(value);
-        if (limit < 1 || limit > MAX_LIMIT) {
-            throw badLimit();
-        }
-        return limit;
-    }
-
-    private static ProblemException badLimit() {
-        return ProblemException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT + ".");
     }
 
     private static ProblemException noSuchUser() {

@@ -3,6 +3,7 @@ package dev.latchkey.audit;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.json.JsonValues;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.json.JsonObjectBuilder;
 
 import java.util.List;
@@ -10,16 +11,24 @@ import java.util.logging.Logger;
 
 /**
  * Security events, one structured JSON line each, on the dedicated logger {@code latchkey.audit}
- * so operators can route them to their SIEM. Callers pass identifiers only: the API offers no
- * place for a token, password or hash, so none can end up here.
+ * so operators can route them to their SIEM, and one row each in {@code audit_event} for the
+ * administrators' and users' queries ({@link AuditTrail}). Callers pass identifiers only: the API
+ * offers no place for a token, password or hash, so none can end up here.
+ *
+ * <p>Storing the row never fails, nor slows, the request the event describes: the line is written
+ * first, the row is queued and written afterwards, and a row that cannot be stored is counted
+ * ({@link AuditTrail#eventsNotStored()}) and reported with a warning.
  */
 @ApplicationScoped
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger("latchkey.audit");
 
+    @Inject
+    AuditTrail trail;
+
     public void record(AuditEvent event, String outcome, String userId, String familyId, ClientInfo client) {
-        write(event, outcome, null, userId, "family", familyId, client);
+        write(new Entry(event, outcome, null, userId, familyId, null, null, null, null), client);
     }
 
     /**
@@ -27,13 +36,13 @@ public class AuditLog {
      * {@code user} the account it was taken on.
      */
     public void recordAdminAction(AuditEvent event, String outcome, String actorId, String userId, ClientInfo client) {
-        write(event, outcome, actorId, userId, null, null, client);
+        write(new Entry(event, outcome, actorId, userId, null, null, null, null, null), client);
     }
 
     /** An administrator replaced a user's roles: both sets, so the trail shows what was granted and taken. */
     public void recordRolesChange(String outcome, String actorId, String userId, List<String> before, List<String> after,
                                   ClientInfo client) {
-        writeChange(AuditEvent.ADMIN_ROLES_CHANGED, outcome, actorId, userId, null, before, after, client);
+        write(new Entry(AuditEvent.ADMIN_ROLES_CHANGED, outcome, actorId, userId, null, null, null, before, after), client);
     }
 
     /**
@@ -42,7 +51,7 @@ public class AuditLog {
      */
     public void recordRoleDefinition(AuditEvent event, String outcome, String actorId, String role, List<String> before,
                                      List<String> after, ClientInfo client) {
-        writeChange(event, outcome, actorId, null, role, before, after, client);
+        write(new Entry(event, outcome, actorId, null, null, "role", role, before, after), client);
     }
 
     /**
@@ -51,52 +60,60 @@ public class AuditLog {
      * yet whoever holds the key can still match it to earlier lines.
      */
     public void recordErasure(String actorId, String userPseudonym, ClientInfo client) {
-        write(AuditEvent.ADMIN_ERASE_USER, "success", actorId, null, "user_pseudonym", userPseudonym, client);
-    }
-
-    private static void writeChange(AuditEvent event, String outcome, String actorId, String userId, String role,
-                                    List<String> before, List<String> after, ClientInfo client) {
-        JsonObjectBuilder line = begin(event, outcome, actorId, userId);
-        JsonValues.addIfPresent(line, "role", role);
-        line.add("before", JsonValues.createArrayBuilder(before)).add("after", JsonValues.createArrayBuilder(after));
-        finish(line, client);
+        write(new Entry(AuditEvent.ADMIN_ERASE_USER, "success", actorId, null, null, "user_pseudonym", userPseudonym, null, null),
+                client);
     }
 
     /** An administrator's action on a signing key, named by its (public) {@code kid}. */
     public void recordKeyEvent(AuditEvent event, String outcome, String actorId, String kid, ClientInfo client) {
-        write(event, outcome, actorId, null, "kid", kid, client);
+        write(new Entry(event, outcome, actorId, null, null, "kid", kid, null, null), client);
     }
 
     /** A queued mail that could not be delivered, named by its purpose (a template name). */
     public void recordMailEvent(AuditEvent event, String outcome, String userId, String purpose) {
-        write(event, outcome, null, userId, "mail", purpose, null);
+        write(new Entry(event, outcome, null, userId, null, "mail", purpose, null, null), null);
     }
 
-    private static void write(AuditEvent event, String outcome, String actorId, String userId, String subjectName,
-                              String subject, ClientInfo client) {
-        JsonObjectBuilder line = begin(event, outcome, actorId, userId);
-        if (subjectName != null) {
-            JsonValues.addIfPresent(line, subjectName, subject);
-        }
-        finish(line, client);
+    /**
+     * One event.
+     *
+     * @param subjectName what {@code subject} names ({@code kid}, {@code role}, {@code mail},
+     *                    {@code user_pseudonym}), or null
+     * @param before      for a change, the set before it, or null
+     */
+    record Entry(AuditEvent event, String outcome, String actorId, String userId, String familyId, String subjectName,
+                 String subject, List<String> before, List<String> after) {
     }
 
-    private static JsonObjectBuilder begin(AuditEvent event, String outcome, String actorId, String userId) {
+    private void write(Entry entry, ClientInfo client) {
         JsonObjectBuilder line = JsonValues.createObjectBuilder()
-                .add("event", event.code())
-                .add("outcome", outcome);
-        JsonValues.addIfPresent(line, "actor", actorId);
-        JsonValues.addIfPresent(line, "user", userId);
-        return line;
-    }
-
-    private static void finish(JsonObjectBuilder line, ClientInfo client) {
+                .add("event", entry.event().code())
+                .add("outcome", entry.outcome());
+        JsonValues.addIfPresent(line, "actor", entry.actorId());
+        JsonValues.addIfPresent(line, "user", entry.userId());
+        JsonValues.addIfPresent(line, "family", entry.familyId());
+        if (entry.subjectName() != null) {
+            JsonValues.addIfPresent(line, entry.subjectName(), entry.subject());
+        }
+        if (entry.before() != null) {
+            line.add("before", JsonValues.createArrayBuilder(entry.before())).add("after", JsonValues.createArrayBuilder(entry.after()));
+        }
         if (client != null) {
             JsonValues.addIfPresent(line, "ip", client.ip());
             JsonValues.addIfPresent(line, "user_agent", client.userAgent());
         }
         // JSON encoding escapes quotes and line breaks in attacker-chosen values (log injection).
-        String text = line.build().toString();
-        LOG.info(text);
+        LOG.info(line.build().toString());
+        store(entry, client);
+    }
+
+    private void store(Entry entry, ClientInfo client) {
+        if (trail == null || !AuditTrail.isStored(entry)) {
+            // No trail outside a container (unit tests of the callers, the key tool).
+            return;
+        }
+        if (!trail.enqueue(entry, client)) {
+            trail.countNotStored(entry.event().code());
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.latchkey.housekeeping;
 import dev.latchkey.account.EmailVerificationService;
 import dev.latchkey.account.KnownDevices;
 import dev.latchkey.account.OneTimeTokens;
+import dev.latchkey.audit.AuditSettings;
+import dev.latchkey.audit.AuditTrail;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.session.LoginChallenges;
 import dev.latchkey.session.SessionService;
@@ -14,6 +16,7 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.time.Clock;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -53,6 +56,15 @@ public class Housekeeping {
     LoginChallenges loginChallenges;
 
     @Inject
+    AuditTrail auditTrail;
+
+    @Inject
+    AuditSettings auditSettings;
+
+    @Inject
+    Clock clock;
+
+    @Inject
     HousekeepingSettings settings;
 
     private ScheduledFuture<?> task;
@@ -70,6 +82,7 @@ public class Housekeeping {
             verification.prunePending();
             knownDevices.prune();
             loginChallenges.prune();
+            auditTrail.prune(clock.instant().minus(auditSettings.retention()));
             LOG.fine(() -> "Housekeeping deleted " + sessionsDeleted + " expired sessions and "
                     + tokensDeleted + " dead one-time tokens");
         } catch (RuntimeException e) {

@@ -51,4 +51,11 @@ public final class JsonValues {
     public static JsonParser createParser(Reader reader) {
         return PROVIDER.createParser(reader);
     }
+
+    /** A JSON object this application wrote itself (a stored column), read back. */
+    public static JsonObject parseObject(String json) {
+        try (var reader = PROVIDER.createReader(new java.io.StringReader(json))) {
+            return reader.readObject();
+        }
+    }
 }

@@ -35,19 +35,10 @@ public class Roles {
 
     /** What the tokens issued to the user now say: one query. */
     public AccessRights rightsOf(String userId) {
-        List<Object[]> rows = em.createQuery("SELECT a.roleName, p.permission FROM RoleAssignment a"
+        return AccessRights.fromRows(em.createQuery("SELECT a.roleName, p.permission FROM RoleAssignment a"
                         + " LEFT JOIN RolePermission p ON p.roleName = a.roleName WHERE a.userId = :user", Object[].class)
                 .setParameter("user", userId)
-                .getResultList();
-        TreeSet<String> roles = new TreeSet<>();
-        TreeSet<String> permissions = new TreeSet<>();
-        for (Object[] row : rows) {
-            roles.add((String) row[0]);
-            if (row[1] != null) {
-                permissions.add((String) row[1]);
-            }
-        }
-        return new AccessRights(List.copyOf(roles), List.copyOf(permissions));
+                .getResultList(), 0, 1);
     }
 
     /** Sorted. */

@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /** Persistence of token families and the refresh-token history. Callers own the transaction. */
 @ApplicationScoped
@@ -50,19 +49,9 @@ public class TokenFamilyRepository {
         if (rows.isEmpty()) {
             return Optional.empty();
         }
-        TreeSet<String> roles = new TreeSet<>();
-        TreeSet<String> permissions = new TreeSet<>();
-        for (Object[] row : rows) {
-            if (row[3] != null) {
-                roles.add((String) row[3]);
-            }
-            if (row[4] != null) {
-                permissions.add((String) row[4]);
-            }
-        }
         Object[] first = rows.get(0);
         return Optional.of(new Presented((RefreshTokenRecord) first[0], (TokenFamily) first[1], (UserAccount) first[2],
-                new AccessRights(List.copyOf(roles), List.copyOf(permissions))));
+                AccessRights.fromRows(rows, 3, 4)));
     }
 
     /**

@@ -25,7 +25,7 @@ import java.util.UUID;
 /**
  * Test deployments only, straight on the server's data source: which rows of which tables hold a
  * value (every character column of every table of the schema, so a table added later is searched
- * too), and many accounts created at once for the user-list tests.
+ * too), many accounts created at once for the user-list tests, and the audit table taken away.
  */
 @Path("/test-support/database")
 @RequestScoped
@@ -103,6 +103,20 @@ public class DatabaseRowsResource {
             }
             account.executeBatch();
             role.executeBatch();
+        }
+        return Response.noContent().build();
+    }
+
+    /**
+     * Takes the audit table away (renames it) or puts it back, so that a test can see what a
+     * request does when its event cannot be stored.
+     */
+    @POST
+    @Path("audit-table")
+    public Response auditTable(@QueryParam("present") boolean present) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute(present ? "ALTER TABLE audit_event_away RENAME TO audit_event"
+                    : "ALTER TABLE audit_event RENAME TO audit_event_away");
         }
         return Response.noContent().build();
     }
