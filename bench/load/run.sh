@@ -4,6 +4,7 @@
 #   bench/load/run.sh                 # everything (about 15 minutes)
 #   BENCH_SECONDS=10 bench/load/run.sh   # shorter measurement windows
 #   BENCH_SKIP_KEYCLOAK=1 bench/load/run.sh
+#   BENCH_LATCHKEY_OPTS='-Dlatchkey.x=y' bench/load/run.sh   # extra settings for Latchkey's JVM
 #
 # What it does, in order:
 #   1. builds the WAR (mvn -DskipTests package, which also fetches Payara Micro);
@@ -175,6 +176,7 @@ start_latchkey() {
     -Dlatchkey.ratelimit.refresh.per-ip-per-minute=100000000 \
     -Dlatchkey.ratelimit.account-mail.per-ip-per-minute=100000000 \
     -Dlatchkey.account.require-verified-email=false \
+    ${BENCH_LATCHKEY_OPTS:-} \
     -jar "$PAYARA" --nocluster --port "$LATCHKEY_PORT" --contextroot / \
     --prebootcommandfile "$ROOT/server-config/payara/pre-boot-commands.asadmin" \
     --deploy "$WAR" > "$BENCH_WORK/latchkey.log" 2>&1 &
@@ -204,16 +206,21 @@ token_algorithm() { cut -d. -f1 <<< "$1" | tr '_-' '/+' | base64 -d 2>/dev/null 
 
 keytool() { "$ROOT/server-config/keytool.sh" "$WAR" "$@"; }
 
-latchkey_scenarios() {
-  log "Latchkey: $USERS users"
-  local credentials="$BENCH_WORK/latchkey-credentials.txt"
-  : > "$credentials"
+# register_users <credentials file>: registers the $USERS benchmark users, one "email password" line each.
+register_users() {
+  : > "$1"
   for i in $(seq 1 "$USERS"); do
     local email="bench-user-$i@bench.example"
     curl -fsS -o /dev/null -H 'Content-Type: application/json' \
       -d "{\"email\":\"$email\",\"password\":\"$PASSWORD\"}" "$LATCHKEY_URL/auth/register"
-    echo "$email $PASSWORD" >> "$credentials"
+    echo "$email $PASSWORD" >> "$1"
   done
+}
+
+latchkey_scenarios() {
+  log "Latchkey: $USERS users"
+  local credentials="$BENCH_WORK/latchkey-credentials.txt"
+  register_users "$credentials"
 
   local rs256="$BENCH_WORK/latchkey-rs256-tokens.txt" es256="$BENCH_WORK/latchkey-es256-tokens.txt"
   local sessions="$BENCH_WORK/latchkey-sessions.txt"

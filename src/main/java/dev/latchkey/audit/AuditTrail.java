@@ -2,6 +2,9 @@ package dev.latchkey.audit;
 
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.json.JsonValues;
+import dev.latchkey.metrics.Metrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -64,6 +67,9 @@ public class AuditTrail {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    Metrics metrics;
+
     private final BlockingQueue<AuditRecord> pending = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final AtomicLong notStored = new AtomicLong();
     private ScheduledFuture<?> task;
@@ -97,6 +103,11 @@ public class AuditTrail {
 
     @PostConstruct
     void startWriter() {
+        FunctionCounter.builder("latchkey.audit.events.lost", notStored, AtomicLong::get)
+                .description("Audit events logged but not stored (queue full, or the table write failed)")
+                .register(metrics.registry());
+        Gauge.builder("latchkey.audit.events.queued", pending, BlockingQueue::size)
+                .description("Audit events waiting for the writer").register(metrics.registry());
         task = scheduler.scheduleWithFixedDelay(this::drain, WRITE_INTERVAL_MILLIS, WRITE_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
 

@@ -1,15 +1,18 @@
 package dev.latchkey.cluster;
 
+import dev.latchkey.metrics.Metrics;
+import io.micrometer.core.instrument.Gauge;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.infinispan.Cache;
 import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.configuration.parsing.ParserRegistry;
 import org.infinispan.health.HealthStatus;
 import org.infinispan.manager.DefaultCacheManager;
-
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.AUTH;
@@ -57,6 +60,9 @@ public class CacheContainer {
     @Inject
     Clock clock;
 
+    @Inject
+    Metrics metrics;
+
     private final ClockOffsets clockOffsets = new ClockOffsets();
 
     @PostConstruct
@@ -86,6 +92,17 @@ public class CacheContainer {
         LOG.info(() -> settings.enabled()
                 ? "Joined cluster " + manager.getClusterName() + " as " + manager.getAddress() + "; members " + manager.getMembers()
                 : "Revocation cache running on this node only (latchkey.cluster.enabled=false)");
+    }
+
+    /** At boot, in the container only: the unit tests and benchmarks start containers of their own. */
+    void registerMeters(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        Gauge.builder("latchkey.cluster.members", this, CacheContainer::memberCount)
+                .description("Members of the cluster as this node sees it (1 when not clustered)").register(metrics.registry());
+        Gauge.builder("latchkey.cluster.degraded", this, container -> container.isHealthy() ? 0 : 1)
+                .description("1 while this node's caches are not all available (a lost quorum, a partition)").register(metrics.registry());
+        Gauge.builder("latchkey.cluster.clock.offset.max", this, container -> Math.abs(container.clockCheck().largestOffsetMillis()))
+                .baseUnit("milliseconds")
+                .description("The largest difference between this node's clock and a peer's").register(metrics.registry());
     }
 
     /**

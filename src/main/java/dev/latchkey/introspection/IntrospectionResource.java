@@ -1,6 +1,7 @@
 package dev.latchkey.introspection;
 
 import dev.latchkey.http.NoStore;
+import dev.latchkey.input.BasicCredentials;
 import dev.latchkey.input.StrictForm;
 import dev.latchkey.json.JsonValues;
 import dev.latchkey.problem.Problem;
@@ -23,11 +24,8 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -51,7 +49,6 @@ public class IntrospectionResource {
     private static final String CLIENT_ID = "client_id";
     private static final String CLIENT_SECRET = "client_secret";
     private static final Set<String> PARAMETERS = Set.of(TOKEN, "token_type_hint", CLIENT_ID, CLIENT_SECRET);
-    private static final String BASIC_PREFIX = "basic ";
 
     @Inject
     ResourceServerClients clients;
@@ -113,37 +110,13 @@ public class IntrospectionResource {
         if (!authorization.isEmpty() && inBody) {
             throw ProblemException.badRequest("Use one client authentication method, not two.");
         }
-        Optional<String[]> credentials = authorization.isEmpty()
+        Optional<BasicCredentials> credentials = authorization.isEmpty()
                 ? Optional.ofNullable(form.get(CLIENT_ID)).flatMap(id -> Optional.ofNullable(form.get(CLIENT_SECRET))
-                        .map(secret -> new String[] {id, secret}))
-                : basicCredentials(authorization);
-        if (credentials.isEmpty() || !clients.authenticate(credentials.get()[0], credentials.get()[1])) {
+                        .map(secret -> new BasicCredentials(id, secret)))
+                : BasicCredentials.from(authorization);
+        if (credentials.isEmpty() || !clients.authenticate(credentials.get().clientId(), credentials.get().secret())) {
             throw new ProblemException(Problem.of(401, "invalid-client", "Unauthorized", "Client authentication failed.")
                     .withHeader("WWW-Authenticate", "Basic realm=\"latchkey-introspection\""));
-        }
-    }
-
-    private static Optional<String[]> basicCredentials(List<String> authorization) {
-        if (authorization.size() != 1) {
-            return Optional.empty();
-        }
-        String header = authorization.get(0);
-        if (header.length() <= BASIC_PREFIX.length()
-                || !header.substring(0, BASIC_PREFIX.length()).toLowerCase(Locale.ROOT).equals(BASIC_PREFIX)) {
-            return Optional.empty();
-        }
-        try {
-            String decoded = new String(Base64.getDecoder().decode(header.substring(BASIC_PREFIX.length()).strip()),
-                    StandardCharsets.UTF_8);
-            int colon = decoded.indexOf(':');
-            if (colon < 0) {
-                return Optional.empty();
-            }
-            return Optional.of(new String[] {
-                StrictForm.decodeComponent(decoded.substring(0, colon)),
-                StrictForm.decodeComponent(decoded.substring(colon + 1))});
-        } catch (IllegalArgumentException | ProblemException malformed) {
-            return Optional.empty();
         }
     }
 }

@@ -2,9 +2,8 @@ package dev.latchkey.introspection;
 
 import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
+import dev.latchkey.crypto.ClientCredentials;
 import jakarta.enterprise.context.ApplicationScoped;
-
-import java.util.Map;
 
 /**
  * The resource servers allowed to introspect tokens ({@code latchkey.introspection.clients}):
@@ -16,7 +15,7 @@ public class IntrospectionSettings extends Settings {
 
     public static final String CLIENTS = "latchkey.introspection.clients";
 
-    private Map<String, byte[]> clientSecretHashes;
+    private ClientCredentials clientCredentials;
 
     public static IntrospectionSettings from(SettingsSource source) {
         return load(new IntrospectionSettings(), source);
@@ -28,10 +27,10 @@ public class IntrospectionSettings extends Settings {
 
     @Override
     protected void load(SettingsSource source) {
-        clientSecretHashes = ResourceServerClients.parse(source.text(CLIENTS, ""));
+        clientCredentials = ClientCredentials.parse(CLIENTS, source.text(CLIENTS, ""));
     }
 
-    Map<String, byte[]> clientSecretHashes() {
-        return clientSecretHashes;
+    ClientCredentials clientCredentials() {
+        return clientCredentials;
     }
 }

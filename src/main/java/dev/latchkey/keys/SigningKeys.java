@@ -1,14 +1,16 @@
 package dev.latchkey.keys;
 
-import dev.latchkey.time.ClockProducer;
-import dev.latchkey.crypto.KeyMaterial;
-import dev.latchkey.crypto.ManagedKey;
-import dev.latchkey.persistence.DatabaseMigration;
-import dev.latchkey.token.SigningKeyRing;
-import dev.latchkey.token.TokenSettings;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import dev.latchkey.crypto.KeyMaterial;
+import dev.latchkey.crypto.ManagedKey;
+import dev.latchkey.metrics.Metrics;
+import dev.latchkey.persistence.DatabaseMigration;
+import dev.latchkey.time.ClockProducer;
+import dev.latchkey.token.SigningKeyRing;
+import dev.latchkey.token.TokenSettings;
+import io.micrometer.core.instrument.Gauge;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
@@ -18,7 +20,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import javax.sql.DataSource;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * The key ring: the key that signs new access tokens, and every key a token may be verified
@@ -65,6 +67,9 @@ public class SigningKeys implements SigningKeyRing {
     @Resource
     ManagedScheduledExecutorService scheduler;
 
+    @Inject
+    Metrics metrics;
+
     private SigningKeyStore store;
     private KeyEncryptionKey kek;
     private ScheduledFuture<?> refresher;
@@ -72,8 +77,12 @@ public class SigningKeys implements SigningKeyRing {
     /** When this node last read a usable key set from the database (null: never, or HS256 mode). */
     private volatile Instant lastRead;
 
-    /** One immutable snapshot of the key set; replaced as a whole on every re-read. */
-    private record Ring(ManagedKey active, Map<String, Entry> byKid, Map<String, String> sealedByKid) {
+    /**
+     * One immutable snapshot of the key set; replaced as a whole on every re-read.
+     *
+     * @param activeSince when the active key was promoted (null for a key that has no row: HS256, tools)
+     */
+    private record Ring(ManagedKey active, Instant activeSince, Map<String, Entry> byKid, Map<String, String> sealedByKid) {
     }
 
     private record Entry(ManagedKey key, Instant retiredAt) {
@@ -111,10 +120,25 @@ public class SigningKeys implements SigningKeyRing {
      * earlier): a key set that does not open stops the deployment rather than the first request.
      */
     void startRefreshing(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        registerMeters();
         if (store != null) {
             long seconds = settings.refreshInterval().toSeconds();
             refresher = scheduler.scheduleWithFixedDelay(this::refresh, seconds, seconds, TimeUnit.SECONDS);
         }
+    }
+
+    /** Ages in seconds; NaN where there is nothing to measure (HS256 mode has no key rows and no re-reads). */
+    private void registerMeters() {
+        Gauge.builder("latchkey.signing.key.active.age", this, keys -> secondsSince(keys.ring.activeSince())).baseUnit("seconds")
+                .description("Time since the signing key in use was promoted").register(metrics.registry());
+        Gauge.builder("latchkey.signing.keys.trusted", this, keys -> keys.ring.byKid().size())
+                .description("Keys whose tokens this node accepts").register(metrics.registry());
+        Gauge.builder("latchkey.signing.keys.read.age", this, keys -> secondsSince(keys.lastRead)).baseUnit("seconds")
+                .description("Time since this node last read the key set from the database").register(metrics.registry());
+    }
+
+    private double secondsSince(Instant moment) {
+        return moment == null ? Double.NaN : Duration.between(moment, clock.instant()).toMillis() / 1000.0;
     }
 
     @PreDestroy
@@ -254,6 +278,7 @@ public class SigningKeys implements SigningKeyRing {
     private Optional<Ring> build(List<StoredSigningKey> keys, Ring previous) {
         Instant now = clock.instant();
         ManagedKey active = null;
+        Instant activeSince = null;
         Map<String, Entry> byKid = new HashMap<>();
         Map<String, String> sealedByKid = new HashMap<>();
         for (StoredSigningKey stored : keys) {
@@ -269,9 +294,10 @@ public class SigningKeys implements SigningKeyRing {
             sealedByKid.put(stored.kid(), stored.sealedPrivateJwk());
             if (stored.state() == KeyState.ACTIVE) {
                 active = opened.get();
+                activeSince = stored.activatedAt() != null ? stored.activatedAt() : stored.createdAt();
             }
         }
-        return active == null ? Optional.empty() : Optional.of(new Ring(active, Map.copyOf(byKid), Map.copyOf(sealedByKid)));
+        return active == null ? Optional.empty() : Optional.of(new Ring(active, activeSince, Map.copyOf(byKid), Map.copyOf(sealedByKid)));
     }
 
     private static Optional<ManagedKey> alreadyOpened(Ring previous, StoredSigningKey stored) {
@@ -299,6 +325,6 @@ public class SigningKeys implements SigningKeyRing {
     }
 
     private static Ring singleKeyRing(ManagedKey key) {
-        return new Ring(key, Map.of(key.kid(), new Entry(key, null)), Map.of());
+        return new Ring(key, null, Map.of(key.kid(), new Entry(key, null)), Map.of());
     }
 }

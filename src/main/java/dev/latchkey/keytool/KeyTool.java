@@ -1,19 +1,20 @@
 package dev.latchkey.keytool;
 
-import dev.latchkey.time.ClockProducer;
-import dev.latchkey.crypto.KeyImport;
-import dev.latchkey.crypto.KeyMaterial;
-import dev.latchkey.introspection.ClientSecrets;
-import dev.latchkey.keys.KeyAdministration;
-import dev.latchkey.keys.KeyEncryptionKey;
-import dev.latchkey.keys.SigningKeyStore;
-import dev.latchkey.keys.StoredSigningKey;
-import dev.latchkey.keys.KeySettings;
-import dev.latchkey.persistence.DatasourceSettings;
-import dev.latchkey.persistence.SchemaMigration;
-import dev.latchkey.config.SettingsSource;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.jwk.JWK;
+import dev.latchkey.config.SettingsSource;
+import dev.latchkey.crypto.ClientCredentials;
+import dev.latchkey.crypto.KeyImport;
+import dev.latchkey.crypto.KeyMaterial;
+import dev.latchkey.keys.KeyAdministration;
+import dev.latchkey.keys.KeyEncryptionKey;
+import dev.latchkey.keys.KeySettings;
+import dev.latchkey.keys.SigningKeyStore;
+import dev.latchkey.keys.StoredSigningKey;
+import dev.latchkey.persistence.DatasourceSettings;
+import dev.latchkey.persistence.SchemaMigration;
+import dev.latchkey.time.ClockProducer;
+
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +30,6 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.regex.Pattern;
 
 /**
  * The operator's command line for signing keys (and resource-server client secrets). It works on
@@ -63,7 +63,6 @@ public final class KeyTool {
     static final int USAGE = 2;
     static final int FAILED = 3;
 
-    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     /** A 4096-bit RSA key store with a certificate chain is a few KiB; anything far larger is not a key file. */
     static final long MAX_KEY_FILE_BYTES = 1024 * 1024;
@@ -247,14 +246,15 @@ public final class KeyTool {
 
     private int clientSecret(List<String> arguments) {
         String clientId = single(arguments, "client-secret <client-id>");
-        if (!CLIENT_ID.matcher(clientId).matches()) {
+        if (!ClientCredentials.isValidClientId(clientId)) {
             throw new IllegalArgumentException("A client id is 1 to 64 of A-Z a-z 0-9 . _ -");
         }
-        String secret = ClientSecrets.generate();
+        String secret = ClientCredentials.generateSecret();
         out.println("Client secret for " + clientId + " (shown once; hand it to that resource server's secret store):");
         out.println("  " + secret);
-        out.println("Add this entry to latchkey.introspection.clients (comma-separated) on every node:");
-        out.println("  " + clientId + ":" + ClientSecrets.hash(secret));
+        out.println("Add this entry on every node to latchkey.introspection.clients for a resource server, or to"
+                + " latchkey.metrics.scrape-clients for a metrics scraper (comma-separated):");
+        out.println("  " + clientId + ":" + ClientCredentials.hash(secret));
         return OK;
     }
 

@@ -3,6 +3,9 @@ package dev.latchkey.mail;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.keys.RecordSealer;
+import dev.latchkey.metrics.CountersByTag;
+import dev.latchkey.metrics.Metrics;
+import io.micrometer.core.instrument.Gauge;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -62,6 +65,16 @@ public class MailSender {
     @Inject
     Clock clock;
 
+    @Inject
+    Metrics metrics;
+
+    /** The {@code outcome} tag of {@code latchkey.mail.deliveries}. */
+    enum Delivery { SENT, FAILED, GAVE_UP }
+
+    private CountersByTag<Delivery> deliveries;
+    private volatile OutboxRepository.Backlog backlog = new OutboxRepository.Backlog(0, Optional.empty());
+    private volatile Optional<Instant> lastSentAt = Optional.empty();
+
     /** Names this node's claims; a claim outlives any single attempt (connect, send, each bounded). */
     private final String node = UUID.randomUUID().toString();
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -69,12 +82,38 @@ public class MailSender {
     private ScheduledFuture<?> timer;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        registerMeters();
         long seconds = settings.pollInterval().toSeconds();
         timer = scheduler.scheduleWithFixedDelay(this::drain, seconds, seconds, TimeUnit.SECONDS);
         if (settings.host().isEmpty()) {
             LOG.warning("No SMTP server configured (latchkey.mail.smtp.host): mail is written to "
                     + settings.directory().toAbsolutePath() + " for development. Configure SMTP before going live.");
         }
+    }
+
+    /** The backlog as the last delivery round found it (every poll interval at least). */
+    private void registerMeters() {
+        deliveries = metrics.countersByTag("latchkey.mail.deliveries", "Delivery attempts by outcome", "outcome", Delivery.class);
+        Gauge.builder("latchkey.mail.outbox.queued", this, sender -> sender.backlog.messages())
+                .description("Messages in the outbox (all nodes), as of the last delivery round").register(metrics.registry());
+        Gauge.builder("latchkey.mail.outbox.oldest.age", this, MailSender::oldestAgeSeconds).baseUnit("seconds")
+                .description("Age of the oldest message in the outbox, as of the last delivery round").register(metrics.registry());
+    }
+
+    private double oldestAgeSeconds() {
+        return backlog.oldestQueuedAt().map(queuedAt -> Duration.between(queuedAt, clock.instant()).toMillis() / 1000.0)
+                .orElse(0.0);
+    }
+
+    /**
+     * Whether mail is stuck: a message has waited longer than {@code latchkey.mail.stalled-after-seconds}
+     * and this node has delivered nothing for as long (SMTP down, or refusing us). Waiting mail
+     * that is moving, or no mail at all, is not stuck.
+     */
+    public boolean isStalled() {
+        Instant threshold = clock.instant().minus(settings.stalledAfter());
+        boolean oldMailWaits = backlog.oldestQueuedAt().filter(queuedAt -> queuedAt.isBefore(threshold)).isPresent();
+        return oldMailWaits && lastSentAt.filter(sentAt -> sentAt.isAfter(threshold)).isEmpty();
     }
 
     @PreDestroy
@@ -118,6 +157,7 @@ public class MailSender {
             Optional<OutboxMessage> claimed = repository.claim(id, node, now, now.plus(lease));
             claimed.ifPresent(this::attempt);
         }
+        backlog = repository.backlog();
     }
 
     private void attempt(OutboxMessage row) {
@@ -131,7 +171,10 @@ public class MailSender {
         try {
             delivery.deliver(row.id(), MailMessage.fromBytes(opened.get()));
             repository.delete(row.id(), node);
+            deliveries.increment(Delivery.SENT);
+            lastSentAt = Optional.of(clock.instant());
         } catch (Exception e) {
+            deliveries.increment(Delivery.FAILED);
             if (!now.isBefore(row.createdAt().plus(settings.giveUpAfter()))) {
                 giveUp(row, "gave_up");
                 return;
@@ -147,6 +190,7 @@ public class MailSender {
 
     private void giveUp(OutboxMessage row, String outcome) {
         repository.delete(row.id(), node);
+        deliveries.increment(Delivery.GAVE_UP);
         LOG.warning(() -> "Mail " + row.id() + " (" + row.purpose() + ") dropped: " + outcome);
         audit.recordMailEvent(AuditEvent.MAIL_UNDELIVERABLE, outcome, row.userId(), row.purpose());
     }

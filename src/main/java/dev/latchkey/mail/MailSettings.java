@@ -37,6 +37,7 @@ public class MailSettings extends Settings {
     public static final String LONGEST_RETRY = "latchkey.mail.retry.max-delay-seconds";
     public static final String GIVE_UP_AFTER = "latchkey.mail.give-up-after-seconds";
     public static final String POLL_INTERVAL = "latchkey.mail.poll-interval-seconds";
+    public static final String STALLED_AFTER = "latchkey.mail.stalled-after-seconds";
 
     /** How the connection to the SMTP server is protected. */
     public enum Tls {
@@ -66,6 +67,7 @@ public class MailSettings extends Settings {
     private Duration longestRetry;
     private Duration giveUpAfter;
     private Duration pollInterval;
+    private Duration stalledAfter;
 
     public static MailSettings from(SettingsSource source) {
         return load(new MailSettings(), source);
@@ -102,6 +104,7 @@ public class MailSettings extends Settings {
         longestRetry = source.seconds(LONGEST_RETRY, 600, firstRetry.toSeconds(), 86_400);
         giveUpAfter = source.seconds(GIVE_UP_AFTER, 86_400, 60, 7 * 86_400);
         pollInterval = source.seconds(POLL_INTERVAL, 30, 1, 3_600);
+        stalledAfter = source.seconds(STALLED_AFTER, 900, 60, 86_400);
     }
 
     private static Optional<String> secret(SettingsSource source) {
@@ -186,5 +189,10 @@ public class MailSettings extends Settings {
 
     public Duration pollInterval() {
         return pollInterval;
+    }
+
+    /** How long mail may wait with nothing delivered before readiness warns about it. */
+    public Duration stalledAfter() {
+        return stalledAfter;
     }
 }

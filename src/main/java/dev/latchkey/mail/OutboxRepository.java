@@ -3,8 +3,8 @@ package dev.latchkey.mail;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
+import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.util.List;
@@ -38,6 +38,17 @@ public class OutboxRepository {
                 .setParameter("now", now)
                 .setMaxResults(max)
                 .getResultList();
+    }
+
+    /** How many messages wait, sent or not yet, and since when the oldest has. */
+    public record Backlog(long messages, Optional<Instant> oldestQueuedAt) {
+    }
+
+    @Transactional(TxType.REQUIRES_NEW)
+    public Backlog backlog() {
+        Object[] row = em.createQuery("SELECT COUNT(m), MIN(m.createdAt) FROM OutboxMessage m", Object[].class)
+                .getSingleResult();
+        return new Backlog(((Number) row[0]).longValue(), Optional.ofNullable((Instant) row[1]));
     }
 
     /**

@@ -1,16 +1,18 @@
 package dev.latchkey.mfa;
 
-import dev.latchkey.crypto.TotpCodes;
 import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.crypto.TotpCodes;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.session.CurrentPassword;
 import dev.latchkey.session.LoginChallenges;
+import dev.latchkey.session.SessionMeters.LoginOutcome;
+import dev.latchkey.session.SessionMeters;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.session.SessionTokens;
 import dev.latchkey.token.AuthenticationMethods;
@@ -32,6 +34,9 @@ public class SecondFactorLogin {
 
     /** Below this many unused recovery codes the response says how many are left. */
     static final int FEW_RECOVERY_CODES = 3;
+
+    @Inject
+    SessionMeters meters;
 
     @Inject
     LoginChallenges challenges;
@@ -76,9 +81,9 @@ public class SecondFactorLogin {
                     "mfa_token must be the token of the first step, code six digits, recovery_code a recovery code."));
         }
         rateLimiter.checkLoginClient(client.ip());
-        LoginChallenges.Pending challenge = challenges.findLive(mfaToken).orElseThrow(SecondFactorLogin::refused);
+        LoginChallenges.Pending challenge = challenges.findLive(mfaToken).orElseThrow(this::refused);
         UserAccount account = accounts.findById(challenge.userId()).filter(UserAccount::isActive)
-                .orElseThrow(SecondFactorLogin::refused);
+                .orElseThrow(this::refused);
         attempts.takeAttempt(account, AuditEvent.LOGIN_SECOND_FACTOR, client);
         boolean accepted = code != null
                 ? credentials.acceptCode(account.id(), code)
@@ -96,8 +101,9 @@ public class SecondFactorLogin {
         }
         List<String> amr = code != null ? AuthenticationMethods.PASSWORD_AND_OTP : AuthenticationMethods.PASSWORD_AND_RECOVERY_CODE;
         SessionTokens tokens = sessions.startAfterLogin(account, challenge.rememberMe(), amr, client)
-                .orElseThrow(SecondFactorLogin::refused);
+                .orElseThrow(this::refused);
         audit.record(AuditEvent.LOGIN_SECOND_FACTOR, code != null ? "success" : "success_recovery_code", account.id(), null, client);
+        meters.login(LoginOutcome.SUCCESS);
         OptionalInt remaining = OptionalInt.empty();
         if (code == null) {
             long left = recoveryCodes.remaining(account.id());
@@ -106,7 +112,9 @@ public class SecondFactorLogin {
         return new Completed(tokens, remaining);
     }
 
-    static ProblemException refused() {
+    /** Every refusal of a second step is a failed second factor, whatever the reason. */
+    private ProblemException refused() {
+        meters.login(LoginOutcome.MFA_FAILED);
         return new ProblemException(Problem.of(401, "invalid-mfa-challenge", "Unauthorized",
                 "The code is wrong or used, or the sign-in expired. Sign in again."));
     }

@@ -2,9 +2,11 @@ package dev.latchkey.password;
 
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
+
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -22,6 +24,7 @@ final class HashingLimit {
     private final Semaphore permits;
     private final int maxConcurrent;
     private final long maxWaitNanos;
+    private final LongAdder rejected = new LongAdder();
 
     HashingLimit(int maxConcurrent, Duration maxWait) {
         if (maxConcurrent < 1) {
@@ -46,9 +49,23 @@ final class HashingLimit {
         return maxConcurrent;
     }
 
+    int inUse() {
+        return maxConcurrent - permits.availablePermits();
+    }
+
+    /** An estimate, as the semaphore gives it: enough for a gauge. */
+    int queued() {
+        return permits.getQueueLength();
+    }
+
+    long rejected() {
+        return rejected.sum();
+    }
+
     private void acquire() {
         try {
             if (!permits.tryAcquire(maxWaitNanos, TimeUnit.NANOSECONDS)) {
+                rejected.increment();
                 throw busy();
             }
         } catch (InterruptedException e) {

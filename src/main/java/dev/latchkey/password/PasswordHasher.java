@@ -1,12 +1,15 @@
 package dev.latchkey.password;
 
-import dev.latchkey.crypto.Hmac;
-import dev.latchkey.crypto.RandomTokens;
 import com.password4j.Argon2Function;
 import com.password4j.BcryptFunction;
 import com.password4j.HashingFunction;
 import com.password4j.types.Argon2;
 import com.password4j.types.Bcrypt;
+import dev.latchkey.crypto.Hmac;
+import dev.latchkey.crypto.RandomTokens;
+import dev.latchkey.metrics.Metrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -39,6 +42,9 @@ public class PasswordHasher {
     @Inject
     PasswordSettings settings;
 
+    @Inject
+    Metrics metrics;
+
     HashingLimit limit;
     private HashingFunction configured;
     private String dummyHash;
@@ -46,6 +52,7 @@ public class PasswordHasher {
     @PostConstruct
     void init() {
         limit = new HashingLimit(settings.maxConcurrentHashes(), settings.maxWait());
+        registerMeters(limit);
         configured = settings.argon2id()
                 ? Argon2Function.getInstance(settings.argon2MemoryKib(), settings.argon2Iterations(),
                         settings.argon2Parallelism(), 32, Argon2.ID)
@@ -53,6 +60,17 @@ public class PasswordHasher {
         // A hash of a random password with the configured parameters: checking an unknown
         // account's login against it costs exactly what checking a real account costs.
         dummyHash = hash(RandomTokens.base64Url(24));
+    }
+
+    private void registerMeters(HashingLimit hashing) {
+        Gauge.builder("latchkey.password.hashing.active", hashing, HashingLimit::inUse)
+                .description("Password hashes and checks running now").register(metrics.registry());
+        Gauge.builder("latchkey.password.hashing.queued", hashing, HashingLimit::queued)
+                .description("Password hashes and checks waiting for a slot").register(metrics.registry());
+        Gauge.builder("latchkey.password.hashing.limit", hashing, HashingLimit::maxConcurrent)
+                .description("Password hashes allowed to run at once").register(metrics.registry());
+        FunctionCounter.builder("latchkey.password.hashing.rejected", hashing, HashingLimit::rejected)
+                .description("Requests refused with 503 because no hashing slot freed up in time").register(metrics.registry());
     }
 
     /**

@@ -3,6 +3,8 @@ package dev.latchkey.ratelimit;
 import dev.latchkey.cluster.CacheContainer;
 import dev.latchkey.crypto.TokenDigests;
 import dev.latchkey.http.IpLiteral;
+import dev.latchkey.metrics.CountersByTag;
+import dev.latchkey.metrics.Metrics;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import io.github.bucket4j.BucketConfiguration;
@@ -42,6 +44,14 @@ public class RateLimiter {
     @Inject
     RateLimitSettings settings;
 
+    @Inject
+    Metrics metrics;
+
+    /** The budgets, as the {@code bucket} tag of {@code latchkey.rate_limit.rejections}. */
+    enum Budget { LOGIN_IP, LOGIN_ACCOUNT, REGISTER_IP, REFRESH_IP, PASSWORD_IP, ACCOUNT_MAIL_IP, ACCOUNT_MAIL_ADDRESS }
+
+    private CountersByTag<Budget> rejections;
+
     private ProxyManager<String> buckets;
     private BucketConfiguration loginPerIp;
     private BucketConfiguration loginFailuresPerAccount;
@@ -57,6 +67,8 @@ public class RateLimiter {
     }
 
     void init(Cache<String, byte[]> cache) {
+        rejections = metrics.countersByTag("latchkey.rate_limit.rejections", "Requests refused by a rate limit, by budget",
+                "bucket", Budget.class);
         buckets = Bucket4jInfinispan.entryProcessorBasedBuilder(
                         ReadWriteMapImpl.create(FunctionalMapImpl.create(cache.getAdvancedCache())))
                 // A bucket is forgotten once it would be full again: the cache holds only active limits.
@@ -91,7 +103,7 @@ public class RateLimiter {
 
     /** One from the client's login budget: both steps of a login with a second factor take one. */
     public void checkLoginClient(String clientIp) {
-        consume("login-ip:" + client(clientIp), loginPerIp);
+        consume(Budget.LOGIN_IP, "login-ip:" + client(clientIp), loginPerIp);
     }
 
     /** A successful login was not a failure: its token goes back to the account's budget. */
@@ -109,7 +121,7 @@ public class RateLimiter {
      * @throws ProblemException 429 with {@code Retry-After} when the budget is spent
      */
     public void checkPasswordAttempt(String account) {
-        consume(accountKey(account), loginFailuresPerAccount);
+        consume(Budget.LOGIN_ACCOUNT, accountKey(account), loginFailuresPerAccount);
     }
 
     /** The password was right, so the attempt was not a failure: its token goes back. */
@@ -124,11 +136,11 @@ public class RateLimiter {
     }
 
     public void checkRegistration(String clientIp) {
-        consume("register-ip:" + client(clientIp), registerPerIp);
+        consume(Budget.REGISTER_IP, "register-ip:" + client(clientIp), registerPerIp);
     }
 
     public void checkRefresh(String clientIp) {
-        consume("refresh-ip:" + client(clientIp), refreshPerIp);
+        consume(Budget.REFRESH_IP, "refresh-ip:" + client(clientIp), refreshPerIp);
     }
 
     /**
@@ -136,7 +148,7 @@ public class RateLimiter {
      * verification link) is answered: the client's budget, refused with 429.
      */
     public void checkAccountMailClient(String clientIp) {
-        consume("account-mail-ip:" + client(clientIp), accountMailPerIp);
+        consume(Budget.ACCOUNT_MAIL_IP, "account-mail-ip:" + client(clientIp), accountMailPerIp);
     }
 
     /**
@@ -149,11 +161,15 @@ public class RateLimiter {
         if (!settings.enabled()) {
             return true;
         }
-        return bucket("account-mail-address:" + digest(address), accountMailPerAddress).tryConsume(1);
+        boolean allowed = bucket("account-mail-address:" + digest(address), accountMailPerAddress).tryConsume(1);
+        if (!allowed) {
+            rejections.increment(Budget.ACCOUNT_MAIL_ADDRESS);
+        }
+        return allowed;
     }
 
     public void checkPasswordChange(String clientIp) {
-        consume("password-ip:" + client(clientIp), passwordPerIp);
+        consume(Budget.PASSWORD_IP, "password-ip:" + client(clientIp), passwordPerIp);
     }
 
     /**
@@ -169,12 +185,13 @@ public class RateLimiter {
                 .orElse(clientIp);
     }
 
-    private void consume(String key, BucketConfiguration configuration) {
+    private void consume(Budget budget, String key, BucketConfiguration configuration) {
         if (!settings.enabled()) {
             return;
         }
         ConsumptionProbe probe = bucket(key, configuration).tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
+            rejections.increment(budget);
             throw tooManyRequests(probe.getNanosToWaitForRefill());
         }
     }

@@ -97,9 +97,10 @@ public class InfinispanRevocationCache implements RevocationCache {
         }
     }
 
+    /** This node's copy: the cache is replicated, so every member holds every entry, and counting locally asks no one. */
     @Override
     public int size() {
-        return cache.size();
+        return cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).size();
     }
 
     private long lifespanMillis(Revocation revocation) {

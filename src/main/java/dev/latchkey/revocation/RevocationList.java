@@ -1,7 +1,11 @@
 package dev.latchkey.revocation;
 
+import dev.latchkey.metrics.CountersByTag;
+import dev.latchkey.metrics.Metrics;
 import dev.latchkey.token.TokenSettings;
 import dev.latchkey.token.VerifiedAccessToken;
+import io.micrometer.core.instrument.Gauge;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -54,7 +58,24 @@ public class RevocationList {
     @Inject
     Clock clock;
 
+    @Inject
+    Metrics metrics;
+
+    /** What an entry refuses, as the {@code kind} tag of {@code latchkey.revocations}: named after the claim it matches. */
+    enum Kind { JTI, SID, SUB, KID }
+
+    private CountersByTag<Kind> revoked;
+
     private volatile boolean loaded;
+
+    @PostConstruct
+    void registerMeters() {
+        revoked = metrics.countersByTag("latchkey.revocations", "Revocation entries written, by the claim they match",
+                "kind", Kind.class);
+        Gauge.builder("latchkey.revocation.entries", cache, RevocationCache::size)
+                .description("Live entries in this node's copy of the revocation list")
+                .register(metrics.registry());
+    }
 
     /** Runs after the schema migration and before the application reports ready. */
     void loadAtBoot(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER) @Initialized(ApplicationScoped.class) Object started) {
@@ -71,15 +92,15 @@ public class RevocationList {
     }
 
     public void revokeAccessToken(String jti, Instant expiresAt) {
-        store(tokenKey(jti), new Revocation(Revocation.ALWAYS, tokenSettings.withSkew(expiresAt)));
+        store(Kind.JTI, tokenKey(jti), new Revocation(Revocation.ALWAYS, tokenSettings.withSkew(expiresAt)));
     }
 
     public void revokeSession(String familyId) {
-        store(sessionKey(familyId), new Revocation(Revocation.ALWAYS, lastPossibleExpiryOfTokensIssuedNow()));
+        store(Kind.SID, sessionKey(familyId), new Revocation(Revocation.ALWAYS, lastPossibleExpiryOfTokensIssuedNow()));
     }
 
     public void revokeUserTokensIssuedBefore(String userId, Instant moment) {
-        store(userKey(userId), new Revocation(moment.truncatedTo(ChronoUnit.SECONDS), lastPossibleExpiryOfTokensIssuedNow()));
+        store(Kind.SUB, userKey(userId), new Revocation(moment.truncatedTo(ChronoUnit.SECONDS), lastPossibleExpiryOfTokensIssuedNow()));
     }
 
     /**
@@ -100,6 +121,7 @@ public class RevocationList {
         }
         repository.saveAll(entries);
         entries.forEach(cache::put);
+        entries.keySet().forEach(key -> revoked.increment(Kind.SUB));
     }
 
     /**
@@ -133,7 +155,7 @@ public class RevocationList {
      * @param until when every token the key signed has expired; the entry can be forgotten then
      */
     public void revokeSigningKey(String kid, Instant until) {
-        store(signingKeyKey(kid), new Revocation(Revocation.ALWAYS, until));
+        store(Kind.KID, signingKeyKey(kid), new Revocation(Revocation.ALWAYS, until));
     }
 
     public boolean isSignedWithRevokedKey(VerifiedAccessToken token) {
@@ -158,9 +180,10 @@ public class RevocationList {
         return cache.get(key).map(revocation -> revocation.matches(token.issuedAt(), now)).orElse(false);
     }
 
-    private void store(String key, Revocation revocation) {
+    private void store(Kind kind, String key, Revocation revocation) {
         repository.save(key, revocation);
         cache.put(key, revocation);
+        revoked.increment(kind);
     }
 
     private Instant lastPossibleExpiryOfTokensIssuedNow() {

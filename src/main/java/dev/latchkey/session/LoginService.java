@@ -11,6 +11,7 @@ import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
+import dev.latchkey.session.SessionMeters.LoginOutcome;
 import dev.latchkey.token.AuthenticationMethods;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -51,6 +52,9 @@ public class LoginService {
     @Inject
     LoginChallenges challenges;
 
+    @Inject
+    SessionMeters meters;
+
     /**
      * @throws ProblemException 401 with one and the same problem for an unknown address, a wrong
      *                          password and a disabled account, after the same amount of work
@@ -61,6 +65,7 @@ public class LoginService {
         if (password.length() > PasswordPolicy.MAX_INPUT_CHARS) {
             // No password this long was ever accepted, so no account can match it; refusing it
             // before any hashing says nothing about whether the account exists.
+            meters.login(LoginOutcome.BAD_CREDENTIALS);
             throw invalidCredentials();
         }
         Optional<String> normalized = EmailAddress.normalize(email);
@@ -73,6 +78,7 @@ public class LoginService {
             // The lockout event of the audit trail: which account is not recorded, since the
             // address may not belong to any account (and is not ours to log).
             audit.record(AuditEvent.LOGIN_THROTTLED, "refused", null, null, client);
+            meters.login(LoginOutcome.THROTTLED);
             throw throttled;
         }
         Optional<UserAccount> account = normalized.flatMap(accounts::findByEmail);
@@ -81,6 +87,7 @@ public class LoginService {
             // time does not tell an unknown address from a wrong password.
             hasher.verifyAgainstDummy(password);
             audit.record(AuditEvent.LOGIN, "failure_unknown_account", null, null, client);
+            meters.login(LoginOutcome.BAD_CREDENTIALS);
             throw invalidCredentials();
         }
         UserAccount user = account.get();
@@ -88,6 +95,7 @@ public class LoginService {
         if (outcome == PasswordHasher.Outcome.MISMATCH || !user.isActive()) {
             audit.record(AuditEvent.LOGIN, user.isActive() ? "failure_wrong_password" : "failure_disabled",
                     user.id(), null, client);
+            meters.login(user.isActive() ? LoginOutcome.BAD_CREDENTIALS : LoginOutcome.DISABLED);
             throw invalidCredentials();
         }
         if (outcome == PasswordHasher.Outcome.MATCH_NEEDS_REHASH) {
@@ -103,6 +111,7 @@ public class LoginService {
             // every code tried against the challenge takes one again (SecondFactorLogin).
             rateLimiter.loginSucceeded(accountKey);
             audit.record(AuditEvent.LOGIN, "second_factor_required", user.id(), null, client);
+            meters.login(LoginOutcome.MFA_REQUIRED);
             return challenges.issue(user, rememberMe);
         }
         Optional<SessionTokens> started = sessions.startAfterLogin(user, rememberMe, AuthenticationMethods.PASSWORD_ONLY, client);
@@ -110,11 +119,13 @@ public class LoginService {
             // The password was changed or the account disabled while this login checked the old
             // password: the same answer as a wrong password, which by now it is.
             audit.record(AuditEvent.LOGIN, "failure_account_changed", user.id(), null, client);
+            meters.login(LoginOutcome.BAD_CREDENTIALS);
             throw invalidCredentials();
         }
         rateLimiter.loginSucceeded(accountKey);
         SessionTokens tokens = started.get();
         audit.record(AuditEvent.LOGIN, "success", user.id(), null, client);
+        meters.login(LoginOutcome.SUCCESS);
         return tokens;
     }
 

@@ -34,6 +34,9 @@ public class RefreshResource {
     @Inject
     RateLimiter rateLimiter;
 
+    @Inject
+    SessionMeters meters;
+
     @Context
     HttpServletRequest request;
 
@@ -41,8 +44,10 @@ public class RefreshResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Response refresh() {
         rateLimiter.checkRefresh(ClientInfo.of(request).ip());
-        String refreshToken = SessionResponses.refreshCookie(request, cookies)
-                .orElseThrow(SessionService::invalidRefreshToken);
+        String refreshToken = SessionResponses.refreshCookie(request, cookies).orElseThrow(() -> {
+            meters.refresh(SessionMeters.RefreshOutcome.INVALID);
+            return SessionService.invalidRefreshToken();
+        });
         return responses.issued(sessions.refresh(refreshToken, ClientInfo.of(request),
                 familyId -> csrf.check(request, familyId)));
     }

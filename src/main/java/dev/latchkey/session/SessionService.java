@@ -13,6 +13,8 @@ import dev.latchkey.problem.ProblemException;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.role.AccessRights;
 import dev.latchkey.role.Roles;
+import dev.latchkey.session.SessionMeters.LogoutScope;
+import dev.latchkey.session.SessionMeters.RefreshOutcome;
 import dev.latchkey.token.AccessTokenClaims;
 import dev.latchkey.token.AccessTokenIssuer;
 import dev.latchkey.token.VerifiedAccessToken;
@@ -74,6 +76,9 @@ public class SessionService {
 
     @Inject
     LoginChallenges challenges;
+
+    @Inject
+    SessionMeters meters;
 
     @Inject
     Clock clock;
@@ -142,20 +147,31 @@ public class SessionService {
     @Transactional(dontRollbackOn = ProblemException.class)
     public SessionTokens refresh(String presentedToken, ClientInfo client, Consumer<String> csrfCheck) {
         if (!RefreshTokens.hasValidShape(presentedToken)) {
+            meters.refresh(RefreshOutcome.INVALID);
             throw invalidRefreshToken();
         }
         String presentedHash = RefreshTokens.hash(presentedToken);
         // Before the statement that reads the rights along with the token: see currentRights.
         Instant rightsReadAt = clock.instant();
-        TokenFamilyRepository.Presented presented = families.findByTokenHash(presentedHash)
-                .orElseThrow(SessionService::invalidRefreshToken);
+        Optional<TokenFamilyRepository.Presented> found = families.findByTokenHash(presentedHash);
+        if (found.isEmpty()) {
+            meters.refresh(RefreshOutcome.INVALID);
+            throw invalidRefreshToken();
+        }
+        TokenFamilyRepository.Presented presented = found.get();
         TokenFamily family = presented.family();
         UserAccount user = presented.user();
-        csrfCheck.accept(family.id());
+        try {
+            csrfCheck.accept(family.id());
+        } catch (ProblemException refused) {
+            meters.refresh(RefreshOutcome.CSRF_FAILED);
+            throw refused;
+        }
 
         Instant now = clock.instant();
         if (!family.isLive(now, settings.idleTimeout())) {
             audit.record(AuditEvent.REFRESH, "refused_session_ended", user.id(), family.id(), client);
+            meters.refresh(RefreshOutcome.EXPIRED);
             throw invalidRefreshToken();
         }
         // The account is re-checked on every refresh: a disabled account, or a password changed
@@ -163,6 +179,7 @@ public class SessionService {
         if (!user.isActive() || user.passwordChangedAt().isAfter(family.createdAt())) {
             endSession(family.id(), TokenFamily.RevocationReason.USER_INVALID, now);
             audit.record(AuditEvent.REFRESH, "refused_account_changed", user.id(), family.id(), client);
+            meters.refresh(RefreshOutcome.ACCOUNT_CHANGED);
             throw invalidRefreshToken();
         }
         // Before anything changes: a refusal here must leave the presented token current.
@@ -174,6 +191,7 @@ public class SessionService {
             String sealed = settings.reuseGrace().isZero() ? null : RefreshTokens.seal(successor, presentedToken);
             if (families.rotate(family, presentedHash, RefreshTokens.hash(successor), sealed, now)) {
                 audit.record(AuditEvent.REFRESH, "success", user.id(), family.id(), client);
+                meters.refresh(RefreshOutcome.ROTATED);
                 return tokensFor(user, family, successor, now, rights);
             }
             // Another request rotated this token, or ended the session, between our read and
@@ -186,6 +204,7 @@ public class SessionService {
                 // which would send whoever reads the audit trail after a thief that is not there.
                 // There is nothing left to revoke either way.
                 audit.record(AuditEvent.REFRESH, "refused_session_ended", user.id(), family.id(), client);
+                meters.refresh(RefreshOutcome.EXPIRED);
                 throw invalidRefreshToken();
             }
         }
@@ -200,6 +219,7 @@ public class SessionService {
             Optional<String> successor = RefreshTokens.unseal(family.successorSealed(), presentedToken);
             if (successor.isPresent()) {
                 audit.record(AuditEvent.REFRESH, "grace_replay", user.id(), family.id(), client);
+                meters.refresh(RefreshOutcome.GRACE_REUSED);
                 return tokensFor(user, family, successor.get(), now, rights);
             }
         }
@@ -207,6 +227,7 @@ public class SessionService {
         // is a thief, and we cannot tell which, so the whole session ends for both.
         endSession(family.id(), TokenFamily.RevocationReason.REUSE_DETECTED, now);
         audit.record(AuditEvent.REFRESH_REUSE_DETECTED, "family_revoked", user.id(), family.id(), client);
+        meters.refresh(RefreshOutcome.REUSE_DETECTED);
         // Committed with the revocation (this transaction does not roll back on the 401): the
         // owner learns that a copy of a session's token was used, and that the session ended.
         notices.refreshReuse(user, now);
@@ -236,6 +257,7 @@ public class SessionService {
         String userId = presented.map(p -> p.user().id()).or(() -> accessToken.map(VerifiedAccessToken::subject)).orElse(null);
         String familyId = presented.map(p -> p.family().id()).or(() -> accessToken.map(VerifiedAccessToken::familyId)).orElse(null);
         audit.record(AuditEvent.LOGOUT, "success", userId, familyId, client);
+        meters.logout(LogoutScope.SESSION);
     }
 
     /**
@@ -245,6 +267,9 @@ public class SessionService {
     public void endAllSessions(String userId, TokenFamily.RevocationReason reason, AuditEvent event, ClientInfo client) {
         revokeEverySessionAndToken(userId, reason);
         audit.record(event, "success", userId, null, client);
+        if (event == AuditEvent.LOGOUT_ALL) {
+            meters.logout(LogoutScope.EVERYWHERE);
+        }
     }
 
     /**

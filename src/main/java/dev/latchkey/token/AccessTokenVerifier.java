@@ -1,8 +1,5 @@
 package dev.latchkey.token;
 
-import dev.latchkey.crypto.ManagedKey;
-import dev.latchkey.crypto.TokenDigests;
-import dev.latchkey.http.RequestLimits;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
@@ -17,6 +14,11 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
+import dev.latchkey.crypto.ManagedKey;
+import dev.latchkey.crypto.TokenDigests;
+import dev.latchkey.http.RequestLimits;
+import dev.latchkey.metrics.Metrics;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -70,6 +72,9 @@ public class AccessTokenVerifier {
     @Inject
     Clock clock;
 
+    @Inject
+    Metrics metrics;
+
     private DefaultJWTClaimsVerifier<SecurityContext> claimsVerifier;
 
     /** Absent when {@code latchkey.token.verified-cache-size} is 0. */
@@ -93,7 +98,10 @@ public class AccessTokenVerifier {
             alreadyVerified = Caffeine.newBuilder()
                     .maximumSize(settings.verifiedCacheSize())
                     .expireAfter(new UntilTheTokenExpires())
+                    .recordStats()
                     .build();
+            // cache_gets{cache="verified-access-tokens",result="hit"|"miss"} and its size, through Micrometer's binder.
+            CaffeineCacheMetrics.monitor(metrics.registry(), alreadyVerified, "verified-access-tokens");
         }
     }
 

@@ -3,6 +3,7 @@ package dev.latchkey.admin;
 import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.client.Eventually;
+import dev.latchkey.testsupport.client.MetricsScrape;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -145,6 +146,7 @@ class AdminAuditIT extends DeployedLatchkeyTest {
         // the loss reported could be the registration's (PostgreSQL run: it was).
         Eventually.await("the registration stored", Duration.ofSeconds(10),
                 () -> !events(admin, "?type=registration&since=" + before).isEmpty());
+        MetricsScrape beforeLoss = MetricsScrape.of(http);
         assertEquals(204, http.send(http.request("/test-support/database/audit-table?present=false")
                 .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         HttpResponse<String> login;
@@ -157,6 +159,7 @@ class AdminAuditIT extends DeployedLatchkeyTest {
                     .POST(HttpRequest.BodyPublishers.noBody())).statusCode());
         }
         assertEquals(200, login.statusCode(), "the sign-in does not depend on its event being stored: " + login.body());
+        assertTrue(MetricsScrape.of(http).increaseSince(beforeLoss, "latchkey_audit_events_lost_total") >= 1, "the loss counted");
         String userId = json(http.getWithBearer("/api/me", json(login).getString("access_token"))).getString("sub");
         assertTrue(auditLines().stream().anyMatch(line -> line.getString("event").equals("login")
                 && userId.equals(line.getString("user", null))), "the log line went out");

@@ -5,14 +5,19 @@ import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.Eventually;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.LatchkeyCluster;
+import dev.latchkey.testsupport.client.MetricsScrape;
 import dev.latchkey.testsupport.client.SharedDatabase;
 import dev.latchkey.testsupport.client.SigningKeyControl;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.SQLException;
@@ -353,6 +358,42 @@ class ClusterRevocationIT {
             cluster.http(C).resetClock();
         }
         Eventually.await("node C is ready again", detection, () -> cluster.readinessStatus(C) == 200);
+    }
+
+    /**
+     * Issue 18: a node cut off from the majority (here the other two freeze, as in a long GC pause
+     * seen from its side) reports its cluster check down, and its meters say so, since in a
+     * minority it may be missing revocations.
+     *
+     * <p>What it does not show is recovery: found by this test, after the two frozen nodes resume
+     * the three do not merge again (not within 90 s, with JGroups' merge checks every 48 s or every
+     * 15 s), and requests on the resumed nodes wait for the cache and fail after 10 s. That is a
+     * defect of its own (docs/reliability.md), left to the fault-injection work of issue 19; so
+     * this test restarts the cluster afterwards rather than wait for a merge.
+     */
+    @Test
+    void aNodeThatLosesQuorumReportsNotReady() {
+        cluster.pause(A);
+        cluster.pause(B);
+        try {
+            Eventually.await("node C reports the lost quorum", Duration.ofSeconds(60), () -> cluster.readinessStatus(C) == 503);
+            String readiness = cluster.readiness(C);
+            try (JsonReader reader = Json.createReader(new StringReader(readiness))) {
+                assertTrue(reader.readObject().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                        .anyMatch(check -> check.getString("name").equals("cluster") && check.getString("status").equals("DOWN")), readiness);
+            }
+            MetricsScrape alone = MetricsScrape.of(cluster.http(C));
+            assertEquals(1, alone.value("latchkey_cluster_degraded"), "the meter says so too");
+            assertEquals(1, alone.value("latchkey_cluster_members"));
+        } finally {
+            cluster.resume(A);
+            cluster.resume(B);
+            cluster.stop(A, B, C);
+            restoreWholeCluster();
+        }
+        MetricsScrape restarted = MetricsScrape.of(cluster.http(C));
+        assertEquals(0, restarted.value("latchkey_cluster_degraded"));
+        assertEquals(3, restarted.value("latchkey_cluster_members"));
     }
 
     /** A session's access token, after the session ended because a rotated refresh token came back past the grace. */

@@ -366,14 +366,16 @@ class BadInputIT extends DeployedLatchkeyTest {
         // Payara Micro serves these beside the WAR (which sits at the root context), unauthenticated:
         // the endpoint map, JVM and request metrics. Latchkey owns none of them.
         java.util.Map<String, Integer> served = new java.util.TreeMap<>();
-        for (String path : List.of("/openapi", "/openapi/", "/openapi/ui", "/metrics", "/metrics/base", "/metrics/vendor",
-                "/metrics/application", "/jolokia", "/jolokia/list", "/rest-monitoring", "/asadmin")) {
+        for (String path : List.of("/openapi", "/openapi/", "/openapi/ui", "/metrics/base", "/metrics/vendor",
+                "/metrics/application", "/payara-metrics-disabled", "/jolokia", "/jolokia/list", "/rest-monitoring", "/asadmin")) {
             int status = http.get(path).statusCode();
             if (status != 404 && status != 403) {
                 served.put(path, status);
             }
         }
         assertEquals(java.util.Map.of(), served, "container endpoints that answer");
+        // /metrics is Latchkey's own now, and closed to anonymous callers (OperationsIT).
+        assertProblem(http.get("/metrics"), 401);
         // Latchkey's own readiness (MicroProfile Health) stays.
         HttpResponse<String> ready = http.get("/health/ready");
         assertEquals(200, ready.statusCode(), ready.body());

@@ -1,11 +1,10 @@
 package dev.latchkey.introspection;
 
-import java.util.Map;
-
 import dev.latchkey.config.SettingsSource;
-
+import dev.latchkey.crypto.ClientCredentials;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
 import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,9 +24,9 @@ class ResourceServerClientsTest {
 
     @Test
     void onlyARegisteredClientWithItsOwnSecretAuthenticates() {
-        String orders = ClientSecrets.generate();
-        String billing = ClientSecrets.generate();
-        ResourceServerClients clients = clients(" orders-api:" + ClientSecrets.hash(orders) + " , billing:" + ClientSecrets.hash(billing));
+        String orders = ClientCredentials.generateSecret();
+        String billing = ClientCredentials.generateSecret();
+        ResourceServerClients clients = clients(" orders-api:" + ClientCredentials.hash(orders) + " , billing:" + ClientCredentials.hash(billing));
         assertTrue(clients.authenticate("orders-api", orders));
         assertTrue(clients.authenticate("billing", billing));
         assertFalse(clients.authenticate("orders-api", billing));
@@ -35,7 +34,7 @@ class ResourceServerClientsTest {
         assertFalse(clients.authenticate("orders-api", ""));
         assertFalse(clients.authenticate("unknown", orders));
         // The stored hash is not a password: presenting it authenticates nobody.
-        assertFalse(clients.authenticate("orders-api", ClientSecrets.hash(orders)));
+        assertFalse(clients.authenticate("orders-api", ClientCredentials.hash(orders)));
     }
 
     @Test
@@ -46,7 +45,7 @@ class ResourceServerClientsTest {
 
     @Test
     void malformedRegistrationsStopTheServer() {
-        String hash = ClientSecrets.hash(ClientSecrets.generate());
+        String hash = ClientCredentials.hash(ClientCredentials.generateSecret());
         for (String configured : new String[] {"orders-api", "orders-api:", "orders-api:not-a-hash",
                 "bad id:" + hash, ":" + hash, "a:" + hash + ",a:" + hash, "a:" + hash.substring(1)}) {
             assertThrows(IllegalStateException.class, () -> clients(configured), configured);
@@ -55,8 +54,8 @@ class ResourceServerClientsTest {
 
     @Test
     void secretsAre256RandomBits() {
-        String secret = ClientSecrets.generate();
+        String secret = ClientCredentials.generateSecret();
         assertEquals(43, secret.length());
-        assertFalse(secret.equals(ClientSecrets.generate()));
+        assertFalse(secret.equals(ClientCredentials.generateSecret()));
     }
 }

@@ -3,6 +3,7 @@ package dev.latchkey.keys;
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.client.Eventually;
 import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.MetricsScrape;
 import dev.latchkey.testsupport.client.ResourceServerClient;
 import jakarta.json.JsonObject;
 import org.junit.jupiter.api.AfterEach;
@@ -134,7 +135,9 @@ class KeyRotationIT extends DeployedLatchkeyTest {
         assertEquals(200, http.getWithBearer("/api/me", signedByCurrent).statusCode());
         assertTrue(resourceServer.introspect(signedByCurrent).getBoolean("active"));
 
+        MetricsScrape beforeRevocation = MetricsScrape.of(http);
         assertEquals(204, revoke(current, adminToken).statusCode());
+        assertEquals(1, MetricsScrape.of(http).increaseSince(beforeRevocation, "latchkey_revocations_total", "kind", "kid"));
         // At once: no waiting for a re-read, on this node or (through the revocation list) any other.
         assertProblem(http.getWithBearer("/api/me", signedByCurrent), 401);
         assertFalse(resourceServer.introspect(signedByCurrent).getBoolean("active"));

@@ -1,7 +1,7 @@
 package dev.latchkey.keytool;
 
 import dev.latchkey.config.SettingsSource;
-import dev.latchkey.introspection.ClientSecrets;
+import dev.latchkey.crypto.ClientCredentials;
 import dev.latchkey.testsupport.server.MovableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,7 +165,7 @@ class KeyToolTest {
         String secret = lines.get(1);
         String entry = lines.get(3);
         assertEquals(43, secret.length());
-        assertEquals("orders-api:" + ClientSecrets.hash(secret), entry);
+        assertEquals("orders-api:" + ClientCredentials.hash(secret), entry);
         assertFalse(entry.contains(secret));
     }
 }

@@ -3,6 +3,7 @@ package dev.latchkey.mail;
 import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.MetricsScrape;
 import dev.latchkey.testsupport.client.TestMailServer;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,7 @@ class MailOutboxIT extends DeployedLatchkeyTest {
 
     @Test
     void whileSmtpIsDownTheChangeSucceedsAndItsNoticeArrivesExactlyOnceWhenSmtpIsBack() throws Exception {
+        MetricsScrape before = MetricsScrape.of(http);
         String email = Http.uniqueEmail();
         String accessToken = http.registerAndLogin(email, PASSWORD);
         HttpResponse<String> change = http.changePassword(accessToken, PASSWORD, NEW_PASSWORD);
@@ -70,6 +72,9 @@ class MailOutboxIT extends DeployedLatchkeyTest {
             Thread.sleep(5_000);
             assertEquals(1, smtp.messagesTo(email, NOTICE).size(), "delivered once, then deleted from the outbox");
         }
+        MetricsScrape after = MetricsScrape.of(http);
+        assertTrue(after.increaseSince(before, "latchkey_mail_deliveries_total", "outcome", "failed") >= 1, "the attempts while SMTP was down");
+        assertTrue(after.increaseSince(before, "latchkey_mail_deliveries_total", "outcome", "sent") >= 1, "the delivery once it was back");
     }
 
     @Test

@@ -1,9 +1,7 @@
 package dev.latchkey.password;
 
-import java.util.Map;
-
 import dev.latchkey.config.SettingsSource;
-
+import dev.latchkey.metrics.Metrics;
 import dev.latchkey.problem.ProblemException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +40,7 @@ class PasswordHasherTest {
                 "latchkey.password.bcrypt.cost", "10",
                 "latchkey.password.max-concurrent-hashes", String.valueOf(maxConcurrent),
                 "latchkey.password.max-wait-millis", String.valueOf(maxWaitMillis))));
+        hasher.metrics = Metrics.inMemory();
         hasher.init();
         return hasher;
     }
@@ -75,6 +75,8 @@ class PasswordHasherTest {
         // Checking a password is hashing too: it is bounded the same way.
         assertEquals(503, assertThrows(ProblemException.class, () -> hasher.verify(PASSWORD, stored)).problem().status());
         assertEquals(503, assertThrows(ProblemException.class, () -> hasher.verifyAgainstDummy(PASSWORD)).problem().status());
+        assertEquals(2, hasher.metrics.registry().get("latchkey.password.hashing.active").gauge().value(), "both slots in use");
+        assertEquals(3, hasher.metrics.registry().get("latchkey.password.hashing.rejected").functionCounter().count(), "every refusal counted");
 
         release.countDown();
         assertEquals(PasswordHasher.Outcome.MATCH, hasher.verify(PASSWORD, stored), "slots are released after use");
@@ -87,6 +89,7 @@ class PasswordHasherTest {
         Future<String> waiting = pool.submit(() -> hasher.hash(PASSWORD));
         Thread.sleep(100);
         assertTrue(!waiting.isDone(), "the hash waits for the slot");
+        assertEquals(1, hasher.metrics.registry().get("latchkey.password.hashing.queued").gauge().value(), "and is seen waiting");
         release.countDown();
         assertTrue(waiting.get(30, TimeUnit.SECONDS).startsWith("$2b$10$"));
     }

@@ -1,5 +1,6 @@
 package dev.latchkey.ratelimit;
 
+import dev.latchkey.metrics.Metrics;
 import dev.latchkey.problem.ProblemException;
 import org.infinispan.Cache;
 import org.infinispan.configuration.cache.ConfigurationBuilder;
@@ -31,6 +32,7 @@ class RateLimiterTest {
         RateLimitSettings settings = RateLimitSettings.defaults();
         limiter = new RateLimiter();
         limiter.settings = settings;
+        limiter.metrics = Metrics.inMemory();
         limiter.init(cache);
     }
 

@@ -1,5 +1,6 @@
 package dev.latchkey.revocation;
 
+import dev.latchkey.metrics.Metrics;
 import dev.latchkey.token.TokenSettings;
 
 import java.time.Clock;
@@ -26,6 +27,8 @@ public final class RevocationLists {
         list.cache = cache;
         list.tokenSettings = settings;
         list.clock = clock;
+        list.metrics = Metrics.inMemory();
+        list.registerMeters();
         return list;
     }
 }

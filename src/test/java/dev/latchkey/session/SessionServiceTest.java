@@ -1,11 +1,9 @@
 package dev.latchkey.session;
 
-import dev.latchkey.token.AuthenticationMethods;
+import com.nimbusds.jose.JWSAlgorithm;
 import dev.latchkey.account.AccountSettings;
 import dev.latchkey.account.SecurityNotices;
 import dev.latchkey.account.UserAccount;
-import dev.latchkey.mail.MailMessage;
-import dev.latchkey.mail.Outbox;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.config.SettingsSource;
@@ -14,6 +12,8 @@ import dev.latchkey.csrf.CsrfBeans;
 import dev.latchkey.csrf.CsrfTokens;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.mail.MailMessage;
+import dev.latchkey.mail.Outbox;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.revocation.InMemoryRevocationCache;
 import dev.latchkey.revocation.InMemoryRevocationRepository;
@@ -23,11 +23,11 @@ import dev.latchkey.role.AccessRights;
 import dev.latchkey.role.Roles;
 import dev.latchkey.testsupport.server.MovableClock;
 import dev.latchkey.token.AccessTokenVerifier;
+import dev.latchkey.token.AuthenticationMethods;
 import dev.latchkey.token.TokenBeans;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.TokenSettings;
 import dev.latchkey.token.VerifiedAccessToken;
-import com.nimbusds.jose.JWSAlgorithm;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -118,6 +118,7 @@ class SessionServiceTest {
             }
         };
         service.clock = clock;
+        service.meters = SessionMeters.inMemory();
         return service;
     }
 

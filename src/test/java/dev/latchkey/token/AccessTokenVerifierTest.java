@@ -1,13 +1,5 @@
 package dev.latchkey.token;
 
-import java.util.Map;
-
-import dev.latchkey.config.SettingsSource;
-
-import dev.latchkey.crypto.KeyMaterial;
-import dev.latchkey.crypto.ManagedKey;
-import dev.latchkey.keys.SigningKeys;
-import dev.latchkey.testsupport.server.MovableClock;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -18,6 +10,12 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.config.SettingsSource;
+import dev.latchkey.crypto.KeyMaterial;
+import dev.latchkey.crypto.ManagedKey;
+import dev.latchkey.keys.SigningKeys;
+import dev.latchkey.metrics.Metrics;
+import dev.latchkey.testsupport.server.MovableClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,6 +28,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -70,6 +69,7 @@ class AccessTokenVerifierTest {
         verifier.keys = SigningKeys.of(key);
         verifier.settings = settings;
         verifier.clock = clock;
+        verifier.metrics = Metrics.inMemory();
         verifier.init();
         return verifier;
     }

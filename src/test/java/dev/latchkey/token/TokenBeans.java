@@ -1,6 +1,7 @@
 package dev.latchkey.token;
 
 import dev.latchkey.config.SettingsSource;
+import dev.latchkey.metrics.Metrics;
 
 import java.time.Clock;
 import java.util.Map;
@@ -37,6 +38,7 @@ public final class TokenBeans {
         verifier.keys = keys;
         verifier.settings = settings;
         verifier.clock = clock;
+        verifier.metrics = Metrics.inMemory();
         verifier.init();
         return verifier;
     }

@@ -42,12 +42,16 @@ public final class Http {
         return base.resolve(path.startsWith("/") ? path.substring(1) : path);
     }
 
+    /** Sends the request, and holds the response to the OpenAPI document ({@link OpenApiContract}). */
     public HttpResponse<String> send(HttpRequest.Builder request) {
+        HttpResponse<String> response;
         try {
-            return client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            response = client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
         } catch (Exception e) {
             throw new AssertionError("HTTP request failed", e);
         }
+        OpenApiContract.instance().check(response);
+        return response;
     }
 
     public HttpRequest.Builder request(String path) {

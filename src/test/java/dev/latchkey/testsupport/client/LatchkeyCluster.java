@@ -96,6 +96,8 @@ public final class LatchkeyCluster implements AutoCloseable {
         // Administration needs an authenticator code by default; the cluster tests' administrator
         // has none (MfaIT and AdministratorSecondFactorIT test the rule).
         sharedProperties.put("latchkey.admin.require-mfa", "false");
+        // The test configuration's Prometheus scraper (MetricsScrape), as on the main test server.
+        sharedProperties.put("latchkey.metrics.scrape-clients", "prometheus:ngG44Mmuv4WeF-ijTd8FjMrUNprEMvXLr3zp45AVvqY");
         database.forEach((key, value) -> sharedProperties.put("latchkey.datasource." + key, value));
         sharedEnvironment.put("LATCHKEY_CLUSTER_SECRET", randomSecret());
     }
@@ -185,6 +187,32 @@ public final class LatchkeyCluster implements AutoCloseable {
                 }
                 processes[node] = null;
             }
+        }
+    }
+
+    /**
+     * Freezes the node's process ({@code SIGSTOP}), as a long GC pause or a partition would look
+     * to its peers: it answers nothing and sends no heartbeat until {@link #resume}.
+     */
+    public void pause(int node) {
+        signal(node, "-STOP");
+    }
+
+    public void resume(int node) {
+        signal(node, "-CONT");
+    }
+
+    private void signal(int node, String signal) {
+        try {
+            Process kill = new ProcessBuilder("kill", signal, String.valueOf(processes[node].pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill " + signal + " failed for node " + node);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -3,7 +3,10 @@ package dev.latchkey.testsupport.client;
 import org.h2.tools.Server;
 
 import java.sql.SQLException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The database the nodes of a test cluster share: this build's integration-test database, and on
@@ -11,6 +14,8 @@ import java.util.Map;
  * owns, under a name of the test's own.
  */
 public final class SharedDatabase implements AutoCloseable {
+
+    private static final Pattern HOST_AND_PORT = Pattern.compile("//([^/:]+):(\\d+)/");
 
     private final Server h2Server;
     private final Map<String, String> settings;
@@ -38,6 +43,25 @@ public final class SharedDatabase implements AutoCloseable {
     /** The JDBC settings for {@link LatchkeyCluster}: class-name, url, user, password. */
     public Map<String, String> settings() {
         return settings;
+    }
+
+    /**
+     * The same settings with the URL's {@code host:port} replaced by a proxy's in front of it, so
+     * that the test can cut the nodes off the database ({@link TcpProxy#cut}).
+     */
+    public Map<String, String> settingsThrough(TcpProxy proxy) {
+        Map<String, String> through = new HashMap<>(settings);
+        through.put("url", HOST_AND_PORT.matcher(settings.get("url")).replaceFirst("//127.0.0.1:" + proxy.port() + "/"));
+        return Map.copyOf(through);
+    }
+
+    /** A proxy in front of the database server these settings name. */
+    public TcpProxy proxy() {
+        Matcher matcher = HOST_AND_PORT.matcher(settings.get("url"));
+        if (!matcher.find()) {
+            throw new IllegalStateException("No host:port in the database URL");
+        }
+        return new TcpProxy(matcher.group(1), Integer.parseInt(matcher.group(2)));
     }
 
     @Override

@@ -9,7 +9,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -21,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import javax.sql.DataSource;
 
 /**
  * Test deployments only, straight on the server's data source: which rows of which tables hold a
@@ -114,9 +114,20 @@ public class DatabaseRowsResource {
     @POST
     @Path("audit-table")
     public Response auditTable(@QueryParam("present") boolean present) throws SQLException {
+        return tablePresent("audit_event", present);
+    }
+
+    /** The same for the signing-key table: the node's re-reads of its key set fail while it is away. */
+    @POST
+    @Path("signing-key-table")
+    public Response signingKeyTable(@QueryParam("present") boolean present) throws SQLException {
+        return tablePresent("signing_key", present);
+    }
+
+    private Response tablePresent(String table, boolean present) throws SQLException {
         try (Connection connection = dataSource.getConnection(); java.sql.Statement statement = connection.createStatement()) {
-            statement.execute(present ? "ALTER TABLE audit_event_away RENAME TO audit_event"
-                    : "ALTER TABLE audit_event RENAME TO audit_event_away");
+            statement.execute(present ? "ALTER TABLE " + table + "_away RENAME TO " + table
+                    : "ALTER TABLE " + table + " RENAME TO " + table + "_away");
         }
         return Response.noContent().build();
     }
