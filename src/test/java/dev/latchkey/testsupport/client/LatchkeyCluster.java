@@ -1,5 +1,6 @@
 package dev.latchkey.testsupport.client;
 
+import dev.latchkey.crypto.ClientCredentials;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 
 import java.io.File;
@@ -17,8 +18,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -62,10 +65,16 @@ public final class LatchkeyCluster implements AutoCloseable {
         this.httpPorts = new int[size];
         this.jgroupsPorts = new int[size];
         this.processes = new Process[size];
+        // Every port a node will listen on is distinct from every other node's: a JGroups bind
+        // port equal to another node's failure-detection port (bind port + 100) let that node
+        // take it first, and the restarted node could not join again.
+        Set<Integer> claimed = new HashSet<>();
         for (int i = 0; i < size; i++) {
-            httpPorts[i] = freePort();
-            // JGroups' failure detection listens at bind port + offset (100 here): both must be free.
-            jgroupsPorts[i] = freePortWithFreeNeighbour(100);
+            httpPorts[i] = freePort(claimed);
+            claimed.add(httpPorts[i]);
+            jgroupsPorts[i] = freePortWithFreeNeighbour(100, claimed);
+            claimed.add(jgroupsPorts[i]);
+            claimed.add(jgroupsPorts[i] + 100);
         }
         String initialHosts = java.util.Arrays.stream(jgroupsPorts).mapToObj(p -> "127.0.0.1[" + p + "]")
                 .collect(Collectors.joining(","));
@@ -97,7 +106,8 @@ public final class LatchkeyCluster implements AutoCloseable {
         // has none (MfaIT and AdministratorSecondFactorIT test the rule).
         sharedProperties.put("latchkey.admin.require-mfa", "false");
         // The test configuration's Prometheus scraper (MetricsScrape), as on the main test server.
-        sharedProperties.put("latchkey.metrics.scrape-clients", "prometheus:ngG44Mmuv4WeF-ijTd8FjMrUNprEMvXLr3zp45AVvqY");
+        sharedProperties.put("latchkey.metrics.scrape-clients",
+                MetricsScrape.CLIENT_ID + ":" + ClientCredentials.hash(MetricsScrape.SECRET));
         database.forEach((key, value) -> sharedProperties.put("latchkey.datasource." + key, value));
         sharedEnvironment.put("LATCHKEY_CLUSTER_SECRET", randomSecret());
     }
@@ -292,18 +302,23 @@ public final class LatchkeyCluster implements AutoCloseable {
                 .toAbsolutePath().toString();
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static int freePort(Set<Integer> claimed) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (!claimed.contains(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        throw new IllegalStateException("No free port found");
     }
 
-    private static int freePortWithFreeNeighbour(int offset) {
+    private static int freePortWithFreeNeighbour(int offset, Set<Integer> claimed) {
         for (int attempt = 0; attempt < 50; attempt++) {
-            int port = freePort();
-            if (port + offset < 65536) {
+            int port = freePort(claimed);
+            if (port + offset < 65536 && !claimed.contains(port + offset)) {
                 try (ServerSocket neighbour = new ServerSocket(port + offset)) {
                     return port;
                 } catch (IOException taken) {
