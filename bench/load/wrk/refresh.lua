@@ -7,6 +7,9 @@
 --              cookies and the X-CSRF-Token header; the new refresh token comes in Set-Cookie.
 --   keycloak:  "<refresh token>"; POST the token endpoint with grant_type=refresh_token; the new
 --              refresh token comes in the JSON body.
+--   BENCH_PROOFS (optional, latchkey only): a path prefix; connection <id> sends the lines of
+--              <prefix>-<id>.txt, one DPoP proof per request, in order (bench/dpop/refresh.sh
+--              makes them: wrk cannot sign). Running out of proofs counts as errors.
 package.path = os.getenv("BENCH_LUA_DIR") .. "/?.lua;" .. package.path
 local common = require("common")
 
@@ -15,25 +18,35 @@ local flavour = os.getenv("BENCH_FLAVOUR")
 local sessions_file = os.getenv("BENCH_SESSIONS")
 local keycloak_path = os.getenv("BENCH_PATH")
 local keycloak_client = os.getenv("BENCH_CLIENT_ID")
+local proofs_prefix = os.getenv("BENCH_PROOFS")
 
 setup = common.setup
 
 local refresh_token, csrf_token
+local proofs, next_proof = nil, 1
 unexpected = 0
 
 function init(args)
   local sessions = common.lines(sessions_file)
   local line = assert(sessions[id], "fewer sessions than connections")
   refresh_token, csrf_token = line:match("^(%S+)%s*(%S*)$")
+  if proofs_prefix then
+    proofs = common.lines(proofs_prefix .. "-" .. id .. ".txt")
+  end
 end
 
 function request()
   if flavour == "latchkey" then
-    return wrk.format("POST", "/auth/refresh", {
+    local headers = {
       ["Cookie"] = "__Secure-latchkey-refresh=" .. refresh_token .. "; __Host-latchkey-csrf=" .. csrf_token,
       ["X-CSRF-Token"] = csrf_token,
       ["Content-Length"] = "0",
-    })
+    }
+    if proofs then
+      headers["DPoP"] = proofs[next_proof] or "out-of-proofs"
+      next_proof = next_proof + 1
+    end
+    return wrk.format("POST", "/auth/refresh", headers)
   end
   return wrk.format("POST", keycloak_path, {
     ["Content-Type"] = "application/x-www-form-urlencoded",

@@ -24,6 +24,7 @@ public class AccountSettings extends Settings {
     public static final String RESET_TOKEN_LIFETIME = "latchkey.account.reset-token-lifetime-seconds";
     public static final String NOTICE_PASSWORD_CHANGED = "latchkey.account.notice.password-changed";
     public static final String NOTICE_REFRESH_REUSE = "latchkey.account.notice.refresh-reuse";
+    public static final String NOTICE_REFRESH_WITHOUT_KEY = "latchkey.account.notice.refresh-without-key";
     public static final String NOTICE_NEW_SIGN_IN = "latchkey.account.notice.new-sign-in";
     public static final String NOTICE_SECOND_FACTOR = "latchkey.account.notice.second-factor";
 
@@ -34,6 +35,7 @@ public class AccountSettings extends Settings {
     private Duration resetTokenLifetime;
     private boolean noticePasswordChanged;
     private boolean noticeRefreshReuse;
+    private boolean noticeRefreshWithoutKey;
     private boolean noticeNewSignIn;
     private boolean noticeSecondFactor;
 
@@ -54,6 +56,7 @@ public class AccountSettings extends Settings {
         resetTokenLifetime = source.seconds(RESET_TOKEN_LIFETIME, 1_800, 300, 86_400);
         noticePasswordChanged = source.flag(NOTICE_PASSWORD_CHANGED, true);
         noticeRefreshReuse = source.flag(NOTICE_REFRESH_REUSE, true);
+        noticeRefreshWithoutKey = source.flag(NOTICE_REFRESH_WITHOUT_KEY, true);
         noticeNewSignIn = source.flag(NOTICE_NEW_SIGN_IN, true);
         noticeSecondFactor = source.flag(NOTICE_SECOND_FACTOR, true);
     }
@@ -107,6 +110,10 @@ public class AccountSettings extends Settings {
 
     public boolean noticeRefreshReuse() {
         return noticeRefreshReuse;
+    }
+
+    public boolean noticeRefreshWithoutKey() {
+        return noticeRefreshWithoutKey;
     }
 
     public boolean noticeNewSignIn() {

@@ -50,6 +50,17 @@ public class SecurityNotices {
     }
 
     /**
+     * A refresh of a session bound to a device's key (DPoP) came without that key: someone has a
+     * copy of the session's refresh token. It was refused and the session goes on.
+     */
+    @Transactional(TxType.MANDATORY)
+    public void refreshWithoutKey(UserAccount account, Instant when) {
+        if (settings.noticeRefreshWithoutKey()) {
+            queue("refresh-without-key", account, when);
+        }
+    }
+
+    /**
      * A sign-in from a device the account has not used for 30 days ({@link KnownDevices}): what
      * the owner needs to recognise it, and how to end it.
      */

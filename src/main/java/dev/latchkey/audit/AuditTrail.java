@@ -46,7 +46,7 @@ public class AuditTrail {
      * would want to know they did not do.
      */
     public static final Set<String> OWN_ACTIVITY = Set.of("login", "login_second_factor", "logout_all", "session_revoked",
-            "refresh_reuse_detected", "password_change", "password_reset_requested", "password_reset", "email_verified",
+            "refresh_reuse_detected", "refresh_without_bound_key", "password_change", "password_reset_requested", "password_reset", "email_verified",
             "mfa_enabled", "mfa_disabled", "mfa_recovery_codes_issued", "admin_revoke_tokens", "admin_disable_user",
             "admin_enable_user", "admin_roles_changed", "admin_password_reset", "admin_mfa_reset", "admin_role_granted");
 

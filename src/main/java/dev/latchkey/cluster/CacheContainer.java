@@ -48,6 +48,7 @@ public class CacheContainer {
 
     public static final String REVOCATIONS = "revocations";
     public static final String RATE_LIMITS = "rate-limits";
+    public static final String DPOP_PROOFS = "dpop-proofs";
     private static final String JDBC_PING_PASSWORD = "latchkey.cluster.jdbc-ping.password";
 
     private static final Logger LOG = Logger.getLogger(CacheContainer.class.getName());

@@ -1,5 +1,6 @@
 package dev.latchkey.discovery;
 
+import dev.latchkey.dpop.DpopProofs;
 import dev.latchkey.http.HttpSettings;
 import dev.latchkey.json.JsonValues;
 import dev.latchkey.keys.KeySettings;
@@ -58,6 +59,8 @@ public class OpenIdConfigurationResource {
                 .add("claims_supported", JsonValues.createArrayBuilder()
                         .add("iss").add("sub").add("aud").add("exp").add("iat").add("nbf").add("jti")
                         .add("sid").add("upn").add("groups"))
+                // RFC 9449 section 5.1: proofs with these algorithms are accepted at login and refresh.
+                .add("dpop_signing_alg_values_supported", JsonValues.createArrayBuilder(DpopProofs.algorithmNames()))
                 .build();
         // The algorithms change with the key set, so the document is cached no longer than the JWKS.
         CacheControl cacheControl = new CacheControl();

@@ -25,8 +25,9 @@ import java.util.Set;
 public class CorsPolicy {
 
     static final String ALLOWED_METHODS = "GET, POST, DELETE";
-    static final String ALLOWED_HEADERS = "Authorization, Content-Type, X-CSRF-Token";
-    static final String EXPOSED_HEADERS = "WWW-Authenticate, Retry-After";
+    /** DPoP carries the proof (RFC 9449); DPoP-Nonce is the server's nonce, which the client must read. */
+    static final String ALLOWED_HEADERS = "Authorization, Content-Type, X-CSRF-Token, DPoP";
+    static final String EXPOSED_HEADERS = "WWW-Authenticate, Retry-After, DPoP-Nonce";
     static final String PREFLIGHT_MAX_AGE_SECONDS = "600";
 
     @Inject

@@ -14,6 +14,7 @@ import dev.latchkey.token.VerifiedAccessToken;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -86,9 +87,11 @@ public class IntrospectionResource {
     }
 
     private JsonObject active(VerifiedAccessToken token) {
-        return JsonValues.createObjectBuilder()
+        JsonObjectBuilder answer = JsonValues.createObjectBuilder()
                 .add("active", true)
-                .add("token_type", "Bearer")
+                // RFC 9449 section 6.2: a bound token is a DPoP token, and cnf names its key, so that
+                // the resource server can demand the proof.
+                .add("token_type", token.boundKey().isPresent() ? "DPoP" : "Bearer")
                 .add("iss", tokenSettings.issuer())
                 .add("aud", tokenSettings.audience())
                 .add("sub", token.subject())
@@ -99,8 +102,9 @@ public class IntrospectionResource {
                 .add("groups", JsonValues.createArrayBuilder(token.groups()))
                 // Always the whole list, however long: the token may have left it out
                 // (permissions_truncated), and this is where a consumer gets it.
-                .add("permissions", JsonValues.createArrayBuilder(roles.permissionsOf(token.groups())))
-                .build();
+                .add("permissions", JsonValues.createArrayBuilder(roles.permissionsOf(token.groups())));
+        token.boundKey().ifPresent(key -> answer.add("cnf", JsonValues.createObjectBuilder().add("jkt", key)));
+        return answer.build();
     }
 
     /** RFC 6749 section 2.3.1: HTTP Basic with form-encoded id and secret, or both in the body. */

@@ -69,11 +69,12 @@ public class SecondFactorLogin {
     /**
      * @param code         a TOTP code, or null when a recovery code is given
      * @param recoveryCode a recovery code, or null when a TOTP code is given
+     * @param boundKey     the thumbprint of the DPoP key to bind the session to, if any
      * @throws ProblemException 401 with one identical problem for a wrong or used code and an
      *                          unknown, used, expired or exhausted challenge; 429 when a budget is
      *                          spent; 400 for input that cannot be a token or a code
      */
-    public Completed complete(String mfaToken, String code, String recoveryCode, ClientInfo client) {
+    public Completed complete(String mfaToken, String code, String recoveryCode, ClientInfo client, Optional<String> boundKey) {
         Optional<String> normalizedRecoveryCode = recoveryCode == null ? Optional.empty() : RecoveryCodes.normalize(recoveryCode);
         if (!LoginChallenges.hasValidShape(mfaToken) || (code != null && !TotpCodes.hasValidShape(code))
                 || (recoveryCode != null && normalizedRecoveryCode.isEmpty())) {
@@ -100,7 +101,7 @@ public class SecondFactorLogin {
             throw refused();
         }
         List<String> amr = code != null ? AuthenticationMethods.PASSWORD_AND_OTP : AuthenticationMethods.PASSWORD_AND_RECOVERY_CODE;
-        SessionTokens tokens = sessions.startAfterLogin(account, challenge.rememberMe(), amr, client)
+        SessionTokens tokens = sessions.startAfterLogin(account, challenge.rememberMe(), amr, client, boundKey)
                 .orElseThrow(this::refused);
         audit.record(AuditEvent.LOGIN_SECOND_FACTOR, code != null ? "success" : "success_recovery_code", account.id(), null, client);
         meters.login(LoginOutcome.SUCCESS);

@@ -1,5 +1,6 @@
 package dev.latchkey.mfa;
 
+import dev.latchkey.dpop.DpopProofs;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.input.StrictJson;
 import dev.latchkey.problem.Problem;
@@ -18,6 +19,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** POST /auth/login/mfa: the second step of a login, {@code {"mfa_token", "code"}} or {@code {"mfa_token", "recovery_code"}}. */
@@ -31,6 +33,9 @@ public class SecondFactorLoginResource {
     @Inject
     SessionResponses responses;
 
+    @Inject
+    DpopProofs dpop;
+
     @Context
     HttpServletRequest request;
 
@@ -43,8 +48,10 @@ public class SecondFactorLoginResource {
             throw new ProblemException(Problem.of(400, "invalid-request", "Bad Request",
                     "Give exactly one of code and recovery_code."));
         }
+        // The session starts here, so this is the request whose proof binds it.
+        Optional<String> boundKey = dpop.keyOfSessionStart(request);
         SecondFactorLogin.Completed completed = login.complete(fields.get("mfa_token"), fields.get("code"),
-                fields.get("recovery_code"), ClientInfo.of(request));
+                fields.get("recovery_code"), ClientInfo.of(request), boundKey);
         return responses.issued(completed.tokens(), completed.recoveryCodesRemaining());
     }
 }

@@ -14,13 +14,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Finds the access token a request presents: the {@code Authorization: Bearer} header, or, when
- * cookie mode is on, the access-token cookie. The one place that reads either.
+ * Finds the access token a request presents: the {@code Authorization} header with the
+ * {@code Bearer} or the {@code DPoP} scheme, or, when cookie mode is on, the access-token cookie.
+ * The one place that reads any of them.
  */
 @ApplicationScoped
 public class PresentedCredentials {
 
     private static final String BEARER_PREFIX = "bearer ";
+    private static final String DPOP_PREFIX = "dpop ";
 
     public record PresentedToken(String value, TokenPrincipal.Source source) {
         @Override
@@ -84,19 +86,31 @@ public class PresentedCredentials {
         }
         if (authorization.size() == 1) {
             String header = authorization.get(0);
-            if (header.length() <= BEARER_PREFIX.length()
-                    || !header.substring(0, BEARER_PREFIX.length()).toLowerCase(Locale.ROOT).equals(BEARER_PREFIX)) {
+            TokenPrincipal.Source source;
+            String bearer;
+            if (hasScheme(header, BEARER_PREFIX)) {
+                source = TokenPrincipal.Source.BEARER_HEADER;
+                bearer = header.substring(BEARER_PREFIX.length()).strip();
+            } else if (hasScheme(header, DPOP_PREFIX)) {
+                source = TokenPrincipal.Source.DPOP_HEADER;
+                bearer = header.substring(DPOP_PREFIX.length()).strip();
+            } else {
                 throw new AmbiguousCredentialsException(false);
             }
-            String bearer = header.substring(BEARER_PREFIX.length()).strip();
             // Two different tokens: acting on one (say, logging out the bearer's session) while
             // the caller believes it acted on the other would report success for the wrong session.
             // (A plain comparison: both values come from this same request, no server secret.)
             if (accessCookie.isPresent() && !accessCookie.get().equals(bearer)) {
                 throw new AmbiguousCredentialsException(true);
             }
-            return Optional.of(new PresentedToken(bearer, TokenPrincipal.Source.BEARER_HEADER));
+            return Optional.of(new PresentedToken(bearer, source));
         }
         return accessCookie.map(value -> new PresentedToken(value, TokenPrincipal.Source.ACCESS_COOKIE));
+    }
+
+    /** Schemes are case-insensitive (RFC 9110 section 11.1); a scheme with nothing after it is malformed. */
+    private static boolean hasScheme(String header, String lowerCasePrefix) {
+        return header.length() > lowerCasePrefix.length()
+                && header.substring(0, lowerCasePrefix.length()).toLowerCase(Locale.ROOT).equals(lowerCasePrefix);
     }
 }

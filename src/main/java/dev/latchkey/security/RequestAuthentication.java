@@ -1,6 +1,7 @@
 package dev.latchkey.security;
 
 import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.dpop.DpopProofs;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.token.TokenRejectedException;
 import dev.latchkey.token.VerifiedAccessToken;
@@ -32,6 +33,9 @@ public class RequestAuthentication {
     @Inject
     CsrfGuard csrf;
 
+    @Inject
+    DpopProofs dpop;
+
     /**
      * @throws ProblemException 401 for a missing, malformed or rejected token, 400
      *                          {@code ambiguous-credentials} for conflicting ones (the access cookie
@@ -57,6 +61,7 @@ public class RequestAuthentication {
         } catch (TokenRejectedException e) {
             throw new ProblemException(AuthenticationProblems.rejected(e.reason()));
         }
+        checkSenderConstraint(request, presented.get(), token);
         return checkedForCsrf(request, new TokenPrincipal(token, presented.get().source()));
     }
 
@@ -69,7 +74,9 @@ public class RequestAuthentication {
      *                          one, the access cookie twice or beside another bearer token): the
      *                          caller (logout) must not report success for a token it never read;
      *                          403 when the access cookie presents a good token but the request
-     *                          fails the CSRF checks: a forged request is an attack, not "no caller"
+     *                          fails the CSRF checks: a forged request is an attack, not "no caller";
+     *                          401 when a DPoP-bound token comes without its proof, or a token with
+     *                          the wrong scheme (see checkSenderConstraint)
      */
     public Optional<TokenPrincipal> optional(HttpServletRequest request) {
         Optional<PresentedCredentials.PresentedToken> presented;
@@ -81,12 +88,31 @@ public class RequestAuthentication {
         if (presented.isEmpty()) {
             return Optional.empty();
         }
+        VerifiedAccessToken token;
         try {
-            VerifiedAccessToken token = trustedTokens.check(presented.get().value());
-            return Optional.of(checkedForCsrf(request, new TokenPrincipal(token, presented.get().source())));
+            token = trustedTokens.check(presented.get().value());
         } catch (TokenRejectedException expiredForgedOrRevoked) {
             return Optional.empty();
         }
+        checkSenderConstraint(request, presented.get(), token);
+        return Optional.of(checkedForCsrf(request, new TokenPrincipal(token, presented.get().source())));
+    }
+
+    /**
+     * A token bound to a DPoP key ({@code cnf.jkt}) counts only with the DPoP scheme and a proof by
+     * that key for this very request and token; an unbound token only without that scheme. Each
+     * way round, the confusion is refused rather than the token downgraded or upgraded.
+     *
+     * @throws ProblemException 401 {@code invalid-token} for the wrong scheme, 401
+     *                          {@code invalid-dpop-proof} or {@code use-dpop-nonce} for the proof
+     */
+    private void checkSenderConstraint(HttpServletRequest request, PresentedCredentials.PresentedToken presented,
+                                       VerifiedAccessToken token) {
+        boolean dpopScheme = presented.source() == TokenPrincipal.Source.DPOP_HEADER;
+        if (token.boundKey().isPresent() != dpopScheme) {
+            throw new ProblemException(AuthenticationProblems.wrongScheme(token.boundKey().isPresent()));
+        }
+        token.boundKey().ifPresent(key -> dpop.checkResourceRequest(request, presented.value(), key));
     }
 
     /** A bearer header needs no CSRF check: no other site can make a browser send one. */

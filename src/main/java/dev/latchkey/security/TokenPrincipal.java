@@ -8,7 +8,8 @@ public class TokenPrincipal extends CallerPrincipal {
 
     private static final long serialVersionUID = 1L;
 
-    public enum Source { BEARER_HEADER, ACCESS_COOKIE }
+    /** {@code DPOP_HEADER}: {@code Authorization: DPoP}, the scheme of a bound token (RFC 9449 section 7.1). */
+    public enum Source { BEARER_HEADER, DPOP_HEADER, ACCESS_COOKIE }
 
     private final transient VerifiedAccessToken token;
     private final Source source;

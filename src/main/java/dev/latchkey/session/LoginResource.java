@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.dpop.DpopProofs;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.input.StrictJson;
 import jakarta.enterprise.context.RequestScoped;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.core.Response;
 
 import java.io.InputStream;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 @Path("/auth/login")
@@ -27,6 +29,9 @@ public class LoginResource {
     @Inject
     SessionResponses responses;
 
+    @Inject
+    DpopProofs dpop;
+
     @Context
     HttpServletRequest request;
 
@@ -36,7 +41,9 @@ public class LoginResource {
     public Response login(InputStream body) {
         Map<String, String> fields = StrictJson.readObject(body, Set.of("email", "password"), Set.of(), Set.of("remember_me"));
         boolean rememberMe = Boolean.parseBoolean(fields.get("remember_me"));
-        LoginResult result = login.login(fields.get("email"), fields.get("password"), rememberMe, ClientInfo.of(request));
+        // Before the password is checked: a refused proof costs no hashing.
+        Optional<String> boundKey = dpop.keyOfSessionStart(request);
+        LoginResult result = login.login(fields.get("email"), fields.get("password"), rememberMe, ClientInfo.of(request), boundKey);
         if (result instanceof LoginChallenge challenge) {
             return responses.challenge(challenge);
         }

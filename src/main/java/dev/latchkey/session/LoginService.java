@@ -58,10 +58,12 @@ public class LoginService {
     /**
      * @throws ProblemException 401 with one and the same problem for an unknown address, a wrong
      *                          password and a disabled account, after the same amount of work
+     * @param boundKey the thumbprint of the DPoP key the session is to be bound to, if any (a
+     *                 login that needs a second factor binds at {@code /auth/login/mfa} instead)
      * @return the session, or, for an account with a second factor, the challenge that
      *         {@code /auth/login/mfa} completes (the password was right, but it is not enough)
      */
-    public LoginResult login(String email, String password, boolean rememberMe, ClientInfo client) {
+    public LoginResult login(String email, String password, boolean rememberMe, ClientInfo client, Optional<String> boundKey) {
         if (password.length() > PasswordPolicy.MAX_INPUT_CHARS) {
             // No password this long was ever accepted, so no account can match it; refusing it
             // before any hashing says nothing about whether the account exists.
@@ -114,7 +116,8 @@ public class LoginService {
             meters.login(LoginOutcome.MFA_REQUIRED);
             return challenges.issue(user, rememberMe);
         }
-        Optional<SessionTokens> started = sessions.startAfterLogin(user, rememberMe, AuthenticationMethods.PASSWORD_ONLY, client);
+        Optional<SessionTokens> started = sessions.startAfterLogin(user, rememberMe, AuthenticationMethods.PASSWORD_ONLY, client,
+                boundKey);
         if (started.isEmpty()) {
             // The password was changed or the account disabled while this login checked the old
             // password: the same answer as a wrong password, which by now it is.

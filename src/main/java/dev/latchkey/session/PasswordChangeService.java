@@ -21,6 +21,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Changes a password and ends every session that knew the old one. The caller's own session
@@ -76,11 +77,14 @@ public class PasswordChangeService {
         Instant now = clock.instant();
         accounts.update(userId, account -> account.changePassword(newHash, now));
         boolean rememberMe = sessions.isRemembered(caller.token().familyId());
+        Optional<String> boundKey = sessions.boundKeyOf(caller.token().familyId());
         List<String> amr = caller.token().hasSecondFactor() ? caller.token().amr() : AuthenticationMethods.PASSWORD_ONLY;
         sessions.endAllSessions(userId, TokenFamily.RevocationReason.PASSWORD_CHANGED, AuditEvent.PASSWORD_CHANGE, client);
         // A reset link mailed before the change must not undo it.
         oneTimeTokens.invalidateAll(OneTimeToken.Purpose.PASSWORD_RESET, userId);
         notices.passwordChanged(user, now);
-        return sessions.start(user, rememberMe, amr, client);
+        // The new session stays bound to the caller's DPoP key, if theirs was: the proof that came
+        // with this request was the access token's (when access tokens are bound) and is used up.
+        return sessions.start(user, rememberMe, amr, client, boundKey);
     }
 }

@@ -1,8 +1,10 @@
 package dev.latchkey.session;
 
 import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.dpop.DpopProofs;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.http.CookieSettings;
+import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -14,7 +16,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** POST /auth/refresh: the refresh cookie and the CSRF header in, a new access token and rotated cookies out. */
+import java.util.Optional;
+
+/**
+ * POST /auth/refresh: the refresh cookie and the CSRF header in (and a DPoP proof, for a session
+ * bound to a key), a new access token and rotated cookies out.
+ */
 @Path("/auth/refresh")
 @RequestScoped
 public class RefreshResource {
@@ -37,6 +44,9 @@ public class RefreshResource {
     @Inject
     SessionMeters meters;
 
+    @Inject
+    DpopProofs dpop;
+
     @Context
     HttpServletRequest request;
 
@@ -48,7 +58,14 @@ public class RefreshResource {
             meters.refresh(SessionMeters.RefreshOutcome.INVALID);
             return SessionService.invalidRefreshToken();
         });
+        Optional<String> proofKey;
+        try {
+            proofKey = dpop.keyOfTokenRequest(request);
+        } catch (ProblemException refused) {
+            meters.refresh(SessionMeters.RefreshOutcome.DPOP_FAILED);
+            throw refused;
+        }
         return responses.issued(sessions.refresh(refreshToken, ClientInfo.of(request),
-                familyId -> csrf.check(request, familyId)));
+                familyId -> csrf.check(request, familyId), proofKey));
     }
 }

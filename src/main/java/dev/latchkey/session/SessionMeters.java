@@ -18,7 +18,7 @@ public class SessionMeters {
     public enum LoginOutcome { SUCCESS, BAD_CREDENTIALS, THROTTLED, MFA_REQUIRED, MFA_FAILED, DISABLED }
 
     /** {@code EXPIRED}: the session had ended (idle, absolute end, logout); {@code INVALID}: no such token. */
-    public enum RefreshOutcome { ROTATED, GRACE_REUSED, REUSE_DETECTED, EXPIRED, INVALID, ACCOUNT_CHANGED, CSRF_FAILED }
+    public enum RefreshOutcome { ROTATED, GRACE_REUSED, REUSE_DETECTED, EXPIRED, INVALID, ACCOUNT_CHANGED, CSRF_FAILED, DPOP_FAILED }
 
     public enum LogoutScope { SESSION, EVERYWHERE }
 

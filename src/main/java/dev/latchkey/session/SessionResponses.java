@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.dpop.DpopProofs;
 import dev.latchkey.http.CookieSettings;
 import dev.latchkey.http.NoStore;
 import dev.latchkey.http.SetCookie;
@@ -23,6 +24,9 @@ public class SessionResponses {
 
     @Inject
     CookieSettings cookies;
+
+    @Inject
+    DpopProofs dpop;
 
     /**
      * The refresh token of the request's refresh cookie, read the one way refresh and logout both
@@ -58,16 +62,20 @@ public class SessionResponses {
                 ? OptionalLong.of(tokens.sessionRemaining().toSeconds()) : OptionalLong.empty();
         JsonObjectBuilder builder = JsonValues.createObjectBuilder()
                 .add("access_token", tokens.accessToken().value())
-                .add("token_type", "Bearer")
+                // RFC 9449 section 5: a bound access token is of type DPoP, and is used with that scheme.
+                .add("token_type", tokens.accessToken().senderConstrained() ? "DPoP" : "Bearer")
                 .add("expires_in", tokens.accessToken().expiresInSeconds());
         recoveryCodesRemaining.ifPresent(remaining -> builder.add("recovery_codes_remaining", remaining));
         JsonObject body = builder.build();
         Response.ResponseBuilder response = NoStore.applyTo(Response.ok(body, MediaType.APPLICATION_JSON_TYPE))
                 .header(HttpHeaders.SET_COOKIE, cookies.csrfCookie(tokens.csrfToken(), sessionSeconds));
-        if (cookies.accessCookieEnabled()) {
+        // A bound access token is no use in a cookie: it is accepted only beside a proof, with the
+        // DPoP scheme (security.RequestAuthentication).
+        if (cookies.accessCookieEnabled() && !tokens.accessToken().senderConstrained()) {
             response.header(HttpHeaders.SET_COOKIE,
                     cookies.accessCookie(tokens.accessToken().value(), tokens.accessToken().expiresInSeconds()));
         }
+        dpop.nonceToAnnounce().ifPresent(nonce -> response.header(DpopProofs.NONCE_HEADER, nonce));
         // The refresh cookie goes last: a minimal client that keeps only the last Set-Cookie of a
         // response (wrk's scripting, which bench/load uses, is one) still follows the rotation.
         return response.header(HttpHeaders.SET_COOKIE, cookies.refreshCookie(tokens.refreshToken(), sessionSeconds))

@@ -7,6 +7,8 @@ import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.csrf.CsrfGuard;
+import dev.latchkey.dpop.DpopProofs;
+import dev.latchkey.dpop.DpopSettings;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
@@ -43,6 +45,9 @@ public class SessionService {
 
     /** A rights cut-off is at most the next whole second away; anything more means a clock moved. */
     private static final Duration MAX_CUT_OFF_WAIT = Duration.ofMillis(1500);
+
+    /** However often a copied refresh token is tried without its key, its owner gets one notice an hour. */
+    private static final Duration KEYLESS_REFRESH_NOTICE_QUIET_PERIOD = Duration.ofHours(1);
 
     @Inject
     KnownDevices knownDevices;
@@ -81,6 +86,9 @@ public class SessionService {
     SessionMeters meters;
 
     @Inject
+    DpopSettings dpopSettings;
+
+    @Inject
     Clock clock;
 
     /**
@@ -97,7 +105,8 @@ public class SessionService {
      * @return empty when the account was disabled, deleted or its password changed meanwhile
      */
     @Transactional
-    public Optional<SessionTokens> startAfterLogin(UserAccount verified, boolean rememberMe, List<String> amr, ClientInfo client) {
+    public Optional<SessionTokens> startAfterLogin(UserAccount verified, boolean rememberMe, List<String> amr, ClientInfo client,
+                                                   Optional<String> boundKey) {
         Optional<UserAccount> current = accounts.lockForUpdate(verified.id());
         // passwordChangedAt, not the hash: a successful login may upgrade the hash's parameters
         // (same password, not a change), and a racing login may store a different upgrade.
@@ -106,7 +115,7 @@ public class SessionService {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        Started started = begin(current.get(), rememberMe, amr, client, now);
+        Started started = begin(current.get(), rememberMe, amr, client, now, boundKey);
         knownDevices.signedIn(current.get(), client, started.family().id(), now);
         return Optional.of(started.tokens());
     }
@@ -114,16 +123,19 @@ public class SessionService {
     /**
      * Starts a session. The caller's transaction must hold the account's lock ({@link
      * UserAccountRepository#lockForUpdate}) so that the session limit counts every concurrent start.
+     *
+     * @param boundKey the thumbprint of the DPoP key to bind the session to, if any
      */
     @Transactional
-    public SessionTokens start(UserAccount user, boolean rememberMe, List<String> amr, ClientInfo client) {
-        return begin(user, rememberMe, amr, client, clock.instant()).tokens();
+    public SessionTokens start(UserAccount user, boolean rememberMe, List<String> amr, ClientInfo client, Optional<String> boundKey) {
+        return begin(user, rememberMe, amr, client, clock.instant(), boundKey).tokens();
     }
 
     private record Started(TokenFamily family, SessionTokens tokens) {
     }
 
-    private Started begin(UserAccount user, boolean rememberMe, List<String> amr, ClientInfo client, Instant now) {
+    private Started begin(UserAccount user, boolean rememberMe, List<String> amr, ClientInfo client, Instant now,
+                          Optional<String> boundKey) {
         Rights rights = currentRights(user.id(), clock.instant(), Optional.empty());
         enforceSessionLimit(user.id(), now, client);
         String refreshToken = RefreshTokens.generate();
@@ -131,7 +143,8 @@ public class SessionService {
         // Remember me lengthens only the absolute lifetime: the session still rotates on every
         // refresh, still ends when idle, and never slides its expiry.
         Duration lifetime = rememberMe ? settings.rememberMeLifetime() : settings.absoluteLifetime();
-        TokenFamily family = new TokenFamily(user.id(), now, lifetime, rememberMe, amr, hash, client.ip(), client.userAgent());
+        TokenFamily family = new TokenFamily(user.id(), now, lifetime, rememberMe, amr, hash, client.ip(), client.userAgent(),
+                boundKey);
         families.create(family, new RefreshTokenRecord(hash, family.id(), 0, now));
         accounts.recordLogin(user.id(), now);
         return new Started(family, tokensFor(user, family, refreshToken, now, rights));
@@ -143,9 +156,10 @@ public class SessionService {
      *
      * @param csrfCheck proves the request may act on the family; runs before anything changes and
      *                  throws to refuse
+     * @param proofKey  the thumbprint of the key whose valid DPoP proof came with the request, if one did
      */
     @Transactional(dontRollbackOn = ProblemException.class)
-    public SessionTokens refresh(String presentedToken, ClientInfo client, Consumer<String> csrfCheck) {
+    public SessionTokens refresh(String presentedToken, ClientInfo client, Consumer<String> csrfCheck, Optional<String> proofKey) {
         if (!RefreshTokens.hasValidShape(presentedToken)) {
             meters.refresh(RefreshOutcome.INVALID);
             throw invalidRefreshToken();
@@ -166,6 +180,9 @@ public class SessionService {
         } catch (ProblemException refused) {
             meters.refresh(RefreshOutcome.CSRF_FAILED);
             throw refused;
+        }
+        if (family.boundKey().isPresent() && !family.boundKey().equals(proofKey)) {
+            refuseWithoutKey(family, user, client);
         }
 
         Instant now = clock.instant();
@@ -209,6 +226,22 @@ public class SessionService {
             }
         }
         return replayWithinGraceOrRevoke(presentedToken, presentedHash, family, user, client, now, rights);
+    }
+
+    /**
+     * A refresh of a DPoP-bound session without a proof by its key: the refresh token was copied
+     * off the device that holds the key. Refused, and the token presented stays current. The
+     * session is not ended: the copy is useless without the key, and ending the session would let
+     * anyone with a copy sign its owner out. The owner is told, once an hour at most.
+     */
+    private void refuseWithoutKey(TokenFamily family, UserAccount user, ClientInfo client) {
+        audit.record(AuditEvent.REFRESH_WITHOUT_BOUND_KEY, "refused_suspected_theft", user.id(), family.id(), client);
+        meters.refresh(RefreshOutcome.DPOP_FAILED);
+        Instant now = clock.instant();
+        if (families.recordKeylessRefresh(family.id(), now, KEYLESS_REFRESH_NOTICE_QUIET_PERIOD)) {
+            notices.refreshWithoutKey(user, now);
+        }
+        throw DpopProofs.invalidProof();
     }
 
     private SessionTokens replayWithinGraceOrRevoke(String presentedToken, String presentedHash, TokenFamily family,
@@ -310,6 +343,11 @@ public class SessionService {
         return familyId != null && families.findById(familyId).map(TokenFamily::rememberMe).orElse(false);
     }
 
+    /** The DPoP key the session is bound to (empty for an unbound or unknown one). */
+    public Optional<String> boundKeyOf(String familyId) {
+        return familyId == null ? Optional.empty() : families.findById(familyId).flatMap(TokenFamily::boundKey);
+    }
+
     public List<TokenFamily> liveSessions(String userId) {
         return families.findLiveOfUser(userId, clock.instant(), settings.idleTimeout());
     }
@@ -355,8 +393,11 @@ public class SessionService {
     }
 
     private SessionTokens tokensFor(UserAccount user, TokenFamily family, String refreshToken, Instant now, Rights rights) {
+        // Access tokens are bound only on request: stock MicroProfile JWT consumers ignore cnf, and a
+        // bound token they accept as a bearer token protects nothing there (docs/security.md).
+        Optional<String> boundKey = dpopSettings.bindAccessTokens() ? family.boundKey() : Optional.empty();
         AccessTokenClaims claims = new AccessTokenClaims(user.id(), rights.rights().roles(), rights.rights().permissions(),
-                family.id(), user.isEmailVerified(), family.amr(), family.createdAt());
+                family.id(), user.isEmailVerified(), family.amr(), family.createdAt(), boundKey);
         return new SessionTokens(issuer.issue(claims, rights.readAt()), refreshToken,
                 csrf.mint(family.id()), Duration.between(now, family.absoluteExpiresAt()), family.rememberMe());
     }

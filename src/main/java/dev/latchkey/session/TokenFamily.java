@@ -8,6 +8,7 @@ import jakarta.persistence.Table;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -72,12 +73,19 @@ public class TokenFamily {
     @Column(name = "amr", nullable = false, length = 32)
     private String amr;
 
+    /** The JWK thumbprint of the DPoP key the session is bound to, or null for an unbound session. */
+    @Column(name = "dpop_jkt", length = 43)
+    private String dpopJkt;
+
+    @Column(name = "dpop_refused_at")
+    private Instant dpopRefusedAt;
+
     protected TokenFamily() {
         // for JPA
     }
 
     TokenFamily(String userId, Instant now, Duration absoluteLifetime, boolean rememberMe, List<String> amr,
-                String firstTokenHash, String clientIp, String userAgent) {
+                String firstTokenHash, String clientIp, String userAgent, Optional<String> boundKey) {
         this.id = UUID.randomUUID().toString();
         this.userId = userId;
         this.createdAt = now;
@@ -90,6 +98,12 @@ public class TokenFamily {
         this.currentTokenHash = firstTokenHash;
         this.clientIp = clientIp;
         this.userAgent = userAgent;
+        this.dpopJkt = boundKey.orElse(null);
+    }
+
+    /** The thumbprint of the DPoP key every refresh must prove possession of; empty when unbound. */
+    public Optional<String> boundKey() {
+        return Optional.ofNullable(dpopJkt);
     }
 
     /** The authentication methods of the login that started the session: every token it issues carries them. */

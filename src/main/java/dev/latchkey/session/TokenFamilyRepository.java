@@ -77,6 +77,21 @@ public class TokenFamilyRepository {
         return true;
     }
 
+    /**
+     * Records that a refresh of the bound session came without its key, unless one did within
+     * {@code quietPeriod}: a conditional UPDATE, so that of many such refreshes at once one wins.
+     *
+     * @return whether the owner should be told now
+     */
+    boolean recordKeylessRefresh(String familyId, Instant now, Duration quietPeriod) {
+        return em.createQuery("UPDATE TokenFamily f SET f.dpopRefusedAt = :now WHERE f.id = :id"
+                        + " AND (f.dpopRefusedAt IS NULL OR f.dpopRefusedAt < :quietSince)")
+                .setParameter("now", now)
+                .setParameter("id", familyId)
+                .setParameter("quietSince", now.minus(quietPeriod))
+                .executeUpdate() == 1;
+    }
+
     /** The family as committed now, bypassing what this transaction read before. */
     TokenFamily reload(String familyId) {
         TokenFamily family = em.find(TokenFamily.class, familyId);

@@ -2,6 +2,8 @@ package dev.latchkey.token;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What an access token states about its holder.
@@ -18,13 +20,16 @@ import java.util.List;
  * @param amr           how the login that started the session authenticated ({@link AuthenticationMethods})
  * @param authTime      when that login happened, as {@code auth_time}: refreshed tokens keep both,
  *                      so an application can ask for a recent or a stronger sign-in
+ * @param boundKey      the JWK SHA-256 thumbprint of the client's DPoP key, as {@code cnf.jkt}
+ *                      (RFC 9449 section 6.1), when the token is bound to it
  */
 public record AccessTokenClaims(String subject, List<String> groups, List<String> permissions, String familyId,
-                                boolean emailVerified, List<String> amr, Instant authTime) {
+                                boolean emailVerified, List<String> amr, Instant authTime, Optional<String> boundKey) {
 
     public AccessTokenClaims {
         groups = List.copyOf(groups);
         permissions = List.copyOf(permissions);
         amr = List.copyOf(amr);
+        Objects.requireNonNull(boundKey);
     }
 }

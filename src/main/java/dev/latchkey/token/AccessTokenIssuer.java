@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.Map;
 
 /** Signs access tokens with the active key. */
 @ApplicationScoped
@@ -24,6 +25,9 @@ public class AccessTokenIssuer {
 
     public static final String PERMISSIONS = "permissions";
     public static final String PERMISSIONS_TRUNCATED = "permissions_truncated";
+    /** RFC 7800 confirmation, with RFC 9449's {@code jkt} member. */
+    public static final String CONFIRMATION = "cnf";
+    public static final String KEY_THUMBPRINT = "jkt";
 
     @Inject
     SigningKeyRing keys;
@@ -73,6 +77,7 @@ public class AccessTokenIssuer {
         } else {
             builder.claim(PERMISSIONS, content.permissions());
         }
+        content.boundKey().ifPresent(thumbprint -> builder.claim(CONFIRMATION, Map.of(KEY_THUMBPRINT, thumbprint)));
         JWTClaimsSet claims = builder.build();
         ManagedKey key = keys.activeSigningKey();
         // typ "JWT": Payara's MicroProfile JWT implementation refuses any other value.
@@ -86,6 +91,7 @@ public class AccessTokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("Signing with key " + key.kid() + " failed", e);
         }
-        return new IssuedAccessToken(jwt.serialize(), jti, expiresAt, settings.accessTokenLifetime().toSeconds());
+        return new IssuedAccessToken(jwt.serialize(), jti, expiresAt, settings.accessTokenLifetime().toSeconds(),
+                content.boundKey().isPresent());
     }
 }

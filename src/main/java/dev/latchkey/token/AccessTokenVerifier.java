@@ -31,6 +31,7 @@ import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -61,6 +62,9 @@ public class AccessTokenVerifier {
      * list, even an empty one; {@code jku}, {@code x5u}, {@code jwk}, {@code x5c}; {@code b64};
      * {@code cty}) is something we never issue, so a token carrying it is not ours.
      */
+    /** A SHA-256 digest, base64url without padding. */
+    private static final int SHA256_BASE64URL_CHARS = 43;
+
     private static final Set<String> ISSUED_HEADER_PARAMETERS = Set.of("alg", "kid", "typ");
 
     @Inject
@@ -175,12 +179,30 @@ public class AccessTokenVerifier {
                     issuedAt,
                     claims.getExpirationTime().toInstant(),
                     key.kid(),
-                    amr == null ? List.of() : List.copyOf(amr));
+                    amr == null ? List.of() : List.copyOf(amr),
+                    boundKey(claims));
         } catch (ExpiredJWTException e) {
             throw TokenRejectedException.expired();
         } catch (BadJWTException | ParseException | NullPointerException e) {
             throw TokenRejectedException.invalid();
         }
+    }
+
+    /**
+     * The {@code cnf.jkt} of a DPoP-bound token. A {@code cnf} of any other shape is refused rather
+     * than ignored: ignoring it would turn a bound token into a bearer token.
+     */
+    private static Optional<String> boundKey(JWTClaimsSet claims) throws TokenRejectedException {
+        Object confirmation = claims.getClaim(AccessTokenIssuer.CONFIRMATION);
+        if (confirmation == null) {
+            return Optional.empty();
+        }
+        if (confirmation instanceof Map<?, ?> members && members.size() == 1
+                && members.get(AccessTokenIssuer.KEY_THUMBPRINT) instanceof String thumbprint
+                && thumbprint.length() == SHA256_BASE64URL_CHARS && thumbprint.chars().allMatch(c -> isBase64UrlChar((char) c))) {
+            return Optional.of(thumbprint);
+        }
+        throw TokenRejectedException.invalid();
     }
 
     /**

@@ -2,10 +2,12 @@ package dev.latchkey.cluster;
 
 import dev.latchkey.testsupport.client.Authenticator;
 import dev.latchkey.testsupport.client.BrowserSession;
+import dev.latchkey.testsupport.client.DpopKey;
 import dev.latchkey.testsupport.client.Eventually;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.LatchkeyCluster;
 import dev.latchkey.testsupport.client.MetricsScrape;
+import dev.latchkey.testsupport.client.ResourceServerClient;
 import dev.latchkey.testsupport.client.SharedDatabase;
 import dev.latchkey.testsupport.client.SigningKeyControl;
 import jakarta.json.Json;
@@ -63,7 +65,13 @@ class ClusterRevocationIT {
     @BeforeAll
     static void startCluster() throws SQLException {
         database = SharedDatabase.forCluster("latchkey-cluster");
-        cluster = new LatchkeyCluster(3, database.settings());
+        cluster = new LatchkeyCluster(3, database.settings())
+                // DPoP at its strictest, for the tests below; sessions without a proof are unbound
+                // and behave as before, so the other tests are unaffected.
+                .property("latchkey.dpop.nonces", "true")
+                .property("latchkey.dpop.bind-access-tokens", "true")
+                .environment("LATCHKEY_DPOP_NONCE_SECRET", LatchkeyCluster.randomSecret())
+                .property("latchkey.introspection.clients", ResourceServerClient.CLIENT_ID + ":" + ResourceServerClient.SECRET_HASH);
         // The first node migrates the schema and generates the shared development key; the
         // others then join it together.
         cluster.start(A);
@@ -189,6 +197,122 @@ class ClusterRevocationIT {
         assertEquals(200, first.statusCode(), first.body());
         return http.postJson("/auth/login/mfa", "{\"mfa_token\":\"" + json(first).getString("mfa_token")
                 + "\",\"code\":\"" + code + "\"}");
+    }
+
+    // DPoP across the cluster: nonces and bound access tokens are on (startCluster)
+
+    /** A client holding a DPoP key, and the last nonce the cluster gave it. */
+    private static final class DpopClient {
+        final DpopKey key = DpopKey.generate();
+        BrowserSession session;
+        String nonce;
+
+        /** Sends the request with a proof, and keeps the next nonce from the response. */
+        HttpResponse<String> send(Http http, HttpRequest.Builder request, String method, String path, String accessToken) {
+            HttpResponse<String> response = http.send(request.header("DPoP", key.proof(method, path, accessToken, nonce)));
+            response.headers().firstValue("DPoP-Nonce").ifPresent(next -> nonce = next);
+            return response;
+        }
+
+        HttpResponse<String> refreshOn(int node) {
+            Http http = cluster.http(node);
+            BrowserSession onNode = new BrowserSession(http);
+            onNode.setCookie(BrowserSession.REFRESH, session.refreshToken());
+            onNode.setCookie(BrowserSession.CSRF, session.csrfToken());
+            return session.absorb(send(http, onNode.post("/auth/refresh"), "POST", "/auth/refresh", null));
+        }
+    }
+
+    /** Logs in on the node with a proof, answering the nonce challenge first. */
+    private DpopClient boundLoginOn(int node) {
+        Http http = cluster.http(node);
+        String email = uniqueEmail();
+        assertEquals(202, http.register(email, PASSWORD).statusCode());
+        DpopClient client = new DpopClient();
+        client.session = new BrowserSession(http);
+        HttpResponse<String> challenged = client.send(http, loginRequest(http, email), "POST", "/auth/login", null);
+        JsonObject problem = assertProblem(challenged, 400);
+        assertEquals("urn:latchkey:problem:use-dpop-nonce", problem.getString("type"));
+        assertEquals("use_dpop_nonce", problem.getString("error"));
+        assertTrue(client.nonce != null, "the challenge carries the nonce");
+
+        HttpResponse<String> login = client.session.absorb(client.send(http, loginRequest(http, email), "POST", "/auth/login", null));
+        assertEquals(200, login.statusCode(), login.body());
+        assertEquals("DPoP", json(login).getString("token_type"));
+        return client;
+    }
+
+    private static HttpRequest.Builder loginRequest(Http http, String email) {
+        return http.request("/auth/login").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.credentials(email, PASSWORD)));
+    }
+
+    @Test
+    void aDpopNonceIssuedByOneNodeIsAcceptedByTheOthers() {
+        DpopClient client = boundLoginOn(A);
+        assertEquals(200, client.refreshOn(B).statusCode(), "the nonce A gave is good on B");
+        assertEquals(200, client.refreshOn(C).statusCode(), "and B's on C");
+        String stale = client.nonce;
+        client.nonce = "made-up";
+        JsonObject refused = assertProblem(client.refreshOn(A), 400);
+        assertEquals("urn:latchkey:problem:use-dpop-nonce", refused.getString("type"));
+        assertTrue(!stale.equals("made-up") && client.nonce.length() == 43, "a fresh nonce comes with the refusal");
+        assertEquals(200, client.refreshOn(A).statusCode());
+    }
+
+    @Test
+    void aDpopProofAcceptedOnOneNodeIsRefusedAsAReplayOnAnother() {
+        DpopClient client = boundLoginOn(A);
+        Http onA = cluster.http(A);
+        String proof = client.key.proof("POST", "/auth/refresh", null, client.nonce);
+        HttpResponse<String> first = client.session.absorb(onA.send(client.session.post("/auth/refresh").header("DPoP", proof)));
+        assertEquals(200, first.statusCode(), first.body());
+
+        Http onB = cluster.http(B);
+        BrowserSession replayOnB = new BrowserSession(onB);
+        replayOnB.setCookie(BrowserSession.REFRESH, client.session.refreshToken());
+        replayOnB.setCookie(BrowserSession.CSRF, client.session.csrfToken());
+        HttpResponse<String> replayed = onB.send(replayOnB.post("/auth/refresh").header("DPoP", proof));
+        assertEquals("urn:latchkey:problem:invalid-dpop-proof", assertProblem(replayed, 401).getString("type"));
+        assertTrue(BrowserSession.setCookies(replayed).isEmpty());
+        assertEquals(200, client.refreshOn(B).statusCode(), "the session is untouched: a fresh proof works");
+    }
+
+    @Test
+    void boundAccessTokensNeedTheDpopSchemeAndAProofOfTheirOwn() {
+        DpopClient client = boundLoginOn(A);
+        String token = client.session.accessToken();
+        assertEquals(client.key.thumbprint(), Http.claims(token).getJsonObject("cnf").getString("jkt"));
+        Http onB = cluster.http(B);
+
+        HttpResponse<String> me = client.send(onB, onB.request("/api/me").header("Authorization", "DPoP " + token).GET(),
+                "GET", "/api/me", token);
+        assertEquals(200, me.statusCode(), me.body());
+
+        HttpResponse<String> asBearer = onB.getWithBearer("/api/me", token);
+        assertEquals("urn:latchkey:problem:invalid-token", assertProblem(asBearer, 401).getString("type"));
+        assertTrue(asBearer.headers().firstValue("WWW-Authenticate").orElse("").startsWith("DPoP "));
+
+        HttpResponse<String> noProof = onB.send(onB.request("/api/me").header("Authorization", "DPoP " + token).GET());
+        assertEquals("urn:latchkey:problem:invalid-dpop-proof", assertProblem(noProof, 401).getString("type"));
+        HttpResponse<String> withoutAth = onB.send(onB.request("/api/me").header("Authorization", "DPoP " + token)
+                .header("DPoP", client.key.proof("GET", "/api/me", null, client.nonce)).GET());
+        assertEquals("urn:latchkey:problem:invalid-dpop-proof", assertProblem(withoutAth, 401).getString("type"));
+        HttpResponse<String> athOfAnotherToken = onB.send(onB.request("/api/me").header("Authorization", "DPoP " + token)
+                .header("DPoP", client.key.proof("GET", "/api/me", token + "x", client.nonce)).GET());
+        assertProblem(athOfAnotherToken, 401);
+        HttpResponse<String> anotherKey = onB.send(onB.request("/api/me").header("Authorization", "DPoP " + token)
+                .header("DPoP", DpopKey.generate().proof("GET", "/api/me", token, client.nonce)).GET());
+        assertProblem(anotherKey, 401);
+        HttpResponse<String> noNonce = onB.send(onB.request("/api/me").header("Authorization", "DPoP " + token)
+                .header("DPoP", client.key.proof("GET", "/api/me", token, null)).GET());
+        assertEquals("urn:latchkey:problem:use-dpop-nonce", assertProblem(noNonce, 401).getString("type"));
+        assertTrue(noNonce.headers().firstValue("WWW-Authenticate").orElse("").startsWith("DPoP error=\"use_dpop_nonce\""));
+        assertTrue(noNonce.headers().firstValue("DPoP-Nonce").isPresent());
+
+        JsonObject introspected = new ResourceServerClient(cluster.http(C)).introspect(token);
+        assertEquals("DPoP", introspected.getString("token_type"));
+        assertEquals(client.key.thumbprint(), introspected.getJsonObject("cnf").getString("jkt"));
     }
 
     @Test

@@ -67,7 +67,7 @@ class CorsPolicyTest {
         assertEquals(APP, headers.get("Access-Control-Allow-Origin"));
         assertEquals("true", headers.get("Access-Control-Allow-Credentials"));
         assertEquals("GET, POST, DELETE", headers.get("Access-Control-Allow-Methods"));
-        assertEquals("Authorization, Content-Type, X-CSRF-Token", headers.get("Access-Control-Allow-Headers"));
+        assertEquals("Authorization, Content-Type, X-CSRF-Token, DPoP", headers.get("Access-Control-Allow-Headers"));
         assertEquals("600", headers.get("Access-Control-Max-Age"));
         assertEquals("Origin", headers.get("Vary"));
     }

@@ -294,7 +294,8 @@ class ResourceServerIT extends DeployedLatchkeyTest {
         assertEquals(200, response.statusCode());
         JsonObject discovery = json(response);
         assertEquals(Set.of("issuer", "jwks_uri", "access_token_signing_alg_values_supported", "introspection_endpoint",
-                "introspection_endpoint_auth_methods_supported", "claims_supported"), discovery.keySet());
+                "introspection_endpoint_auth_methods_supported", "claims_supported", "dpop_signing_alg_values_supported"),
+                discovery.keySet());
         assertTrue(discovery.getString("jwks_uri").endsWith("/.well-known/jwks.json"));
         assertTrue(discovery.getString("introspection_endpoint").endsWith("/auth/introspect"));
 

@@ -97,6 +97,17 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
     }
 
     @Override
+    boolean recordKeylessRefresh(String familyId, Instant now, Duration quietPeriod) {
+        TokenFamily row = families.get(familyId);
+        Instant last = (Instant) get(row, "dpopRefusedAt");
+        if (last != null && !last.isBefore(now.minus(quietPeriod))) {
+            return false;
+        }
+        set(row, "dpopRefusedAt", now);
+        return true;
+    }
+
+    @Override
     TokenFamily reload(String familyId) {
         return copy(families.get(familyId));
     }

@@ -10,6 +10,7 @@ import dev.latchkey.config.SettingsSource;
 import dev.latchkey.crypto.KeyMaterial;
 import dev.latchkey.csrf.CsrfBeans;
 import dev.latchkey.csrf.CsrfTokens;
+import dev.latchkey.dpop.DpopSettings;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.mail.MailMessage;
@@ -58,6 +59,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * token that the revocation list kills, a session that is or is not live.
  */
 class SessionServiceTest {
+
+    /** A session not bound to a DPoP key. */
+    private static final Optional<String> UNBOUND = Optional.empty();
 
     private static final Instant START = Instant.parse("2026-03-01T09:00:00Z");
     private static final long ABSOLUTE_LIFETIME = 8 * 3600;
@@ -119,6 +123,7 @@ class SessionServiceTest {
         };
         service.clock = clock;
         service.meters = SessionMeters.inMemory();
+        service.dpopSettings = DpopSettings.from(SettingsSource.of(sessionSettings));
         return service;
     }
 
@@ -180,7 +185,7 @@ class SessionServiceTest {
         SessionService sessions = service();
         UserAccount user = user();
 
-        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
 
         VerifiedAccessToken access = verified(tokens);
         assertEquals(user.id(), access.subject());
@@ -198,11 +203,11 @@ class SessionServiceTest {
     @Test
     void refreshRotatesTheCurrentTokenWithinTheSameSessionAndNeverExtendsIt() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         String family = familyOf(first);
         advance(600);
 
-        SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
         assertNotEquals(first.refreshToken(), second.refreshToken());
         assertNotEquals(verified(first).jti(), verified(second).jti());
         assertEquals(family, familyOf(second), "the same session");
@@ -210,7 +215,7 @@ class SessionServiceTest {
         assertEquals(1, families.stored(family).generation());
 
         advance(600);
-        SessionTokens third = sessions.refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens third = sessions.refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
         assertEquals(family, familyOf(third));
         assertEquals(Duration.ofSeconds(ABSOLUTE_LIFETIME - 1200), third.sessionRemaining());
         assertEquals(2, families.stored(family).generation());
@@ -220,18 +225,18 @@ class SessionServiceTest {
     @Test
     void aRefusedCsrfCheckChangesNothing() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         AtomicReference<String> checkedFamily = new AtomicReference<>();
 
         assertThrows(IllegalStateException.class, () -> sessions.refresh(tokens.refreshToken(), CLIENT, familyId -> {
             checkedFamily.set(familyId);
             throw new IllegalStateException("forged");
-        }));
+        }, UNBOUND));
 
         assertEquals(familyOf(tokens), checkedFamily.get(), "the check is asked about the token's own session");
         assertEquals(0, families.stored(familyOf(tokens)).generation(), "not rotated");
         advance(GRACE + 1);
-        assertEquals(familyOf(tokens), familyOf(sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK)),
+        assertEquals(familyOf(tokens), familyOf(sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND)),
                 "the token is still the current one, not a reused one");
     }
 
@@ -240,11 +245,11 @@ class SessionServiceTest {
     @Test
     void theSameTokenPresentedAgainWithinTheGraceGetsTheSameSuccessor() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
-        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
         advance(GRACE);
 
-        SessionTokens replayed = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens replayed = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
 
         assertEquals(rotated.refreshToken(), replayed.refreshToken(), "no second branch of the family");
         assertEquals(familyOf(first), familyOf(replayed));
@@ -252,22 +257,94 @@ class SessionServiceTest {
         assertEquals(1, families.stored(familyOf(first)).generation());
         assertEquals(List.of("refresh success", "refresh grace_replay"), audit);
         // The successor is the current token and rotates normally.
-        assertEquals(familyOf(first), familyOf(sessions.refresh(rotated.refreshToken(), CLIENT, NO_CSRF_CHECK)));
+        assertEquals(familyOf(first), familyOf(sessions.refresh(rotated.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND)));
     }
 
     @Test
     void twoRequestsRacingWithOneTokenGetOneSuccessor() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         AtomicReference<SessionTokens> winner = new AtomicReference<>();
         // The other request rotates the token between this one's read and its conditional update.
-        families.beforeNextRotate(() -> winner.set(sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK)));
+        families.beforeNextRotate(() -> winner.set(sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND)));
 
-        SessionTokens loser = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens loser = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
 
         assertEquals(winner.get().refreshToken(), loser.refreshToken());
         assertEquals(1, families.stored(familyOf(first)).generation());
         assertFalse(families.stored(familyOf(first)).isRevoked());
+    }
+
+    // Sessions bound to a DPoP key
+
+    private static final Optional<String> DEVICE_KEY = Optional.of("NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs");
+    private static final Optional<String> OTHER_KEY = Optional.of("0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I");
+
+    @Test
+    void aBoundSessionRefreshesOnlyWithAProofByItsKey() {
+        SessionService sessions = service();
+        UserAccount owner = user();
+        SessionTokens first = sessions.start(owner, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, DEVICE_KEY);
+
+        for (Optional<String> wrong : List.of(UNBOUND, OTHER_KEY)) {
+            ProblemException refused = assertThrows(ProblemException.class,
+                    () -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, wrong));
+            assertEquals(401, refused.problem().status());
+            assertTrue(refused.problem().type().endsWith("invalid-dpop-proof"), refused.problem().type());
+        }
+        TokenFamily family = families.stored(familyOf(first));
+        assertEquals(0, family.generation(), "the token presented is not rotated");
+        assertFalse(family.isRevoked(), "a copy without the key cannot sign the owner out");
+        assertFalse(revoked(first));
+        assertEquals(List.of("refresh_without_bound_key refused_suspected_theft",
+                "refresh_without_bound_key refused_suspected_theft"), audit);
+        assertEquals(List.of("refresh-without-key " + owner.email()), mailed, "one notice for the two tries");
+
+        SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, DEVICE_KEY);
+        assertEquals(1, families.stored(familyOf(first)).generation());
+        assertEquals(familyOf(first), familyOf(second));
+        assertEquals(Optional.empty(), verified(second).boundKey(), "access tokens stay bearer tokens by default");
+        assertFalse(second.accessToken().senderConstrained());
+    }
+
+    @Test
+    void theOwnerIsToldOfKeylessRefreshesOnceAnHour() {
+        SessionService sessions = service();
+        UserAccount owner = user();
+        SessionTokens first = sessions.start(owner, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, DEVICE_KEY);
+        assertThrows(ProblemException.class, () -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
+        advance(3599);
+        assertThrows(ProblemException.class, () -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
+        assertEquals(1, mailed.size());
+        advance(2);
+        assertThrows(ProblemException.class, () -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
+        assertEquals(2, mailed.size());
+    }
+
+    @Test
+    void anUnboundSessionIsNotBoundByALaterProof() {
+        SessionService sessions = service();
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        // A thief with a copied cookie must not be able to tie the owner's session to the thief's key.
+        SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, OTHER_KEY);
+        SessionTokens third = sessions.refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        assertEquals(Optional.empty(), families.stored(familyOf(third)).boundKey());
+    }
+
+    @Test
+    void withBoundAccessTokensTheTokensOfABoundSessionCarryTheKey() {
+        Map<String, String> settings = settings(GRACE, MAX_PER_USER);
+        settings.put(DpopSettings.BIND_ACCESS_TOKENS, "true");
+        SessionService sessions = service(settings);
+        SessionTokens bound = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, DEVICE_KEY);
+        SessionTokens unbound = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+
+        assertEquals(DEVICE_KEY, verified(bound).boundKey());
+        assertTrue(bound.accessToken().senderConstrained());
+        SessionTokens refreshed = sessions.refresh(bound.refreshToken(), CLIENT, NO_CSRF_CHECK, DEVICE_KEY);
+        assertEquals(DEVICE_KEY, verified(refreshed).boundKey());
+        assertEquals(Optional.empty(), verified(unbound).boundKey());
+        assertFalse(unbound.accessToken().senderConstrained());
     }
 
     // Reuse
@@ -276,17 +353,17 @@ class SessionServiceTest {
     void aRotatedTokenPresentedAfterTheGraceEndsTheWholeSession() {
         SessionService sessions = service();
         UserAccount owner = user();
-        SessionTokens first = sessions.start(owner, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
-        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens first = sessions.start(owner, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
         advance(GRACE + 1);
 
-        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
         assertEquals(List.of("refresh-reuse " + owner.email()), mailed, "the owner is told, once");
 
         assertTrue(families.stored(familyOf(first)).isRevoked());
         assertTrue(revoked(rotated), "the thief's or the owner's access token: both die with the session");
         assertTrue(revoked(first));
-        assertRefused(() -> sessions.refresh(rotated.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(rotated.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
         assertTrue(audit.contains("refresh_reuse_detected family_revoked"), audit.toString());
         assertEquals(1, mailed.size(), "a second try on the ended session sends nothing more");
     }
@@ -294,11 +371,11 @@ class SessionServiceTest {
     @Test
     void aRefreshRacingALogoutIsRefusedAsAnEndedSessionNotAuditedAsReuse() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         // Another tab logs out between this refresh's read of the family and its rotation.
         families.beforeNextRotate(() -> sessions.logout(Optional.empty(), Optional.of(tokens.refreshToken()), CLIENT, NO_CSRF_CHECK));
 
-        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
 
         assertTrue(families.stored(familyOf(tokens)).isRevoked());
         assertEquals(List.of("logout success", "refresh refused_session_ended"), audit,
@@ -308,24 +385,24 @@ class SessionServiceTest {
     @Test
     void anOlderTokenThanThePreviousOneIsReuseEvenWithinTheGrace() {
         SessionService sessions = service();
-        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
-        SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
-        SessionTokens third = sessions.refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        SessionTokens third = sessions.refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
 
-        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
 
         assertTrue(families.stored(familyOf(first)).isRevoked());
         assertTrue(revoked(third));
-        assertRefused(() -> sessions.refresh(third.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(third.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
     }
 
     @Test
     void withoutAGraceAnySecondUseIsReuse() {
         SessionService sessions = service(settings(0, MAX_PER_USER));
-        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
-        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
 
-        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
 
         assertTrue(revoked(rotated));
     }
@@ -335,15 +412,15 @@ class SessionServiceTest {
     @Test
     void aSessionPastItsAbsoluteLifetimeIsRefusedHoweverRecentlyUsed() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         for (long used = 0; used + IDLE_TIMEOUT / 2 < ABSOLUTE_LIFETIME; used += IDLE_TIMEOUT / 2) {
             advance(IDLE_TIMEOUT / 2);
-            tokens = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+            tokens = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
         }
         SessionTokens last = tokens;
         advance(IDLE_TIMEOUT / 2);
 
-        assertRefused(() -> sessions.refresh(last.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(last.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
         assertEquals("refresh refused_session_ended", audit.get(audit.size() - 1));
     }
 
@@ -351,8 +428,8 @@ class SessionServiceTest {
     void aRememberedSessionLivesItsLongerLifetimeWithPersistentCookiesAndStillNeverSlides() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens browser = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
-        SessionTokens remembered = sessions.start(user, true, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens browser = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens remembered = sessions.start(user, true, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         assertFalse(browser.persistent());
         assertTrue(remembered.persistent());
         assertEquals(Duration.ofSeconds(REMEMBER_ME_LIFETIME), remembered.sessionRemaining());
@@ -362,14 +439,14 @@ class SessionServiceTest {
         SessionTokens tokens = remembered;
         for (long used = 0; used + IDLE_TIMEOUT / 2 < REMEMBER_ME_LIFETIME; used += IDLE_TIMEOUT / 2) {
             advance(IDLE_TIMEOUT / 2);
-            tokens = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+            tokens = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
             assertTrue(tokens.persistent(), "a rotation keeps the session remembered");
             assertEquals(Duration.ofSeconds(REMEMBER_ME_LIFETIME - used - IDLE_TIMEOUT / 2), tokens.sessionRemaining(),
                     "the expiry never moves");
         }
         SessionTokens last = tokens;
         advance(IDLE_TIMEOUT / 2);
-        assertRefused(() -> sessions.refresh(last.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(last.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
     }
 
     @Test
@@ -383,12 +460,12 @@ class SessionServiceTest {
     void aSessionIdleForTheIdleTimeoutIsRefused() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         advance(IDLE_TIMEOUT - 1);
-        SessionTokens used = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens used = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
         advance(IDLE_TIMEOUT);
 
-        assertRefused(() -> sessions.refresh(used.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(used.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
         assertEquals(List.of(), sessions.liveSessions(user.id()));
     }
 
@@ -396,16 +473,16 @@ class SessionServiceTest {
     void aRevokedSessionIsRefusedAndGarbageIsRefusedAlike() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         assertTrue(sessions.endSessionOf(user.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER));
         assertFalse(sessions.endSessionOf(user.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER),
                 "already ended");
 
-        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
         assertTrue(revoked(tokens));
-        assertRefused(() -> sessions.refresh(RefreshTokens.generate(), CLIENT, NO_CSRF_CHECK));
-        assertRefused(() -> sessions.refresh("not a refresh token", CLIENT, NO_CSRF_CHECK));
-        assertRefused(() -> sessions.refresh(null, CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(RefreshTokens.generate(), CLIENT, NO_CSRF_CHECK, UNBOUND));
+        assertRefused(() -> sessions.refresh("not a refresh token", CLIENT, NO_CSRF_CHECK, UNBOUND));
+        assertRefused(() -> sessions.refresh(null, CLIENT, NO_CSRF_CHECK, UNBOUND));
     }
 
     @Test
@@ -413,12 +490,12 @@ class SessionServiceTest {
         SessionService sessions = service();
         UserAccount owner = user();
         UserAccount other = user();
-        SessionTokens tokens = sessions.start(owner, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(owner, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
 
         assertFalse(sessions.endSessionOf(other.id(), familyOf(tokens), TokenFamily.RevocationReason.REVOKED_BY_USER));
 
         assertFalse(revoked(tokens));
-        sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
     }
 
     // The account changed since the session began
@@ -427,11 +504,11 @@ class SessionServiceTest {
     void aDisabledAccountEndsTheSessionAtItsNextRefresh() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         advance(60);
         user.disable(clock.instant());
 
-        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
 
         assertTrue(families.stored(familyOf(tokens)).isRevoked());
         assertTrue(revoked(tokens));
@@ -442,16 +519,16 @@ class SessionServiceTest {
     void aPasswordChangedSinceTheSessionBeganEndsItButNotALaterSession() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens before = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens before = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         advance(60);
         user.changePassword("$2b$10$another-hash", clock.instant());
         advance(1);
-        SessionTokens after = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens after = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
 
-        assertRefused(() -> sessions.refresh(before.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(before.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
 
         assertTrue(revoked(before));
-        assertEquals(familyOf(after), familyOf(sessions.refresh(after.refreshToken(), CLIENT, NO_CSRF_CHECK)));
+        assertEquals(familyOf(after), familyOf(sessions.refresh(after.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND)));
     }
 
     // The session limit
@@ -462,18 +539,18 @@ class SessionServiceTest {
         UserAccount user = user();
         List<SessionTokens> started = new ArrayList<>();
         for (int i = 0; i <= MAX_PER_USER; i++) {
-            started.add(sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT));
+            started.add(sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND));
             advance(1);
         }
 
         SessionTokens oldest = started.get(0);
-        assertRefused(() -> sessions.refresh(oldest.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(oldest.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
         assertTrue(revoked(oldest));
         assertEquals(started.subList(1, started.size()).stream().map(this::familyOf).toList(),
                 sessions.liveSessions(user.id()).stream().map(TokenFamily::id).toList());
         for (SessionTokens kept : started.subList(1, started.size())) {
             assertFalse(revoked(kept));
-            sessions.refresh(kept.refreshToken(), CLIENT, NO_CSRF_CHECK);
+            sessions.refresh(kept.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
         }
         assertTrue(audit.contains("session_revoked session_limit"), audit.toString());
     }
@@ -482,14 +559,14 @@ class SessionServiceTest {
     void theLimitCountsOnlyLiveSessionsOfThatUser() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens ended = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens ended = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         sessions.logout(Optional.empty(), Optional.of(ended.refreshToken()), CLIENT, NO_CSRF_CHECK);
         for (int i = 0; i < MAX_PER_USER; i++) {
-            sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+            sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         }
         List<SessionTokens> own = new ArrayList<>();
         for (int i = 0; i < MAX_PER_USER; i++) {
-            own.add(sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT));
+            own.add(sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND));
             advance(1);
         }
 
@@ -503,10 +580,10 @@ class SessionServiceTest {
     void zeroMeansNoLimit() {
         SessionService sessions = service(settings(GRACE, 0));
         UserAccount user = user();
-        SessionTokens first = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens first = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         for (int i = 0; i < 20; i++) {
             advance(1);
-            sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+            sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         }
 
         assertFalse(revoked(first));
@@ -518,8 +595,8 @@ class SessionServiceTest {
     @Test
     void logoutEndsTheSessionOfTheRefreshTokenAndKillsTheAccessToken() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
-        SessionTokens sameSession = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens sameSession = sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
 
         sessions.logout(Optional.of(verified(sameSession)), Optional.of(sameSession.refreshToken()), CLIENT, NO_CSRF_CHECK);
 
@@ -527,7 +604,7 @@ class SessionServiceTest {
         assertTrue(revoked(tokens), "every access token of the session");
         assertTrue(families.stored(familyOf(tokens)).isRevoked());
         assertEquals("logout success", audit.get(audit.size() - 1));
-        assertRefused(() -> sessions.refresh(sameSession.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(sameSession.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
         // Idempotent: logging out of an ended session, or with nothing, is fine.
         sessions.logout(Optional.of(verified(sameSession)), Optional.of(sameSession.refreshToken()), CLIENT, NO_CSRF_CHECK);
         sessions.logout(Optional.empty(), Optional.empty(), CLIENT, NO_CSRF_CHECK);
@@ -536,19 +613,19 @@ class SessionServiceTest {
     @Test
     void logoutWithTheAccessTokenAloneEndsItsSession() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
 
         sessions.logout(Optional.of(verified(tokens)), Optional.empty(), CLIENT, NO_CSRF_CHECK);
 
         assertTrue(revoked(tokens));
-        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK));
+        assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
     }
 
     @Test
     void anAccessTokenNamingAnotherUsersSessionEndsOnlyItself() {
         SessionService sessions = service();
-        SessionTokens victims = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
-        SessionTokens attackers = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens victims = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens attackers = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         VerifiedAccessToken attacker = verified(attackers);
         VerifiedAccessToken pointingElsewhere = new VerifiedAccessToken(attacker.subject(), attacker.jti(),
                 familyOf(victims), attacker.groups(), attacker.issuedAt(), attacker.expiresAt(), attacker.keyId());
@@ -563,7 +640,7 @@ class SessionServiceTest {
     @Test
     void aRefusedCsrfCheckOnLogoutRevokesNothing() {
         SessionService sessions = service();
-        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens tokens = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
 
         assertThrows(IllegalStateException.class, () -> sessions.logout(Optional.of(verified(tokens)),
                 Optional.of(tokens.refreshToken()), CLIENT, familyId -> {
@@ -580,10 +657,10 @@ class SessionServiceTest {
     void endAllSessionsEndsEverySessionOfTheUserAndEveryEarlierToken() {
         SessionService sessions = service();
         UserAccount user = user();
-        SessionTokens one = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens one = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         advance(1);
-        SessionTokens two = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
-        SessionTokens someoneElse = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens two = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens someoneElse = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         advance(1);
 
         sessions.endAllSessions(user.id(), TokenFamily.RevocationReason.LOGOUT_ALL, AuditEvent.LOGOUT_ALL, CLIENT);
@@ -591,14 +668,14 @@ class SessionServiceTest {
 
         for (SessionTokens ended : List.of(one, two)) {
             assertTrue(revoked(ended));
-            assertRefused(() -> sessions.refresh(ended.refreshToken(), CLIENT, NO_CSRF_CHECK));
+            assertRefused(() -> sessions.refresh(ended.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
         }
         assertEquals(List.of(), sessions.liveSessions(user.id()));
         assertFalse(revoked(someoneElse));
 
         advance(1);
-        SessionTokens later = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT);
+        SessionTokens later = sessions.start(user, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
         assertFalse(revoked(later), "a login after it is unaffected");
-        sessions.refresh(later.refreshToken(), CLIENT, NO_CSRF_CHECK);
+        sessions.refresh(later.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.testsupport.client;
 
+import dev.latchkey.crypto.ClientCredentials;
 import jakarta.json.JsonObject;
 
 import java.net.URLEncoder;
@@ -18,6 +19,8 @@ public final class ResourceServerClient {
 
     public static final String CLIENT_ID = "orders-api";
     public static final String SECRET = "it-orders-api-secret-do-not-use-anywhere-else";
+    /** What the server is configured with: the secret's hash, never the secret. */
+    public static final String SECRET_HASH = ClientCredentials.hash(SECRET);
 
     private final Http http;
 
