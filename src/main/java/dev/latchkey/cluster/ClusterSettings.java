@@ -3,7 +3,6 @@ package dev.latchkey.cluster;
 import dev.latchkey.config.InvalidSettingException;
 import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import dev.latchkey.crypto.Base64Values;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
@@ -90,16 +89,8 @@ public class ClusterSettings extends Settings {
         if (value.isPresent() && file.isPresent()) {
             throw new InvalidSettingException(SECRET, "and " + SECRET_FILE + " are both set: set one of them");
         }
-        Optional<String> base64 = value.or(() -> file.map(ClusterSettings::read));
-        // Neither message quotes the secret, nor the decoder's complaint about it.
-        return base64.map(text -> {
-            byte[] decoded = Base64Values.lenient(text.strip())
-                    .orElseThrow(() -> new InvalidSettingException(SECRET, "must be base64: " + HOW_TO_MAKE_ONE));
-            if (decoded.length < MIN_SECRET_BYTES) {
-                throw new InvalidSettingException(SECRET, "must be at least " + MIN_SECRET_BYTES * 8 + " bits: " + HOW_TO_MAKE_ONE);
-            }
-            return decoded;
-        });
+        return value.or(() -> file.map(ClusterSettings::read))
+                .map(text -> SettingsSource.decodeSecret(SECRET, text, MIN_SECRET_BYTES, HOW_TO_MAKE_ONE));
     }
 
     private static String read(String file) {

@@ -1,5 +1,6 @@
 package dev.latchkey.config;
 
+import dev.latchkey.crypto.Base64Values;
 import org.eclipse.microprofile.config.Config;
 
 import java.time.Duration;
@@ -96,6 +97,32 @@ public final class SettingsSource {
 
     public Duration seconds(String key, long defaultSeconds, long minSeconds, long maxSeconds) {
         return Duration.ofSeconds(number(key, defaultSeconds, minSeconds, maxSeconds));
+    }
+
+    /**
+     * An operator's secret, when one is configured: base64 in either alphabet, padded or not, and
+     * at least {@code minBytes} once decoded.
+     *
+     * @see #decodeSecret
+     */
+    public Optional<byte[]> secret(String key, int minBytes, String howToMakeOne) {
+        return optional(key).map(text -> decodeSecret(key, text, minBytes, howToMakeOne));
+    }
+
+    /**
+     * The one check of a configured secret, for a value read from the key or from a file it
+     * names. A short secret stops the start rather than weakening what it keys. Neither message
+     * quotes the secret, nor the decoder's complaint about it.
+     *
+     * @param howToMakeOne appended to the message, so that the operator knows what to do
+     */
+    public static byte[] decodeSecret(String key, String text, int minBytes, String howToMakeOne) {
+        byte[] decoded = Base64Values.lenient(text)
+                .orElseThrow(() -> new InvalidSettingException(key, "must be base64: " + howToMakeOne));
+        if (decoded.length < minBytes) {
+            throw new InvalidSettingException(key, "must be at least " + minBytes * 8 + " bits: " + howToMakeOne);
+        }
+        return decoded;
     }
 
     /** One of a fixed set of words, compared as written (the set is the documentation). */

@@ -1,9 +1,7 @@
 package dev.latchkey.csrf;
 
-import dev.latchkey.config.InvalidSettingException;
 import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import dev.latchkey.crypto.Base64Values;
 import dev.latchkey.http.HttpSettings;
 import dev.latchkey.http.Origins;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,15 +44,8 @@ public class CsrfSettings extends Settings {
 
     @Override
     protected void load(SettingsSource source) {
-        secret = source.optional(SECRET).map(configured -> {
-            // The message never quotes the secret, nor the decoder's complaint about it.
-            byte[] decoded = Base64Values.lenient(configured)
-                    .orElseThrow(() -> new InvalidSettingException(SECRET, "must be base64"));
-            if (decoded.length < MIN_SECRET_BYTES) {
-                throw new InvalidSettingException(SECRET, "must be at least " + MIN_SECRET_BYTES * 8 + " bits");
-            }
-            return decoded;
-        });
+        secret = source.secret(SECRET, MIN_SECRET_BYTES,
+                "generate one with `openssl rand -base64 32` and give every node the same value (LATCHKEY_CSRF_SECRET)");
         // Without a list, the public URL's own origin is the only one: the pages Latchkey serves.
         allowedOrigins = Origins.parseList(source.text(ALLOWED_ORIGINS, http.publicUrl()), Origins::of);
     }

@@ -3,7 +3,6 @@ package dev.latchkey.dpop;
 import dev.latchkey.config.InvalidSettingException;
 import dev.latchkey.config.Settings;
 import dev.latchkey.config.SettingsSource;
-import dev.latchkey.crypto.Base64Values;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -57,15 +56,8 @@ public class DpopSettings extends Settings {
         }
         nonces = source.flag(NONCES, false);
         nonceLifetime = source.seconds(NONCE_LIFETIME_SECONDS, 60, 10, 3600);
-        nonceSecret = source.optional(NONCE_SECRET).map(configured -> {
-            // The message never quotes the secret, nor the decoder's complaint about it.
-            byte[] decoded = Base64Values.lenient(configured)
-                    .orElseThrow(() -> new InvalidSettingException(NONCE_SECRET, "must be base64"));
-            if (decoded.length < MIN_SECRET_BYTES) {
-                throw new InvalidSettingException(NONCE_SECRET, "must be at least " + MIN_SECRET_BYTES * 8 + " bits");
-            }
-            return decoded;
-        });
+        nonceSecret = source.secret(NONCE_SECRET, MIN_SECRET_BYTES,
+                "generate one with `openssl rand -base64 32` and give every node the same value (LATCHKEY_DPOP_NONCE_SECRET)");
     }
 
     /** A login without a proof is refused. */
