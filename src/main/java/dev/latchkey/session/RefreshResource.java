@@ -62,7 +62,11 @@ public class RefreshResource {
         try {
             proofKey = dpop.keyOfTokenRequest(request);
         } catch (ProblemException refused) {
-            meters.refresh(SessionMeters.RefreshOutcome.DPOP_FAILED);
+            // Only a refused proof (401) counts as a failed one: a nonce challenge (400) is part
+            // of the protocol, and a 503 says this node cannot check proofs just now.
+            if (refused.problem().status() == 401) {
+                meters.refresh(SessionMeters.RefreshOutcome.DPOP_FAILED);
+            }
             throw refused;
         }
         return responses.issued(sessions.refresh(refreshToken, ClientInfo.of(request),

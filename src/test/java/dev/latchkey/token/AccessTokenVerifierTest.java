@@ -29,6 +29,7 @@ import java.time.ZoneOffset;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
@@ -250,6 +251,27 @@ class AccessTokenVerifierTest {
     @ValueSource(strings = {"exp", "sub", "jti", "iss", "aud", "iat", "nbf", "sid"})
     void missingRequiredClaimIsRejected(String claim) throws Exception {
         assertInvalid(withClaims(c -> c.claim(claim, null)));
+    }
+
+    @Test
+    void aDpopConfirmationNamesTheBoundKeyAndAnUnboundTokenHasNone() throws Exception {
+        String thumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+        assertEquals(Optional.of(thumbprint), verifierFor(rsaKey).verify(
+                withClaims(c -> c.claim("cnf", Map.of("jkt", thumbprint)))).boundKey());
+        assertEquals(Optional.empty(), verifierFor(rsaKey).verify(validToken()).boundKey());
+    }
+
+    /** Ignoring a confirmation it cannot read would turn a bound token into a bearer token. */
+    @Test
+    void aConfirmationOfAnyOtherShapeIsRejected() throws Exception {
+        String thumbprint = "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs";
+        assertInvalid(withClaims(c -> c.claim("cnf", thumbprint)));
+        assertInvalid(withClaims(c -> c.claim("cnf", Map.of())));
+        assertInvalid(withClaims(c -> c.claim("cnf", Map.of("jkt", 42))));
+        assertInvalid(withClaims(c -> c.claim("cnf", Map.of("jkt", "too-short"))));
+        assertInvalid(withClaims(c -> c.claim("cnf", Map.of("jkt", thumbprint.substring(1) + "="))));
+        assertInvalid(withClaims(c -> c.claim("cnf", Map.of("jkt", thumbprint, "x5t#S256", thumbprint))));
+        assertInvalid(withClaims(c -> c.claim("cnf", Map.of("x5t#S256", thumbprint))));
     }
 
     @Test
