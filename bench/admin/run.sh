@@ -67,32 +67,10 @@ done
 mkdir -p "$BENCH_WORK"
 [ -r "$PG_LOG" ] || fail "cannot read PostgreSQL's log $PG_LOG (set BENCH_PG_LOG)"
 
-# --- WAR ------------------------------------------------------------------------------------
+# --- WAR and server ---------------------------------------------------------------------------
 
-build() {
-  if [ -n "${BENCH_WAR:-}" ]; then
-    WAR=$BENCH_WAR
-    PAYARA=${BENCH_PAYARA:?BENCH_PAYARA must be set with BENCH_WAR}
-    return
-  fi
-  log "Building the WAR from a copy of $ROOT in $BENCH_WORK/tree"
-  rsync -a --delete --exclude target --exclude .git "$ROOT/" "$BENCH_WORK/tree/"
-  (cd "$BENCH_WORK/tree" && mvn -B -q -DskipTests package)
-  WAR="$BENCH_WORK/tree/target/latchkey.war"
-  PAYARA="$BENCH_WORK/tree/target/payara-micro/payara-micro.jar"
-}
-
-# --- Latchkey -------------------------------------------------------------------------------
-
-LATCHKEY_PID=
-stop_latchkey() {
-  if [ -n "$LATCHKEY_PID" ] && kill -0 "$LATCHKEY_PID" 2>/dev/null; then
-    kill "$LATCHKEY_PID"
-    for _ in $(seq 1 60); do kill -0 "$LATCHKEY_PID" 2>/dev/null || break; sleep 1; done
-    kill -9 "$LATCHKEY_PID" 2>/dev/null || true
-  fi
-  LATCHKEY_PID=
-}
+# shellcheck source=bench/lib/latchkey-war.sh
+source "$ROOT/bench/lib/latchkey-war.sh"
 
 start_latchkey() {
   rm -rf "$BENCH_WORK/latchkey-keys"
@@ -115,13 +93,7 @@ start_latchkey() {
     --prebootcommandfile "$ROOT/server-config/payara/pre-boot-commands.asadmin" \
     --deploy "$WAR" > "$BENCH_WORK/latchkey.log" 2>&1 &
   LATCHKEY_PID=$!
-  local started=$SECONDS
-  until curl -fsS "$URL/health/ready" >/dev/null 2>&1; do
-    kill -0 "$LATCHKEY_PID" 2>/dev/null || fail "Latchkey stopped; see $BENCH_WORK/latchkey.log"
-    [ $((SECONDS - started)) -lt 300 ] || fail "Latchkey not ready after 300 s; see $BENCH_WORK/latchkey.log"
-    sleep 1
-  done
-  log "Latchkey ready in $((SECONDS - started)) s (pid $LATCHKEY_PID, log $BENCH_WORK/latchkey.log)"
+  wait_for_latchkey "$URL"
 }
 
 json_field() { sed -n "s/.*\"$1\"[[:space:]]*:[[:space:]]*\"\([^\"]*\)\".*/\1/p"; }

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * One permission of one role (table {@code role_permission}). An entity of its own rather than a
  * collection of {@link Role}, so that a refresh can read a user's permissions with a plain join in
- * the statement that reads the token (see {@code session.TokenFamilyRepository#findByTokenHash}).
+ * the statement that reads the token (see {@code session.TokenFamilyRepository#findPresented}).
  */
 @Entity
 @Table(name = "role_permission")

@@ -6,6 +6,7 @@ import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
+import dev.latchkey.crypto.ConstantTime;
 import dev.latchkey.csrf.CsrfGuard;
 import dev.latchkey.dpop.DpopProofs;
 import dev.latchkey.dpop.DpopSettings;
@@ -54,6 +55,9 @@ public class SessionService {
 
     @Inject
     TokenFamilyRepository families;
+
+    @Inject
+    RefreshTokens refreshTokens;
 
     @Inject
     UserAccountRepository accounts;
@@ -138,21 +142,23 @@ public class SessionService {
                           Optional<String> boundKey) {
         Rights rights = currentRights(user.id(), clock.instant(), Optional.empty());
         enforceSessionLimit(user.id(), now, client);
-        String refreshToken = RefreshTokens.generate();
+        String familyId = TokenFamily.newId();
+        String refreshToken = refreshTokens.mint(familyId, 0);
         String hash = RefreshTokens.hash(refreshToken);
         // Remember me lengthens only the absolute lifetime: the session still rotates on every
         // refresh, still ends when idle, and never slides its expiry.
         Duration lifetime = rememberMe ? settings.rememberMeLifetime() : settings.absoluteLifetime();
-        TokenFamily family = new TokenFamily(user.id(), now, lifetime, rememberMe, amr, hash, client.ip(), client.userAgent(),
-                boundKey);
-        families.create(family, new RefreshTokenRecord(hash, family.id(), 0, now));
+        TokenFamily family = new TokenFamily(familyId, user.id(), now, lifetime, rememberMe, amr, hash, client.ip(),
+                client.userAgent(), boundKey);
+        families.create(family, legacyHistoryRow(refreshToken, hash, familyId, 0, now));
         accounts.recordLogin(user.id(), now);
         return new Started(family, tokensFor(user, family, refreshToken, now, rights));
     }
 
     /**
-     * Rotates a refresh token: one SELECT to resolve it, one conditional UPDATE to use it up, one
-     * INSERT to remember the successor.
+     * Rotates a refresh token: one SELECT to resolve it (by the session it names), one conditional
+     * UPDATE to use it up. Nothing is written per token: the session's row alone tells the
+     * current token (by hash) from every older generation (by number), see {@link RefreshTokens}.
      *
      * @param csrfCheck proves the request may act on the family; runs before anything changes and
      *                  throws to refuse
@@ -160,14 +166,10 @@ public class SessionService {
      */
     @Transactional(dontRollbackOn = ProblemException.class)
     public SessionTokens refresh(String presentedToken, ClientInfo client, Consumer<String> csrfCheck, Optional<String> proofKey) {
-        if (!RefreshTokens.hasValidShape(presentedToken)) {
-            meters.refresh(RefreshOutcome.INVALID);
-            throw invalidRefreshToken();
-        }
-        String presentedHash = RefreshTokens.hash(presentedToken);
+        String presentedHash = RefreshTokens.hash(presentedToken == null ? "" : presentedToken);
         // Before the statement that reads the rights along with the token: see currentRights.
         Instant rightsReadAt = clock.instant();
-        Optional<TokenFamilyRepository.Presented> found = families.findByTokenHash(presentedHash);
+        Optional<TokenFamilyRepository.Presented> found = resolve(presentedToken, presentedHash);
         if (found.isEmpty()) {
             meters.refresh(RefreshOutcome.INVALID);
             throw invalidRefreshToken();
@@ -201,12 +203,15 @@ public class SessionService {
         }
         // Before anything changes: a refusal here must leave the presented token current.
         Rights rights = currentRights(user.id(), rightsReadAt, Optional.of(presented.rights()));
-        if (presented.token().generation() == family.generation()) {
-            String successor = RefreshTokens.generate();
+        if (presented.generation() == family.generation()) {
+            int successorGeneration = family.generation() + 1;
+            String successor = refreshTokens.mint(family.id(), successorGeneration);
+            String successorHash = RefreshTokens.hash(successor);
             // Each rotation replaces the previous seal; with no grace window nothing is sealed,
             // since nothing would ever be unsealed.
             String sealed = settings.reuseGrace().isZero() ? null : RefreshTokens.seal(successor, presentedToken);
-            if (families.rotate(family, presentedHash, RefreshTokens.hash(successor), sealed, now)) {
+            if (families.rotate(family, presentedHash, successorHash, sealed, now,
+                    legacyHistoryRow(successor, successorHash, family.id(), successorGeneration, now))) {
                 audit.record(AuditEvent.REFRESH, "success", user.id(), family.id(), client);
                 meters.refresh(RefreshOutcome.ROTATED);
                 return tokensFor(user, family, successor, now, rights);
@@ -229,6 +234,37 @@ public class SessionService {
     }
 
     /**
+     * The session of the presented token: named by a self-identifying token whose HMAC verifies
+     * (no query at all for one that does not), or found by hash for a legacy one.
+     */
+    private Optional<TokenFamilyRepository.Presented> resolve(String presentedToken, String presentedHash) {
+        if (RefreshTokens.isLegacy(presentedToken)) {
+            return families.findByLegacyTokenHash(presentedHash);
+        }
+        return refreshTokens.identify(presentedToken)
+                .flatMap(identity -> families.findPresented(identity.familyId(), identity.generation()))
+                .filter(presented -> wasIssued(presented, presentedHash));
+    }
+
+    /**
+     * A self-identifying token whose HMAC verified, naming a generation the session never reached
+     * or its current one with another random part, was not issued by this session: it was made
+     * with the secret, or the database was restored to a time before it. Treated as unknown, so it
+     * ends nothing: only a token the session really handed out proves theft.
+     */
+    private static boolean wasIssued(TokenFamilyRepository.Presented presented, String presentedHash) {
+        int current = presented.family().generation();
+        return presented.generation() < current
+                || presented.generation() == current && ConstantTime.equal(presentedHash, presented.family().currentTokenHash());
+    }
+
+    /** The history row a legacy token needs to be recognised later; self-identifying tokens need none. */
+    private static Optional<RefreshTokenRecord> legacyHistoryRow(String token, String hash, String familyId, int generation,
+                                                                Instant now) {
+        return RefreshTokens.isLegacy(token) ? Optional.of(new RefreshTokenRecord(hash, familyId, generation, now)) : Optional.empty();
+    }
+
+    /**
      * A refresh of a DPoP-bound session without a proof by its key: the refresh token was copied
      * off the device that holds the key. Refused, and the token presented stays current. The
      * session is not ended: the copy is useless without the key, and ending the session would let
@@ -246,7 +282,8 @@ public class SessionService {
 
     private SessionTokens replayWithinGraceOrRevoke(String presentedToken, String presentedHash, TokenFamily family,
                                                     UserAccount user, ClientInfo client, Instant now, Rights rights) {
-        boolean immediatePredecessor = presentedHash.equals(family.previousTokenHash());
+        boolean immediatePredecessor = family.previousTokenHash() != null
+                && ConstantTime.equal(presentedHash, family.previousTokenHash());
         Duration grace = settings.reuseGrace();
         if (immediatePredecessor && !family.isRevoked() && !grace.isZero() && !now.isAfter(family.rotatedAt().plus(grace))) {
             Optional<String> successor = RefreshTokens.unseal(family.successorSealed(), presentedToken);
@@ -274,8 +311,8 @@ public class SessionService {
     @Transactional
     public void logout(Optional<VerifiedAccessToken> accessToken, Optional<String> refreshToken, ClientInfo client,
                        Consumer<String> csrfCheck) {
-        Optional<TokenFamilyRepository.Presented> presented = refreshToken.filter(RefreshTokens::hasValidShape)
-                .flatMap(token -> families.findByTokenHash(RefreshTokens.hash(token)));
+        Optional<TokenFamilyRepository.Presented> presented = refreshToken
+                .flatMap(token -> resolve(token, RefreshTokens.hash(token)));
         // The CSRF check comes before any change: a forged logout must not even revoke the access token.
         presented.ifPresent(p -> csrfCheck.accept(p.family().id()));
 

@@ -84,9 +84,14 @@ public class TokenFamily {
         // for JPA
     }
 
-    TokenFamily(String userId, Instant now, Duration absoluteLifetime, boolean rememberMe, List<String> amr,
+    /** A new session's id: random, since it is public (the access tokens' {@code sid}) and names the session in its refresh tokens. */
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    TokenFamily(String id, String userId, Instant now, Duration absoluteLifetime, boolean rememberMe, List<String> amr,
                 String firstTokenHash, String clientIp, String userAgent, Optional<String> boundKey) {
-        this.id = UUID.randomUUID().toString();
+        this.id = id;
         this.userId = userId;
         this.createdAt = now;
         this.absoluteExpiresAt = now.plus(absoluteLifetime);

@@ -13,53 +13,83 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 
-/** Persistence of token families and the refresh-token history. Callers own the transaction. */
+/**
+ * Persistence of token families, one row per session, and of the history of legacy refresh tokens
+ * (no longer written unless {@code latchkey.session.refresh-token-format=legacy}, and read until
+ * the last session from before issue 20 has expired). Callers own the transaction.
+ */
 @ApplicationScoped
 public class TokenFamilyRepository {
 
-    /** A presented refresh token resolved to its family and user, in one query. */
-    /** @param rights the account's rights as the same statement read them */
-    record Presented(RefreshTokenRecord token, TokenFamily family, UserAccount user, AccessRights rights) {
+    /**
+     * A presented refresh token resolved to its session, account and the account's rights, in one
+     * statement: one row per permission of each role held (one row when none), so that rotation
+     * stays two statements.
+     *
+     * @param generation the generation the token was issued as
+     * @param rights     the account's rights as the same statement read them
+     */
+    record Presented(int generation, TokenFamily family, UserAccount user, AccessRights rights) {
     }
 
     @PersistenceContext(unitName = "latchkey")
     EntityManager em;
 
-    void create(TokenFamily family, RefreshTokenRecord firstToken) {
+    /**
+     * @param legacyToken the history row of a legacy first token ({@link RefreshTokens}); empty for
+     *                    a self-identifying one, which needs none
+     */
+    void create(TokenFamily family, Optional<RefreshTokenRecord> legacyToken) {
         em.persist(family);
-        // The two entities are linked by a foreign key but not by a JPA relationship (the history
-        // is never navigated from the family), so EclipseLink does not know to insert the family first.
-        em.flush();
-        em.persist(firstToken);
+        legacyToken.ifPresent(record -> {
+            // The two entities are linked by a foreign key but not by a JPA relationship (the history
+            // is never navigated from the family), so EclipseLink does not know to insert the family first.
+            em.flush();
+            em.persist(record);
+        });
     }
 
-    /**
-     * The presented token with its session, account and the account's rights, in one statement:
-     * one row per permission of each role held (one row when none), so that rotation stays three
-     * statements.
-     */
-    Optional<Presented> findByTokenHash(String tokenHash) {
-        List<Object[]> rows = em.createQuery("SELECT t, f, u, a.roleName, p.permission FROM RefreshTokenRecord t, TokenFamily f,"
+    /** The session a self-identifying token names, as {@link Presented} with the generation the token states. */
+    Optional<Presented> findPresented(String familyId, int generation) {
+        return presented(em.createQuery("SELECT f, u, a.roleName, p.permission FROM TokenFamily f,"
                         + " UserAccount u LEFT JOIN RoleAssignment a ON a.userId = u.id"
+                        + " LEFT JOIN RolePermission p ON p.roleName = a.roleName"
+                        + " WHERE f.id = :id AND u.id = f.userId", Object[].class)
+                .setParameter("id", familyId)
+                .getResultList(), row -> generation);
+    }
+
+    /** The session of a legacy token, found by its hash in the history that only legacy tokens have. */
+    Optional<Presented> findByLegacyTokenHash(String tokenHash) {
+        return presented(em.createQuery("SELECT f, u, a.roleName, p.permission, t.generation FROM RefreshTokenRecord t,"
+                        + " TokenFamily f, UserAccount u LEFT JOIN RoleAssignment a ON a.userId = u.id"
                         + " LEFT JOIN RolePermission p ON p.roleName = a.roleName"
                         + " WHERE t.tokenHash = :hash AND f.id = t.familyId AND u.id = f.userId", Object[].class)
                 .setParameter("hash", tokenHash)
-                .getResultList();
+                .getResultList(), row -> ((Number) row[4]).intValue());
+    }
+
+    private static Optional<Presented> presented(List<Object[]> rows, ToIntFunction<Object[]> generation) {
         if (rows.isEmpty()) {
             return Optional.empty();
         }
         Object[] first = rows.get(0);
-        return Optional.of(new Presented((RefreshTokenRecord) first[0], (TokenFamily) first[1], (UserAccount) first[2],
-                AccessRights.fromRows(rows, 3, 4)));
+        return Optional.of(new Presented(generation.applyAsInt(first), (TokenFamily) first[0], (UserAccount) first[1],
+                AccessRights.fromRows(rows, 2, 3)));
     }
 
     /**
      * The atomic compare-and-set of rotation: succeeds only if the presented token is still the
      * family's current one and the family is not revoked. Of any number of concurrent requests
      * with the same token, the database lets exactly one UPDATE match; the others match no row.
+     *
+     * @param legacySuccessor the successor's history row when it is a legacy token; empty otherwise,
+     *                        and then rotation is this one statement
      */
-    boolean rotate(TokenFamily family, String presentedHash, String successorHash, String successorSealed, Instant now) {
+    boolean rotate(TokenFamily family, String presentedHash, String successorHash, String successorSealed, Instant now,
+                   Optional<RefreshTokenRecord> legacySuccessor) {
         int updated = em.createQuery("UPDATE TokenFamily f SET f.currentTokenHash = :successor,"
                         + " f.previousTokenHash = :presented, f.successorSealed = :sealed,"
                         + " f.generation = f.generation + 1, f.lastUsedAt = :now, f.rotatedAt = :now"
@@ -73,7 +103,7 @@ public class TokenFamilyRepository {
         if (updated != 1) {
             return false;
         }
-        em.persist(new RefreshTokenRecord(successorHash, family.id(), family.generation() + 1, now));
+        legacySuccessor.ifPresent(em::persist);
         return true;
     }
 
@@ -162,22 +192,21 @@ public class TokenFamilyRepository {
                 .executeUpdate();
     }
 
-    /** Every session of the user, ended ones included, and their token history: part of erasing the account. */
+    /** Every session of the user, ended ones included, and their legacy token history (ON DELETE CASCADE): part of erasing the account. */
     List<String> deleteAllOfUser(String userId) {
         List<String> ids = em.createQuery("SELECT f.id FROM TokenFamily f WHERE f.userId = :user", String.class)
                 .setParameter("user", userId).getResultList();
-        em.createQuery("DELETE FROM RefreshTokenRecord t WHERE t.familyId IN (SELECT f.id FROM TokenFamily f WHERE f.userId = :user)")
-                .setParameter("user", userId).executeUpdate();
         em.createQuery("DELETE FROM TokenFamily f WHERE f.userId = :user").setParameter("user", userId).executeUpdate();
         return ids;
     }
 
-    /** Families past their absolute expiry are dead whatever their state; their history goes with them (ON DELETE CASCADE). */
+    /**
+     * Families past their absolute expiry are dead whatever their state. Their legacy history goes
+     * with them through the foreign key's ON DELETE CASCADE, which follows ix_refresh_token_family
+     * row by row: EclipseLink's own DELETE of the history (an EXISTS over the whole table) took 20 s
+     * of a 26 s prune on 10,000,000 rows (docs/benchmarks.md).
+     */
     int deleteExpired(Instant now) {
-        em.createQuery("DELETE FROM RefreshTokenRecord t WHERE t.familyId IN"
-                        + " (SELECT f.id FROM TokenFamily f WHERE f.absoluteExpiresAt <= :now)")
-                .setParameter("now", now)
-                .executeUpdate();
         return em.createQuery("DELETE FROM TokenFamily f WHERE f.absoluteExpiresAt <= :now")
                 .setParameter("now", now)
                 .executeUpdate();

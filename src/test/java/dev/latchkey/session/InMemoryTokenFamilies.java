@@ -60,23 +60,40 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
         return copy(families.get(familyId));
     }
 
+    /** How many legacy history rows are stored: none are written unless legacy tokens are issued. */
+    int historyRows() {
+        return tokens.size();
+    }
+
+    /** A session from before self-identifying tokens: its row and its first token's history row. */
+    void addLegacySession(TokenFamily family, RefreshTokenRecord firstToken) {
+        create(family, Optional.of(firstToken));
+    }
+
     @Override
-    void create(TokenFamily family, RefreshTokenRecord firstToken) {
+    void create(TokenFamily family, Optional<RefreshTokenRecord> legacyToken) {
         families.put(family.id(), copy(family));
-        tokens.put(hashOf(firstToken), firstToken);
+        legacyToken.ifPresent(token -> tokens.put(hashOf(token), token));
     }
 
     @Override
-    Optional<Presented> findByTokenHash(String tokenHash) {
-        return Optional.ofNullable(tokens.get(tokenHash)).map(token -> {
-            TokenFamily family = families.get(token.familyId());
-            return new Presented(token, copy(family), users.get(family.userId()),
-                    new AccessRights(List.of("user"), List.of()));
-        });
+    Optional<Presented> findPresented(String familyId, int generation) {
+        return Optional.ofNullable(families.get(familyId)).map(family -> presented(family, generation));
     }
 
     @Override
-    boolean rotate(TokenFamily family, String presentedHash, String successorHash, String successorSealed, Instant now) {
+    Optional<Presented> findByLegacyTokenHash(String tokenHash) {
+        return Optional.ofNullable(tokens.get(tokenHash))
+                .map(token -> presented(families.get(token.familyId()), token.generation()));
+    }
+
+    private Presented presented(TokenFamily family, int generation) {
+        return new Presented(generation, copy(family), users.get(family.userId()), new AccessRights(List.of("user"), List.of()));
+    }
+
+    @Override
+    boolean rotate(TokenFamily family, String presentedHash, String successorHash, String successorSealed, Instant now,
+                   Optional<RefreshTokenRecord> legacySuccessor) {
         if (beforeNextRotate != null) {
             Runnable concurrentRequest = beforeNextRotate;
             beforeNextRotate = null;
@@ -92,7 +109,7 @@ final class InMemoryTokenFamilies extends TokenFamilyRepository {
         set(row, "generation", row.generation() + 1);
         set(row, "lastUsedAt", now);
         set(row, "rotatedAt", now);
-        tokens.put(successorHash, new RefreshTokenRecord(successorHash, family.id(), family.generation() + 1, now));
+        legacySuccessor.ifPresent(token -> tokens.put(hashOf(token), token));
         return true;
     }
 

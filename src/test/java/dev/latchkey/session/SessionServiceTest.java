@@ -8,6 +8,7 @@ import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.config.SettingsSource;
 import dev.latchkey.crypto.KeyMaterial;
+import dev.latchkey.crypto.RandomTokens;
 import dev.latchkey.csrf.CsrfBeans;
 import dev.latchkey.csrf.CsrfTokens;
 import dev.latchkey.dpop.DpopSettings;
@@ -74,6 +75,7 @@ class SessionServiceTest {
 
     private static SigningKeys signingKeys;
     private static byte[] csrfSecret;
+    private static byte[] refreshTokenSecret;
 
     private final MovableClock clock = MovableClock.at(START);
     private final TokenSettings tokenSettings = TokenSettings.from(SettingsSource.of(Map.of(
@@ -93,6 +95,7 @@ class SessionServiceTest {
         signingKeys = SigningKeys.of(KeyMaterial.toManagedKey(KeyMaterial.generate(JWSAlgorithm.ES256)));
         csrfSecret = new byte[32];
         new SecureRandom().nextBytes(csrfSecret);
+        refreshTokenSecret = RandomTokens.bytes(32);
     }
 
     private SessionService service(Map<String, String> sessionSettings) {
@@ -102,6 +105,7 @@ class SessionServiceTest {
         service.issuer = TokenBeans.issuer(signingKeys, tokenSettings, clock);
         service.revocations = revocations;
         service.settings = SessionSettings.from(SettingsSource.of(sessionSettings));
+        service.refreshTokens = RefreshTokens.with(service.settings, refreshTokenSecret);
         service.notices = SecurityNotices.with(new Outbox() {
             @Override
             public void queue(String purpose, String userId, MailMessage message) {
@@ -190,7 +194,8 @@ class SessionServiceTest {
         VerifiedAccessToken access = verified(tokens);
         assertEquals(user.id(), access.subject());
         assertEquals(Set.of("user"), access.groups());
-        assertTrue(RefreshTokens.hasValidShape(tokens.refreshToken()));
+        assertEquals(Optional.of(new RefreshTokens.Identity(access.familyId(), 0)),
+                sessions.refreshTokens.identify(tokens.refreshToken()), "the token names its session and generation");
         assertTrue(csrfTokens.isValidFor(tokens.csrfToken(), access.familyId()));
         assertFalse(csrfTokens.isValidFor(tokens.csrfToken(), "another-session"));
         assertEquals(Duration.ofSeconds(ABSOLUTE_LIFETIME), tokens.sessionRemaining());
@@ -407,6 +412,134 @@ class SessionServiceTest {
         assertTrue(revoked(rotated));
     }
 
+    // Storage per session (issue 20)
+
+    @Test
+    void refreshesWriteNoRowPerTokenAndReuseOfTheFirstGenerationIsCaughtAfterManyRotations() {
+        SessionService sessions = service();
+        UserAccount owner = user();
+        SessionTokens first = sessions.start(owner, false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        String sessionId = familyOf(first);
+        SessionTokens current = first;
+        for (int i = 0; i < 200; i++) {
+            advance(130);
+            current = sessions.refresh(current.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        }
+        assertEquals(0, families.historyRows(), "nothing stored per refresh token");
+        assertEquals(200, families.stored(sessionId).generation());
+        SessionTokens last = current;
+
+        advance(ABSOLUTE_LIFETIME - 200 * 130 - 60);
+        assertRefused(() -> sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
+
+        assertTrue(families.stored(sessionId).isRevoked(), "generation 0 of 201, near the end of the session's life");
+        assertRefused(() -> sessions.refresh(last.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
+        assertTrue(audit.contains("refresh_reuse_detected family_revoked"), audit.toString());
+    }
+
+    @Test
+    void aTokenForgedForAKnownSessionEndsNothingWhateverGenerationItNames() {
+        SessionService sessions = service();
+        SessionTokens victim = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens current = sessions.refresh(victim.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        current = sessions.refresh(current.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        String sessionId = familyOf(victim);
+        // The session id is public (the access token's sid); the secret is not.
+        RefreshTokens otherSecret = RefreshTokens.with(SessionSettings.defaults(), RandomTokens.bytes(32));
+        advance(GRACE + 1);
+
+        for (int generation : new int[] {0, 1, 2, 3}) {
+            String forged = otherSecret.mint(sessionId, generation);
+            assertRefused(() -> sessions.refresh(forged, CLIENT, NO_CSRF_CHECK, UNBOUND));
+            sessions.logout(Optional.empty(), Optional.of(forged), CLIENT, NO_CSRF_CHECK);
+        }
+        String tampered = flipOneBit(current.refreshToken());
+        assertRefused(() -> sessions.refresh(tampered, CLIENT, NO_CSRF_CHECK, UNBOUND));
+
+        assertFalse(families.stored(sessionId).isRevoked());
+        assertFalse(revoked(current));
+        assertFalse(audit.contains("refresh_reuse_detected family_revoked"), audit.toString());
+        assertEquals(sessionId, familyOf(sessions.refresh(current.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND)),
+                "the owner's token still rotates");
+    }
+
+    @Test
+    void withTheSecretButNotTheDatabaseRowATokenOfAnyLiveGenerationIsStillRefusedAndEndsNothing() {
+        SessionService sessions = service();
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens current = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        String sessionId = familyOf(first);
+        // Someone holding the secret mints the current generation and a future one: the random
+        // part of the current token is in no table, so neither is the token the session issued.
+        for (int generation : new int[] {1, 2, 99}) {
+            String minted = sessions.refreshTokens.mint(sessionId, generation);
+            assertRefused(() -> sessions.refresh(minted, CLIENT, NO_CSRF_CHECK, UNBOUND));
+        }
+        assertFalse(families.stored(sessionId).isRevoked());
+        assertEquals(sessionId, familyOf(sessions.refresh(current.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND)));
+    }
+
+    @Test
+    void aTokenSignedWithThePreviousSecretStillRotatesIntoOneSignedWithTheCurrentOne() {
+        byte[] previous = RandomTokens.bytes(32);
+        SessionService before = service();
+        before.refreshTokens = RefreshTokens.with(before.settings, previous);
+        SessionTokens issuedBefore = before.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+
+        Map<String, String> rotating = settings(GRACE, MAX_PER_USER);
+        rotating.put(SessionSettings.REFRESH_TOKEN_SECRET, java.util.Base64.getEncoder().encodeToString(refreshTokenSecret));
+        rotating.put(SessionSettings.PREVIOUS_REFRESH_TOKEN_SECRET, java.util.Base64.getEncoder().encodeToString(previous));
+        SessionService after = service(rotating);
+
+        SessionTokens rotated = after.refresh(issuedBefore.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        assertTrue(after.refreshTokens.identify(rotated.refreshToken()).isPresent());
+        assertTrue(service().refreshTokens.identify(rotated.refreshToken()).isPresent(),
+                "signed with the current secret alone, once the previous one is gone");
+    }
+
+    @Test
+    void aSessionFromBeforeSelfIdentifyingTokensRotatesIntoThemAndItsOldTokensAreStillReuse() {
+        SessionService sessions = service();
+        UserAccount owner = user();
+        String legacyToken = RandomTokens.base64Url(RefreshTokens.LEGACY_TOKEN_BYTES);
+        String legacyHash = RefreshTokens.hash(legacyToken);
+        String sessionId = TokenFamily.newId();
+        families.addLegacySession(new TokenFamily(sessionId, owner.id(), clock.instant(), Duration.ofSeconds(ABSOLUTE_LIFETIME),
+                false, AuthenticationMethods.PASSWORD_ONLY, legacyHash, CLIENT.ip(), CLIENT.userAgent(), UNBOUND),
+                new RefreshTokenRecord(legacyHash, sessionId, 0, clock.instant()));
+
+        SessionTokens migrated = sessions.refresh(legacyToken, CLIENT, NO_CSRF_CHECK, UNBOUND);
+        assertEquals(Optional.of(new RefreshTokens.Identity(sessionId, 1)), sessions.refreshTokens.identify(migrated.refreshToken()));
+        SessionTokens next = sessions.refresh(migrated.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        assertEquals(1, families.historyRows(), "the legacy token's row only");
+        advance(GRACE + 1);
+
+        assertRefused(() -> sessions.refresh(legacyToken, CLIENT, NO_CSRF_CHECK, UNBOUND));
+        assertTrue(families.stored(sessionId).isRevoked());
+        assertTrue(revoked(next));
+    }
+
+    @Test
+    void duringARollingUpgradeLegacyTokensAreIssuedWithTheirHistoryAndStillRotate() {
+        Map<String, String> upgrading = settings(GRACE, MAX_PER_USER);
+        upgrading.put(SessionSettings.REFRESH_TOKEN_FORMAT, "legacy");
+        SessionService sessions = service(upgrading);
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        SessionTokens second = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+
+        assertTrue(RefreshTokens.isLegacy(first.refreshToken()));
+        assertTrue(RefreshTokens.isLegacy(second.refreshToken()), "what an older node can read");
+        assertEquals(2, families.historyRows());
+        assertEquals(familyOf(first), familyOf(service().refresh(second.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND)),
+                "and a node back on the default takes them over");
+    }
+
+    private static String flipOneBit(String token) {
+        byte[] bytes = java.util.Base64.getUrlDecoder().decode(token);
+        bytes[bytes.length / 2] ^= 1;
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     // Sessions that have ended
 
     @Test
@@ -480,7 +613,7 @@ class SessionServiceTest {
 
         assertRefused(() -> sessions.refresh(tokens.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND));
         assertTrue(revoked(tokens));
-        assertRefused(() -> sessions.refresh(RefreshTokens.generate(), CLIENT, NO_CSRF_CHECK, UNBOUND));
+        assertRefused(() -> sessions.refresh(RandomTokens.base64Url(RefreshTokens.LEGACY_TOKEN_BYTES), CLIENT, NO_CSRF_CHECK, UNBOUND));
         assertRefused(() -> sessions.refresh("not a refresh token", CLIENT, NO_CSRF_CHECK, UNBOUND));
         assertRefused(() -> sessions.refresh(null, CLIENT, NO_CSRF_CHECK, UNBOUND));
     }

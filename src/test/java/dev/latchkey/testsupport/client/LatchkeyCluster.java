@@ -110,6 +110,8 @@ public final class LatchkeyCluster implements AutoCloseable {
                 MetricsScrape.CLIENT_ID + ":" + ClientCredentials.hash(MetricsScrape.SECRET));
         database.forEach((key, value) -> sharedProperties.put("latchkey.datasource." + key, value));
         sharedEnvironment.put("LATCHKEY_CLUSTER_SECRET", randomSecret());
+        // As in production: every node signs and checks refresh tokens with the same secret.
+        sharedEnvironment.put("LATCHKEY_SESSION_REFRESH_TOKEN_SECRET", randomSecret());
     }
 
     /** A fresh cluster secret: base64 of 32 random bytes, as {@code openssl rand -base64 32} makes. */
