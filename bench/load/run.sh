@@ -13,7 +13,9 @@
 #      with the key tool and gets ES256 tokens from the same running server;
 #   3. runs the scenarios with wrk (one wrk thread per connection, so each connection is one
 #      virtual user with its own session): the floor (GET /ping), GET /api/me with RS256 and with
-#      ES256 bearer tokens, refresh rotation, login, and /api/me under a concurrent login flood;
+#      ES256 bearer tokens, GET /api/me/token (answered from the verified RS256 token alone, no
+#      database read; BENCH_TOKEN_ONLY_ROUNDS alternating windows against the floor), refresh
+#      rotation, login, and /api/me under a concurrent login flood;
 #   4. stops Latchkey; fetches Keycloak 26.7.3 with Maven, starts it on the same PostgreSQL
 #      (database keycloak_bench), sets up a realm with "Revoke Refresh Token" on, and runs the
 #      same token-verification (userinfo) and refresh scenarios; stops it;
@@ -30,6 +32,7 @@ export BENCH_LUA_DIR="$ROOT/bench/load/wrk"
 SECONDS_MEASURED=${BENCH_SECONDS:-30}
 SECONDS_WARMUP=${BENCH_WARMUP_SECONDS:-20}
 WARMUP_PASSES=${BENCH_WARMUP_PASSES:-3}
+TOKEN_ONLY_ROUNDS=${BENCH_TOKEN_ONLY_ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 USERS=${BENCH_USERS:-$CONNECTIONS}
 LATCHKEY_PORT=${BENCH_LATCHKEY_PORT:-8180}
@@ -142,14 +145,8 @@ LATCHKEY_URL="http://127.0.0.1:$LATCHKEY_PORT"
 WAR="$ROOT/target/latchkey.war"
 PAYARA="$ROOT/target/payara-micro/payara-micro.jar"
 
-stop_latchkey() {
-  if [ -n "$LATCHKEY_PID" ] && kill -0 "$LATCHKEY_PID" 2>/dev/null; then
-    kill "$LATCHKEY_PID"
-    for _ in $(seq 1 60); do kill -0 "$LATCHKEY_PID" 2>/dev/null || break; sleep 1; done
-    kill -9 "$LATCHKEY_PID" 2>/dev/null || true
-  fi
-  LATCHKEY_PID=
-}
+# shellcheck source=bench/lib/latchkey-war.sh
+source "$ROOT/bench/lib/latchkey-war.sh"
 latchkey_environment() {
   export LATCHKEY_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/latchkey_bench"
   export LATCHKEY_DATASOURCE_USER=postgres
@@ -259,6 +256,7 @@ latchkey_scenarios() {
     warm_up floor "${get[@]}" BENCH_PATH=/ping
     warm_up latchkey-me-rs256 "${get[@]}" BENCH_PATH=/api/me BENCH_TOKENS="$rs256"
     warm_up latchkey-me-es256 "${get[@]}" BENCH_PATH=/api/me BENCH_TOKENS="$es256"
+    warm_up latchkey-token-only-rs256 "${get[@]}" BENCH_PATH=/api/me/token BENCH_TOKENS="$rs256"
     fresh_sessions
     warm_up latchkey-refresh "${refreshing[@]}"
   done
@@ -268,6 +266,12 @@ latchkey_scenarios() {
   measure floor "${get[@]}" BENCH_PATH=/ping
   measure latchkey-me-rs256 "${get[@]}" BENCH_PATH=/api/me BENCH_TOKENS="$rs256"
   measure latchkey-me-es256 "${get[@]}" BENCH_PATH=/api/me BENCH_TOKENS="$es256"
+  # The token-only endpoint against the floor in alternating windows (ABAB...), so that a change
+  # of the machine's load moves both sides of each ratio alike; the ratio is each pair's.
+  for round in $(seq 1 "$TOKEN_ONLY_ROUNDS"); do
+    measure "floor-round-$round" "${get[@]}" BENCH_PATH=/ping
+    measure "latchkey-token-only-rs256-round-$round" "${get[@]}" BENCH_PATH=/api/me/token BENCH_TOKENS="$rs256"
+  done
 
   local before after
   fresh_sessions
@@ -355,6 +359,9 @@ report() {
     echo "|---|---:|---|"
     echo "| /api/me RS256 ÷ floor | $(ratio latchkey-me-rs256 floor) | >= 0.90 |"
     echo "| /api/me ES256 ÷ /api/me RS256 | $(ratio latchkey-me-es256 latchkey-me-rs256) | >= 0.80 |"
+    for round in $(seq 1 "$TOKEN_ONLY_ROUNDS"); do
+      echo "| /api/me/token RS256 ÷ floor, round $round | $(ratio "latchkey-token-only-rs256-round-$round" "floor-round-$round") | >= 0.90 |"
+    done
     echo "| Latchkey refresh ÷ Keycloak refresh | $(ratio latchkey-refresh keycloak-refresh) | >= 3 |"
     echo "| Latchkey /api/me RS256 ÷ Keycloak userinfo | $(ratio latchkey-me-rs256 keycloak-userinfo) | |"
     echo "| /api/me under login flood ÷ idle | $(ratio latchkey-me-rs256-under-login-flood latchkey-me-rs256) | >= 0.70 |"

@@ -21,7 +21,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -43,8 +42,8 @@ public class AdminAuditResource {
     private static final Set<String> EVENT_TYPES = Set.copyOf(Arrays.stream(AuditEvent.values()).map(AuditEvent::code).toList());
     /** A user id, or an erased user's pseudonym (43 base64url characters). */
     private static final Pattern USER = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[A-Za-z0-9_-]{43}");
+    /** The cursor is the time and id of the page's last event ({@link PageCursors}). */
     private static final String CURSOR_PURPOSE = "admin-audit-cursor";
-    private static final String CURSOR_ROW = "v1";
     private static final int DEFAULT_LIMIT = 50;
     private static final int MAX_LIMIT = 200;
 
@@ -86,8 +85,7 @@ public class AdminAuditResource {
         JsonObjectBuilder answer = JsonValues.createObjectBuilder().add("events", events);
         if (found.size() > limit) {
             AuditRecord last = page.get(page.size() - 1);
-            answer.add("next_cursor", sealer.seal(CURSOR_PURPOSE, CURSOR_ROW,
-                    (last.occurredAt().toEpochMilli() + " " + last.id()).getBytes(StandardCharsets.UTF_8)));
+            answer.add("next_cursor", PageCursors.seal(sealer, CURSOR_PURPOSE, last.occurredAt().toEpochMilli() + " " + last.id()));
         }
         return NoStore.applyTo(Response.ok(answer.build())).build();
     }
@@ -111,9 +109,7 @@ public class AdminAuditResource {
     }
 
     private AuditTrail.Position openCursor(String cursor) {
-        String[] parts = sealer.open(CURSOR_PURPOSE, CURSOR_ROW, cursor)
-                .map(bytes -> new String(bytes, StandardCharsets.UTF_8).split(" ", 2))
-                .orElseThrow(() -> ProblemException.badRequest("The cursor is not one this server gave out."));
+        String[] parts = PageCursors.open(sealer, CURSOR_PURPOSE, cursor).split(" ", 2);
         return new AuditTrail.Position(Instant.ofEpochMilli(Long.parseLong(parts[0])), parts[1]);
     }
 

@@ -5,7 +5,6 @@ import dev.latchkey.account.UserAccount;
 import dev.latchkey.account.UserAccountRepository;
 import dev.latchkey.json.JsonValues;
 import dev.latchkey.keys.RecordSealer;
-import dev.latchkey.problem.ProblemException;
 import dev.latchkey.role.Roles;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.session.SessionsResource;
@@ -15,7 +14,6 @@ import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,12 +26,8 @@ import java.util.Optional;
 @ApplicationScoped
 public class UserDirectory {
 
-    /**
-     * The cursor is the last address of the page, sealed: opaque to the client, unforgeable, and
-     * no e-mail address in a URL, where access logs and browser history would keep it.
-     */
+    /** The cursor is the last address of the page ({@link PageCursors}). */
     private static final String CURSOR_PURPOSE = "admin-users-cursor";
-    private static final String CURSOR_ROW = "v1";
 
     @Inject
     UserAccountRepository accounts;
@@ -95,12 +89,10 @@ public class UserDirectory {
     }
 
     private String sealCursor(String lastEmail) {
-        return sealer.seal(CURSOR_PURPOSE, CURSOR_ROW, lastEmail.getBytes(StandardCharsets.UTF_8));
+        return PageCursors.seal(sealer, CURSOR_PURPOSE, lastEmail);
     }
 
     private String openCursor(String cursor) {
-        return sealer.open(CURSOR_PURPOSE, CURSOR_ROW, cursor)
-                .map(bytes -> new String(bytes, StandardCharsets.UTF_8))
-                .orElseThrow(() -> ProblemException.badRequest("The cursor is not one this server gave out."));
+        return PageCursors.open(sealer, CURSOR_PURPOSE, cursor);
     }
 }
