@@ -178,13 +178,7 @@ start_latchkey() {
     --prebootcommandfile "$ROOT/server-config/payara/pre-boot-commands.asadmin" \
     --deploy "$WAR" > "$BENCH_WORK/latchkey.log" 2>&1 &
   LATCHKEY_PID=$!
-  local started=$SECONDS
-  until curl -fsS "$LATCHKEY_URL/health/ready" >/dev/null 2>&1; do
-    kill -0 "$LATCHKEY_PID" 2>/dev/null || fail "Latchkey stopped; see $BENCH_WORK/latchkey.log"
-    [ $((SECONDS - started)) -lt 180 ] || fail "Latchkey not ready after 180 s"
-    sleep 1
-  done
-  log "Latchkey ready in $((SECONDS - started)) s (pid $LATCHKEY_PID)"
+  wait_for_latchkey "$LATCHKEY_URL"
 }
 
 # latchkey_login <email>: prints "<access token> <refresh token> <csrf token>"

@@ -3,7 +3,6 @@ package dev.latchkey.dpop;
 import dev.latchkey.crypto.Base64Values;
 import dev.latchkey.crypto.ConstantTime;
 import dev.latchkey.crypto.Hmac;
-import dev.latchkey.keys.DevelopmentKeyStore;
 import dev.latchkey.keys.KeySettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,8 +45,8 @@ public class DpopNonces {
         if (!settings.nonces()) {
             return;
         }
-        byte[] secret = settings.configuredNonceSecret().orElseGet(() -> DevelopmentKeyStore.loadOrCreateSecret(
-                keySettings.developmentDirectory(), DEVELOPMENT_SECRET, DpopSettings.MIN_SECRET_BYTES));
+        byte[] secret = keySettings.configuredOrDevelopmentSecret(
+                settings.configuredNonceSecret(), DEVELOPMENT_SECRET, DpopSettings.MIN_SECRET_BYTES);
         // Derived under its own label, so the configured secret is never used directly as an HMAC key
         // for anything a client sees.
         key = Hmac.sha256(secret, "latchkey/dpop-nonce-key/v1".getBytes(StandardCharsets.US_ASCII));

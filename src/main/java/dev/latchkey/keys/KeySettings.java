@@ -82,6 +82,15 @@ public class KeySettings extends Settings {
                 directory, DEVELOPMENT_KEK, KeyEncryptionKey.KEY_BYTES)));
     }
 
+    /**
+     * The configured secret of a feature, or else its development secret {@code name}, generated in
+     * {@link #developmentDirectory()} on first use: one fallback for every feature's HMAC secret, so a
+     * node without configuration still starts and says loudly that it is using development material.
+     */
+    public byte[] configuredOrDevelopmentSecret(Optional<byte[]> configured, String name, int minBytes) {
+        return configured.orElseGet(() -> DevelopmentKeyStore.loadOrCreateSecret(directory, name, minBytes));
+    }
+
     /** Where development secrets (the development KEK, the CSRF secret) are generated and kept. */
     public Path developmentDirectory() {
         return directory;

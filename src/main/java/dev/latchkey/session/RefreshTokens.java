@@ -6,7 +6,6 @@ import dev.latchkey.crypto.ConstantTime;
 import dev.latchkey.crypto.Hmac;
 import dev.latchkey.crypto.RandomTokens;
 import dev.latchkey.crypto.TokenDigests;
-import dev.latchkey.keys.DevelopmentKeyStore;
 import dev.latchkey.keys.KeySettings;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -95,8 +94,8 @@ public class RefreshTokens {
 
     @PostConstruct
     void init() {
-        secret = settings.refreshTokenSecret().orElseGet(() -> DevelopmentKeyStore.loadOrCreateSecret(
-                keySettings.developmentDirectory(), DEVELOPMENT_SECRET, SessionSettings.MIN_SECRET_BYTES));
+        secret = keySettings.configuredOrDevelopmentSecret(
+                settings.refreshTokenSecret(), DEVELOPMENT_SECRET, SessionSettings.MIN_SECRET_BYTES);
         previousSecret = settings.previousRefreshTokenSecret();
     }
 
