@@ -5,8 +5,6 @@ import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -24,8 +22,8 @@ public class EmailVerificationService {
     @PersistenceContext(unitName = "latchkey")
     EntityManager em;
 
-    @Resource
-    ManagedExecutorService executor;
+    @Inject
+    AfterTheAnswer afterTheAnswer;
 
     @Inject
     KnownDevices knownDevices;
@@ -93,7 +91,7 @@ public class EmailVerificationService {
     public void requestResend(String email, ClientInfo client) {
         String normalized = EmailAddress.normalizeOrRefuse(email);
         rateLimiter.checkAccountMailClient(client.ip());
-        executor.execute(() -> mailer.resendIfPending(normalized, client));
+        afterTheAnswer.run(() -> mailer.resendIfPending(normalized, client));
     }
 
     /** Deletes pending registrations whose link has expired. */

@@ -1,5 +1,6 @@
 package dev.latchkey.recovery;
 
+import dev.latchkey.account.AfterTheAnswer;
 import dev.latchkey.account.EmailAddress;
 import dev.latchkey.account.OneTimeToken;
 import dev.latchkey.account.OneTimeTokens;
@@ -15,8 +16,6 @@ import dev.latchkey.problem.ProblemException;
 import dev.latchkey.ratelimit.RateLimiter;
 import dev.latchkey.session.SessionService;
 import dev.latchkey.session.TokenFamily;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -31,8 +30,8 @@ import java.time.Instant;
 @ApplicationScoped
 public class PasswordRecoveryService {
 
-    @Resource
-    ManagedExecutorService executor;
+    @Inject
+    AfterTheAnswer afterTheAnswer;
 
     @Inject
     ResetLinkMailer mailer;
@@ -66,7 +65,7 @@ public class PasswordRecoveryService {
 
     /**
      * Accepts a request for a reset link. Everything that depends on the address (looking it up,
-     * issuing a token, queuing the mail) happens after the answer, on another thread: the
+     * issuing a token, queuing the mail) happens after the answer ({@link AfterTheAnswer}): the
      * request's status, body and timing are the same for an active, disabled or unknown address.
      *
      * @throws ProblemException 400 for a malformed address, 429 over the client's budget: both
@@ -75,7 +74,7 @@ public class PasswordRecoveryService {
     public void requestReset(String email, ClientInfo client) {
         String normalized = EmailAddress.normalizeOrRefuse(email);
         rateLimiter.checkAccountMailClient(client.ip());
-        executor.execute(() -> mailer.sendIfActive(normalized, client));
+        afterTheAnswer.run(() -> mailer.sendIfActive(normalized, client));
     }
 
     /**
