@@ -56,8 +56,8 @@ public class CsrfGuard {
         }
     }
 
-    public String mint(String sessionId) {
-        return tokens.mint(sessionId);
+    public String tokenFor(String sessionId) {
+        return tokens.forSession(sessionId);
     }
 
     private boolean originAllowed(HttpServletRequest request) {

@@ -64,7 +64,11 @@ public class SessionResponses {
                 .add("access_token", tokens.accessToken().value())
                 // RFC 9449 section 5: a bound access token is of type DPoP, and is used with that scheme.
                 .add("token_type", tokens.accessToken().senderConstrained() ? "DPoP" : "Bearer")
-                .add("expires_in", tokens.accessToken().expiresInSeconds());
+                .add("expires_in", tokens.accessToken().expiresInSeconds())
+                // When the session itself ends (seconds since the epoch, as a JWT's exp): a client
+                // warns its user before then, which the access token's expiry cannot tell it.
+                .add("session_expires_at", tokens.sessionExpiresAt().getEpochSecond())
+                .add("session_idle_expires_at", tokens.idleExpiresAt().getEpochSecond());
         recoveryCodesRemaining.ifPresent(remaining -> builder.add("recovery_codes_remaining", remaining));
         JsonObject body = builder.build();
         Response.ResponseBuilder response = NoStore.applyTo(Response.ok(body, MediaType.APPLICATION_JSON_TYPE))

@@ -152,7 +152,7 @@ public class SessionService {
                 client.userAgent(), boundKey);
         families.create(family, legacyHistoryRow(refreshToken, hash, familyId, 0, now));
         accounts.recordLogin(user.id(), now);
-        return new Started(family, tokensFor(user, family, refreshToken, now, rights));
+        return new Started(family, tokensFor(user, family, refreshToken, now, now, rights));
     }
 
     /**
@@ -214,7 +214,7 @@ public class SessionService {
                     legacyHistoryRow(successor, successorHash, family.id(), successorGeneration, now))) {
                 audit.record(AuditEvent.REFRESH, "success", user.id(), family.id(), client);
                 meters.refresh(RefreshOutcome.ROTATED);
-                return tokensFor(user, family, successor, now, rights);
+                return tokensFor(user, family, successor, now, now, rights);
             }
             // Another request rotated this token, or ended the session, between our read and
             // our update.
@@ -290,7 +290,8 @@ public class SessionService {
             if (successor.isPresent()) {
                 audit.record(AuditEvent.REFRESH, "grace_replay", user.id(), family.id(), client);
                 meters.refresh(RefreshOutcome.GRACE_REUSED);
-                return tokensFor(user, family, successor.get(), now, rights);
+                // The rotation this replays was the last use; the replay itself moves nothing.
+                return tokensFor(user, family, successor.get(), now, family.lastUsedAt(), rights);
             }
         }
         // A refresh token that was already rotated, presented again: one of the two presenters
@@ -429,14 +430,18 @@ public class SessionService {
         }
     }
 
-    private SessionTokens tokensFor(UserAccount user, TokenFamily family, String refreshToken, Instant now, Rights rights) {
+    /** @param lastUse the session's last use as now stored: what its idle deadline counts from */
+    private SessionTokens tokensFor(UserAccount user, TokenFamily family, String refreshToken, Instant now, Instant lastUse,
+                                    Rights rights) {
         // Access tokens are bound only on request: stock MicroProfile JWT consumers ignore cnf, and a
         // bound token they accept as a bearer token protects nothing there (docs/security.md).
         Optional<String> boundKey = dpopSettings.bindAccessTokens() ? family.boundKey() : Optional.empty();
         AccessTokenClaims claims = new AccessTokenClaims(user.id(), rights.rights().roles(), rights.rights().permissions(),
                 family.id(), user.isEmailVerified(), family.amr(), family.createdAt(), boundKey);
-        return new SessionTokens(issuer.issue(claims, rights.readAt()), refreshToken,
-                csrf.mint(family.id()), Duration.between(now, family.absoluteExpiresAt()), family.rememberMe());
+        Instant idleEnd = lastUse.plus(settings.idleTimeout());
+        return new SessionTokens(issuer.issue(claims, rights.readAt()), refreshToken, csrf.tokenFor(family.id()), now,
+                family.absoluteExpiresAt(), idleEnd.isBefore(family.absoluteExpiresAt()) ? idleEnd : family.absoluteExpiresAt(),
+                family.rememberMe());
     }
 
     /**

@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.latchkey.testsupport.FuzzBudget;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,8 +23,9 @@ class CsrfTokensFuzzTest {
             return;
         }
         String session = data.consumeString(64);
-        String token = TOKENS.mint(session);
+        String token = TOKENS.forSession(session);
         assertTrue(TOKENS.isValidFor(token, session));
+        assertEquals(token, TOKENS.forSession(session), "one token per session");
         String otherSession = data.consumeString(64);
         if (!otherSession.equals(session)) {
             assertFalse(TOKENS.isValidFor(token, otherSession), "valid for another session");

@@ -187,6 +187,32 @@ class RefreshRotationIT extends DeployedLatchkeyTest {
         return http.send(http.request("/test-support/token-family/housekeeping").POST(HttpRequest.BodyPublishers.noBody()));
     }
 
+    /**
+     * Issue 16's race between two tabs of one browser: tab A reads the CSRF cookie, tab B's refresh
+     * then rotates the cookies they share, and tab A's request goes out with the cookies the browser
+     * holds now and the header read before. With a CSRF token that rotated on every refresh, the
+     * header no longer equalled the cookie and tab A got a 403.
+     */
+    @Test
+    void aCsrfHeaderReadBeforeAnotherTabRefreshedStillPasses() {
+        BrowserSession browser = newSession();
+        String readByTabA = browser.csrfToken();
+        HttpResponse<String> tabB = browser.refresh();
+        assertEquals(200, tabB.statusCode(), tabB.body());
+        assertEquals(readByTabA, browser.csrfToken(), "one CSRF token for the whole session");
+
+        HttpResponse<String> tabA = browser.absorb(http.send(http.request("/auth/refresh").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Cookie", browser.cookieHeader())
+                .header("X-CSRF-Token", readByTabA)));
+        assertEquals(200, tabA.statusCode(), tabA.body());
+
+        BrowserSession otherSession = newSession();
+        assertNotEquals(readByTabA, otherSession.csrfToken(), "a new session, a new CSRF token");
+        assertProblem(http.send(http.request("/auth/refresh").POST(HttpRequest.BodyPublishers.noBody())
+                .header("Cookie", BrowserSession.REFRESH + "=" + otherSession.refreshToken() + "; " + BrowserSession.CSRF + "=" + readByTabA)
+                .header("X-CSRF-Token", readByTabA)), 403);
+    }
+
     @Test
     void twentyParallelRefreshesWithOneTokenYieldExactlyOneSuccessor() throws Exception {
         BrowserSession session = newSession();
@@ -339,12 +365,20 @@ class RefreshRotationIT extends DeployedLatchkeyTest {
     }
 
     @Test
-    void absoluteExpiryHoldsDespiteRotation() {
+    void absoluteExpiryHoldsDespiteRotationAndEveryRefreshSaysWhenItComes() {
         BrowserSession session = newSession();
         http.advanceClock(3 * DAY);
-        assertEquals(200, session.refresh().statusCode());
+        HttpResponse<String> first = session.refresh();
+        assertEquals(200, first.statusCode());
+        long sessionEnd = json(first).getJsonNumber("session_expires_at").longValue();
+        long issuedAt = Http.claims(session.accessToken()).getJsonNumber("iat").longValue();
+        assertTrue(Math.abs(sessionEnd - issuedAt - 4 * DAY) <= 5, "four of the seven days left: " + (sessionEnd - issuedAt));
+        // The idle timeout is as long as the session here, so the absolute end comes first.
+        assertEquals(sessionEnd, json(first).getJsonNumber("session_idle_expires_at").longValue());
         http.advanceClock(3 * DAY);
-        assertEquals(200, session.refresh().statusCode());
+        HttpResponse<String> second = session.refresh();
+        assertEquals(200, second.statusCode());
+        assertEquals(sessionEnd, json(second).getJsonNumber("session_expires_at").longValue(), "no refresh moves the end");
         http.advanceClock(DAY + 1);
         assertProblem(session.refresh(), 401);
     }

@@ -245,6 +245,31 @@ class SessionServiceTest {
                 "the token is still the current one, not a reused one");
     }
 
+    @Test
+    void everyTokenResponseSaysWhenTheSessionEndsAndWhenItIdlesOut() {
+        SessionService sessions = service();
+        SessionTokens first = sessions.start(user(), false, AuthenticationMethods.PASSWORD_ONLY, CLIENT, UNBOUND);
+        Instant absoluteEnd = START.plusSeconds(ABSOLUTE_LIFETIME);
+        assertEquals(absoluteEnd, first.sessionExpiresAt());
+        assertEquals(START.plusSeconds(IDLE_TIMEOUT), first.idleExpiresAt());
+
+        advance(600);
+        SessionTokens rotated = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        assertEquals(absoluteEnd, rotated.sessionExpiresAt(), "a refresh never moves the absolute end");
+        assertEquals(START.plusSeconds(600 + IDLE_TIMEOUT), rotated.idleExpiresAt(), "a refresh is a use");
+
+        advance(GRACE);
+        SessionTokens replayed = sessions.refresh(first.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        assertEquals(rotated.idleExpiresAt(), replayed.idleExpiresAt(), "a grace replay is not a use: the rotation was");
+
+        SessionTokens late = rotated;
+        for (long used = 600; used + IDLE_TIMEOUT / 2 < ABSOLUTE_LIFETIME; used += IDLE_TIMEOUT / 2) {
+            advance(IDLE_TIMEOUT / 2);
+            late = sessions.refresh(late.refreshToken(), CLIENT, NO_CSRF_CHECK, UNBOUND);
+        }
+        assertEquals(absoluteEnd, late.idleExpiresAt(), "the idle deadline never passes the absolute end");
+    }
+
     // The grace window
 
     @Test
