@@ -1,76 +1,70 @@
 package dev.latchkey.account;
 
-import jakarta.enterprise.context.RequestScoped;
-import jakarta.servlet.http.HttpServletResponse;
+import dev.latchkey.problem.Problem;
+import dev.latchkey.problem.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
- * The pages mailed links open when the operator has not configured pages of their own
- * ({@code latchkey.account.verify-email-url}, {@code latchkey.account.reset-password-url}): each
- * reads the token from the fragment, removes it from the address bar, and posts it to the API when
- * the user confirms. Minimal on purpose; the browser client's hosted pages replace them.
+ * The hosted account pages, static HTML with scripts of their own origin and no inline script or
+ * style: the sign-in page and the account page, built on the browser client, and the pages mailed
+ * links open when the operator has not configured pages of their own
+ * ({@code latchkey.account.verify-email-url}, {@code latchkey.account.reset-password-url}).
+ * {@code latchkey.pages.enabled=false} turns them all off for an API-only deployment.
  */
 @Path("/account")
-@RequestScoped
+@ApplicationScoped
 public class AccountPages {
 
     private static final String HTML = "text/html; charset=utf-8";
     private static final String SCRIPT = "text/javascript; charset=utf-8";
+    private static final String STYLE = "text/css; charset=utf-8";
 
     /**
      * Wider than the API's policy (which allows nothing) by exactly what a page needs: its own
-     * script and calls to its own origin. No inline script, no other origin, no framing.
+     * scripts, styles and images (and data: images, for the QR code of an authenticator), and
+     * calls to its own origin. No inline script or style, no other origin, no framing.
      */
-    private static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; connect-src 'self';"
-            + " frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    private static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-    @Context
-    HttpServletResponse response;
+    /** Every file served, by the name in its URL: nothing else under /account is a page. */
+    private static final Map<String, String> FILES = Map.of(
+            "sign-in", HTML, "sign-in.js", SCRIPT,
+            "home", HTML, "home.js", SCRIPT,
+            "verify-email", HTML, "verify-email.js", SCRIPT,
+            "reset-password", HTML, "reset-password.js", SCRIPT,
+            "pages.css", STYLE);
 
-    @GET
-    @Path("verify-email")
-    @Produces(HTML)
-    public String verifyEmailPage() {
-        return page("verify-email.html");
-    }
-
-    @GET
-    @Path("verify-email.js")
-    @Produces(SCRIPT)
-    public String verifyEmailScript() {
-        return resource("verify-email.js");
-    }
+    @Inject
+    AccountSettings settings;
 
     @GET
-    @Path("reset-password")
-    @Produces(HTML)
-    public String resetPasswordPage() {
-        return page("reset-password.html");
+    @Path("{file}")
+    public Response file(@PathParam("file") String name) {
+        String mediaType = FILES.get(name);
+        if (mediaType == null || !settings.pagesEnabled()) {
+            throw new ProblemException(Problem.of(404, "not-found", "Not Found", "There is no such page."));
+        }
+        Response.ResponseBuilder response = Response.ok(read(mediaType.equals(HTML) ? name + ".html" : name), mediaType);
+        if (mediaType.equals(HTML)) {
+            response.header("Content-Security-Policy", PAGE_POLICY);
+        }
+        return response.build();
     }
 
-    @GET
-    @Path("reset-password.js")
-    @Produces(SCRIPT)
-    public String resetPasswordScript() {
-        return resource("reset-password.js");
-    }
-
-    private String page(String name) {
-        response.setHeader("Content-Security-Policy", PAGE_POLICY);
-        return resource(name);
-    }
-
-    private static String resource(String name) {
-        try (InputStream in = AccountPages.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    private static byte[] read(String resource) {
+        try (InputStream in = AccountPages.class.getResourceAsStream(resource)) {
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

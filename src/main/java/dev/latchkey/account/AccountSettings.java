@@ -17,6 +17,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class AccountSettings extends Settings {
 
+    public static final String PAGES_ENABLED = "latchkey.pages.enabled";
     public static final String REQUIRE_VERIFIED_EMAIL = "latchkey.account.require-verified-email";
     public static final String VERIFY_EMAIL_URL = "latchkey.account.verify-email-url";
     public static final String VERIFICATION_TOKEN_LIFETIME = "latchkey.account.verification-token-lifetime-seconds";
@@ -28,6 +29,7 @@ public class AccountSettings extends Settings {
     public static final String NOTICE_NEW_SIGN_IN = "latchkey.account.notice.new-sign-in";
     public static final String NOTICE_SECOND_FACTOR = "latchkey.account.notice.second-factor";
 
+    private boolean pagesEnabled;
     private boolean requireVerifiedEmail;
     private Optional<URI> verifyEmailUrl;
     private Duration verificationTokenLifetime;
@@ -59,6 +61,21 @@ public class AccountSettings extends Settings {
         noticeRefreshWithoutKey = source.flag(NOTICE_REFRESH_WITHOUT_KEY, true);
         noticeNewSignIn = source.flag(NOTICE_NEW_SIGN_IN, true);
         noticeSecondFactor = source.flag(NOTICE_SECOND_FACTOR, true);
+        pagesEnabled = source.flag(PAGES_ENABLED, true);
+        // Fail closed: without the hosted pages, the links in account mail would open nothing.
+        if (!pagesEnabled && verifyEmailUrl.isEmpty()) {
+            throw new InvalidSettingException(PAGES_ENABLED, "false needs " + VERIFY_EMAIL_URL
+                    + ", since verification links would otherwise open a page that is turned off");
+        }
+        if (!pagesEnabled && resetPasswordUrl.isEmpty()) {
+            throw new InvalidSettingException(PAGES_ENABLED, "false needs " + RESET_PASSWORD_URL
+                    + ", since reset links would otherwise open a page that is turned off");
+        }
+    }
+
+    /** Whether Latchkey serves its hosted account pages under {@code /account/}. */
+    public boolean pagesEnabled() {
+        return pagesEnabled;
     }
 
     /**

@@ -395,6 +395,7 @@ class BadInputIT extends DeployedLatchkeyTest {
     void unknownPathsAreNotFound() {
         assertProblem(http.get("/no/such/thing"), 404);
         assertProblem(http.get("/auth"), 404);
+        assertProblem(http.get("/client/latchkey.0123456789abcdef.js"), 404, "a version of the client that is not this one");
     }
 
     @Test

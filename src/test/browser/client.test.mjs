@@ -1,0 +1,479 @@
+// latchkey.js and the hosted pages in Debian's Chromium, against a real Latchkey: sign-in and
+// reload, clean storage, one refresh for two tabs' forty concurrent requests, logout across tabs,
+// the expiry warning, issue 16's CSRF race between tabs that do not use the client at all, DPoP,
+// and the sign-in and account pages (keyboard, accessibility, another session ended, screenshots).
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { counter, newAccount, startLatchkey } from './latchkey-server.mjs';
+
+const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/** @type {Awaited<ReturnType<typeof startLatchkey>>} */ let latchkey;
+/** @type {import('playwright-core').Browser} */ let browser;
+
+before(async () => {
+  latchkey = await startLatchkey();
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await latchkey?.stop();
+});
+
+/**
+ * A tab on a page of Latchkey's origin (the verification page: its policy allows scripts of the
+ * origin and nothing else), with the client loaded as a page would load it and its events recorded.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {Record<string, unknown>} [options] for createClient
+ */
+async function openTab(context, options = {}) {
+  const page = await context.newPage();
+  await page.goto(`${latchkey.baseUrl}/account/verify-email`);
+  const signedIn = await page.evaluate(async (clientOptions) => {
+    const { createClient } = await import('/client/latchkey.js');
+    const client = createClient(clientOptions);
+    /** @type {any} */ (window).events = [];
+    for (const type of ['signedIn', 'signedOut', 'sessionExpiring', 'refreshFailed']) {
+      client.addEventListener(type, (/** @type {any} */ event) => {
+        /** @type {any} */ (window).events.push({ type, at: Date.now(), detail: JSON.parse(JSON.stringify(event.detail ?? {})) });
+      });
+    }
+    /** @type {any} */ (window).lk = client;
+    return client.ready;
+  }, options);
+  return { page, signedIn };
+}
+
+/**
+ * @param {import('playwright-core').Page} page
+ * @param {{email: string, password: string}} account
+ */
+function login(page, account) {
+  return page.evaluate(({ email, password }) => /** @type {any} */ (window).lk.login(email, password), account);
+}
+
+/** A new browser context with Playwright's clock, one tab signed in to a new account, and the login's answer. */
+async function signedInWithClock() {
+  const context = await browser.newContext();
+  await context.clock.install();
+  const { page } = await openTab(context);
+  const loginResponse = page.waitForResponse((response) => response.url().endsWith('/auth/login'));
+  await login(page, await newAccount(latchkey.baseUrl));
+  return { context, page, tokens: await (await loginResponse).json() };
+}
+
+/** @param {import('playwright-core').Page} page */
+function events(page) {
+  return page.evaluate(() => /** @type {any} */ (window).events.map((/** @type {any} */ e) => e.type));
+}
+
+describe('/client/latchkey.js over HTTP', () => {
+  test('is revalidated by its ETag, and its versioned name is the same bytes cached for a year', async () => {
+    const current = await fetch(`${latchkey.baseUrl}/client/latchkey.js`);
+    assert.equal(current.status, 200);
+    assert.equal(current.headers.get('content-type'), 'text/javascript;charset=utf-8');
+    assert.equal(current.headers.get('cache-control'), 'public, no-cache');
+    assert.equal(current.headers.get('x-content-type-options'), 'nosniff');
+    const body = Buffer.from(await current.arrayBuffer());
+    const digest = createHash('sha256').update(body).digest();
+    assert.equal(current.headers.get('x-integrity'), `sha256-${digest.toString('base64')}`);
+    const version = digest.toString('hex').slice(0, 16);
+    assert.equal(current.headers.get('etag'), `"${version}"`);
+    assert.equal(current.headers.get('link'), `</client/latchkey.${version}.js>; rel="alternate"`);
+
+    const unchanged = await fetch(`${latchkey.baseUrl}/client/latchkey.js`, { headers: { 'If-None-Match': `"${version}"` } });
+    assert.equal(unchanged.status, 304);
+
+    const pinned = await fetch(`${latchkey.baseUrl}/client/latchkey.${version}.js`);
+    assert.equal(pinned.status, 200);
+    assert.equal(pinned.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+    assert.deepEqual(Buffer.from(await pinned.arrayBuffer()), body);
+
+    const other = await fetch(`${latchkey.baseUrl}/client/latchkey.0123456789abcdef.js`);
+    assert.equal(other.status, 404);
+    assert.equal(other.headers.get('content-type'), 'application/problem+json');
+    assert.equal((await other.json()).status, 404);
+  });
+});
+
+describe('latchkey.js in Chromium', () => {
+  test('signs in, and a reload finds the session again through a refresh', async () => {
+    const context = await browser.newContext();
+    const account = await newAccount(latchkey.baseUrl);
+    const { page, signedIn } = await openTab(context);
+    assert.equal(signedIn, false, 'no session before signing in');
+
+    const outcome = await login(page, account);
+    assert.equal(outcome.status, 'signed-in');
+    const subject = outcome.user.sub;
+    assert.deepEqual(await events(page), ['signedIn']);
+    const me = await page.evaluate(async () => (await /** @type {any} */ (window).lk.fetch('/api/me')).json());
+    assert.equal(me.email, account.email);
+
+    await page.reload();
+    const refreshes = page.waitForResponse((response) => response.url().endsWith('/auth/refresh'));
+    const reloaded = await page.evaluate(async () => {
+      const { createClient } = await import('/client/latchkey.js');
+      const client = createClient();
+      /** @type {any} */ (window).lk = client;
+      return client.ready;
+    });
+    assert.equal((await refreshes).status(), 200);
+    assert.equal(reloaded, true, 'the refresh on load found the session');
+    assert.equal(await page.evaluate(() => /** @type {any} */ (window).lk.getUser().sub), subject);
+    await context.close();
+  });
+
+  test('no token is anywhere a script could find it: storage, IndexedDB, document.cookie', async () => {
+    const context = await browser.newContext();
+    const account = await newAccount(latchkey.baseUrl);
+    const { page } = await openTab(context);
+    const loginResponse = page.waitForResponse((response) => response.url().endsWith('/auth/login'));
+    await login(page, account);
+    const answer = await loginResponse;
+    const accessToken = (await answer.json()).access_token;
+    const refreshCookie = (await answer.headersArray())
+      .filter((header) => header.name.toLowerCase() === 'set-cookie')
+      .map((header) => header.value)
+      .find((value) => value.startsWith('__Secure-latchkey-refresh='));
+    assert.ok(refreshCookie?.includes('HttpOnly'), refreshCookie);
+    const refreshToken = refreshCookie.split(';')[0].split('=')[1];
+    assert.ok(accessToken.length > 100 && refreshToken.length > 100);
+
+    // What any script of the page, injected or not, can reach.
+    const reachable = await page.evaluate(async () => {
+      const dump = (/** @type {Storage} */ storage) => Object.keys(storage).map((key) => `${key}=${storage.getItem(key)}`).join('\n');
+      return {
+        local: dump(localStorage),
+        session: dump(sessionStorage),
+        databases: (await indexedDB.databases()).map((database) => database.name),
+        keyStore: await new Promise((done, fail) => {
+          const opening = indexedDB.open('latchkey-dpop');
+          opening.onerror = () => fail(opening.error);
+          opening.onsuccess = () => {
+            const all = opening.result.transaction('keys').objectStore('keys').getAll();
+            all.onsuccess = () => done(JSON.stringify(all.result));
+          };
+        }),
+        cookies: document.cookie,
+        client: JSON.stringify(/** @type {any} */ (window).lk) + Object.keys(/** @type {any} */ (window).lk).join(','),
+      };
+    });
+    for (const [where, text] of Object.entries({ ...reachable, databases: reachable.databases.join(',') })) {
+      assert.ok(!text.includes(accessToken), `the access token is in ${where}`);
+      assert.ok(!text.includes(refreshToken), `the refresh token is in ${where}`);
+    }
+    assert.ok(!reachable.cookies.includes('latchkey-refresh'), 'the refresh cookie is httpOnly');
+    assert.ok(reachable.cookies.includes('__Host-latchkey-csrf='), 'the CSRF cookie is readable: it is a double submit');
+    assert.deepEqual(reachable.databases, ['latchkey-dpop'], 'the one database holds the DPoP key, nothing else');
+    assert.equal(reachable.session, '');
+    await context.close();
+  });
+
+  test('two tabs, forty concurrent requests with an expired access token: one rotation, nobody signed out', async () => {
+    const context = await browser.newContext();
+    await context.clock.install();
+    const account = await newAccount(latchkey.baseUrl);
+    const tabA = await openTab(context);
+    await login(tabA.page, account);
+    const tabB = await openTab(context);
+    assert.equal(tabB.signedIn, true, 'the second tab found the session on load');
+
+    const rotatedBefore = await counter(latchkey.baseUrl, 'latchkey_refreshes_total', 'rotated');
+    const replayedBefore = await counter(latchkey.baseUrl, 'latchkey_refreshes_total', 'grace_reused');
+    // Both tabs now hold an access token that, by the page's clock, expired a minute ago.
+    await context.clock.setSystemTime(Date.now() + 16 * 60 * 1000);
+    const burst = (/** @type {import('playwright-core').Page} */ page) => page.evaluate(() => Promise.all(
+      Array.from({ length: 20 }, async () => (await /** @type {any} */ (window).lk.fetch('/api/me')).status)));
+    const [statusesA, statusesB] = await Promise.all([burst(tabA.page), burst(tabB.page)]);
+
+    assert.deepEqual([...statusesA, ...statusesB], Array(40).fill(200));
+    assert.equal(await counter(latchkey.baseUrl, 'latchkey_refreshes_total', 'rotated') - rotatedBefore, 1,
+      'exactly one rotation for both tabs');
+    assert.equal(await counter(latchkey.baseUrl, 'latchkey_refreshes_total', 'grace_reused') - replayedBefore, 0,
+      'the waiting tab took the outcome and did not send its own refresh');
+    for (const tab of [tabA, tabB]) {
+      assert.ok(!(await events(tab.page)).includes('signedOut'));
+      assert.equal(await tab.page.evaluate(() => /** @type {any} */ (window).lk.isSignedIn()), true);
+    }
+    await context.close();
+  });
+
+  test('refreshes by itself a minute before the access token expires, and not before', async () => {
+    const { context, page, tokens } = await signedInWithClock();
+    const expiresIn = tokens.expires_in;
+    /** @type {number[]} */ const refreshes = [];
+    page.on('response', (response) => {
+      if (response.url().endsWith('/auth/refresh')) {
+        refreshes.push(response.status());
+      }
+    });
+
+    await context.clock.fastForward((expiresIn - 61) * 1000);
+    await page.waitForTimeout(300);
+    assert.deepEqual(refreshes, [], 'nothing yet, 61 s before expiry');
+    // Latchkey's clock has not moved, so the first proof's iat is refused, and the client retries
+    // once with the clock of Latchkey's answer.
+    const refreshed = page.waitForResponse((response) => response.url().endsWith('/auth/refresh') && response.status() === 200);
+    await context.clock.fastForward(2000);
+    assert.equal((await refreshed).status(), 200);
+    await context.close();
+  });
+
+  test('logout in one tab signs out the other within a second', async () => {
+    const context = await browser.newContext();
+    const account = await newAccount(latchkey.baseUrl);
+    const tabA = await openTab(context);
+    await login(tabA.page, account);
+    const tabB = await openTab(context);
+    assert.equal(tabB.signedIn, true);
+
+    const loggedOutAt = Date.now();
+    await tabA.page.evaluate(() => /** @type {any} */ (window).lk.logout());
+    await tabB.page.waitForFunction(() => /** @type {any} */ (window).events.some((/** @type {any} */ e) => e.type === 'signedOut'),
+      undefined, { timeout: 1000 });
+    assert.ok(Date.now() - loggedOutAt < 1000 + 500);
+    assert.equal(await tabB.page.evaluate(() => /** @type {any} */ (window).lk.isSignedIn()), false);
+    const status = await tabB.page.evaluate(async () => (await /** @type {any} */ (window).lk.fetch('/api/me')).status);
+    assert.equal(status, 401, 'the session is over on the server too');
+    await context.close();
+  });
+
+  test('sessionExpiring fires before the session ends when the clock is moved', async () => {
+    const { context, page, tokens } = await signedInWithClock();
+    const sessionEnd = 1000 * tokens.session_expires_at;
+    assert.ok(!(await events(page)).includes('sessionExpiring'));
+
+    // To three minutes before the end: the warning (two minutes before) has not fired yet.
+    await context.clock.fastForward(sessionEnd - 180_000 - (await page.evaluate(() => Date.now())));
+    assert.ok(!(await events(page)).includes('sessionExpiring'));
+    await context.clock.fastForward(61_000);
+    const warning = await page.evaluate(() => /** @type {any} */ (window).events.find((/** @type {any} */ e) => e.type === 'sessionExpiring'));
+    assert.ok(warning, 'warned');
+    assert.ok(warning.detail.secondsLeft <= 120 && warning.detail.secondsLeft > 100, JSON.stringify(warning));
+    await context.close();
+  });
+});
+
+describe("issue 16's CSRF race, without the client", () => {
+  test('a tab whose CSRF header was read before another tab refreshed is not refused', async () => {
+    const context = await browser.newContext();
+    const account = await newAccount(latchkey.baseUrl);
+    // The raw requests below carry no DPoP proof, so the session must not be bound to a key.
+    const tabA = await openTab(context, { dpop: false });
+    await login(tabA.page, account);
+    const tabB = (await openTab(context, { dpop: false })).page;
+
+    const readCsrf = () => document.cookie.split('; ').find((c) => c.startsWith('__Host-latchkey-csrf='))?.split('=')[1];
+    const stale = await tabA.page.evaluate(readCsrf);
+    const refreshInB = await tabB.evaluate(async (/** @type {string} */ csrf) => (await fetch('/auth/refresh',
+      { method: 'POST', credentials: 'include', headers: { 'X-CSRF-Token': csrf } })).status, await tabB.evaluate(readCsrf));
+    assert.equal(refreshInB, 200);
+    const refreshInA = await tabA.page.evaluate(async (/** @type {string} */ csrf) => (await fetch('/auth/refresh',
+      { method: 'POST', credentials: 'include', headers: { 'X-CSRF-Token': csrf } })).status, stale);
+    assert.equal(refreshInA, 200, 'the header read before the other tab refreshed still passes');
+
+    // And as it happens unplanned: bursts from both tabs, each request reading the cookie just before it goes.
+    const bursts = (/** @type {import('playwright-core').Page} */ page) => page.evaluate(async () => {
+      const statuses = [];
+      for (let round = 0; round < 5; round++) {
+        statuses.push(...await Promise.all(Array.from({ length: 8 }, async () => {
+          const csrf = document.cookie.split('; ').find((c) => c.startsWith('__Host-latchkey-csrf='))?.split('=')[1] ?? '';
+          return (await fetch('/auth/refresh', { method: 'POST', credentials: 'include', headers: { 'X-CSRF-Token': csrf } })).status;
+        })));
+      }
+      return statuses;
+    });
+    const statuses = (await Promise.all([bursts(tabA.page), bursts(tabB)])).flat();
+    assert.equal(statuses.filter((status) => status === 403).length, 0, `statuses: ${statuses.join(' ')}`);
+    await context.close();
+  });
+});
+
+describe('DPoP in Chromium (issue 17)', () => {
+  test('the key is kept in IndexedDB and cannot be exported, and every login and refresh carries a proof by it', async () => {
+    const context = await browser.newContext();
+    const { page } = await openTab(context);
+    /** @type {string[]} */ const proofs = [];
+    page.on('request', (request) => {
+      if (/\/auth\/(login|refresh)$/.test(request.url())) {
+        proofs.push(request.headers().dpop ?? 'none');
+      }
+    });
+    await login(page, await newAccount(latchkey.baseUrl));
+    assert.equal(await page.evaluate(() => /** @type {any} */ (window).lk.refresh()), true);
+    assert.equal(proofs.length, 2);
+    const keys = proofs.map((jwt) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).jwk);
+    assert.deepEqual(keys[0], keys[1], 'one key for the session');
+    assert.deepEqual(Object.keys(keys[0]).sort(), ['crv', 'kty', 'x', 'y'], 'a public key only');
+
+    const exported = await page.evaluate(() => new Promise((done) => {
+      const opening = indexedDB.open('latchkey-dpop');
+      opening.onsuccess = () => {
+        const all = opening.result.transaction('keys').objectStore('keys').getAll();
+        all.onsuccess = async () => {
+          const key = all.result[0].privateKey;
+          try {
+            await crypto.subtle.exportKey('jwk', key);
+            done({ extractable: key.extractable, exported: true });
+          } catch (error) {
+            done({ extractable: key.extractable, exported: false, error: String(error) });
+          }
+        };
+      };
+    }));
+    assert.deepEqual({ extractable: exported.extractable, exported: exported.exported }, { extractable: false, exported: false },
+      JSON.stringify(exported));
+    await context.close();
+  });
+
+  test('a refresh cookie copied into a fresh browser is refused without the key, and the owner goes on', async () => {
+    const owner = await browser.newContext();
+    const { page } = await openTab(owner);
+    await login(page, await newAccount(latchkey.baseUrl));
+
+    const thief = await browser.newContext();
+    await thief.addCookies(await owner.cookies());
+    const stolen = await thief.newPage();
+    await stolen.goto(`${latchkey.baseUrl}/account/verify-email`);
+    const refusal = stolen.waitForResponse((response) => response.url().endsWith('/auth/refresh'));
+    const thiefSignedIn = await stolen.evaluate(async () => {
+      const { createClient } = await import('/client/latchkey.js');
+      return createClient().ready;
+    });
+    const answer = await refusal;
+    assert.equal(thiefSignedIn, false);
+    assert.equal(answer.status(), 401);
+    assert.equal((await answer.json()).type, 'urn:latchkey:problem:invalid-dpop-proof');
+
+    assert.equal(await page.evaluate(() => /** @type {any} */ (window).lk.refresh()), true, 'the session was not ended');
+    const me = await page.evaluate(async () => (await /** @type {any} */ (window).lk.fetch('/api/me')).status);
+    assert.equal(me, 200);
+    await thief.close();
+    await owner.close();
+  });
+});
+
+describe('the hosted pages', () => {
+  const screenshots = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url));
+  const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+  /**
+   * Signs in through the sign-in page with the keyboard alone and lands on the account page.
+   * @param {import('playwright-core').Page} page
+   * @param {{email: string, password: string}} account
+   */
+  async function signInWithKeyboard(page, account) {
+    await page.goto(`${latchkey.baseUrl}/account/sign-in`);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(account.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(account.password);
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${latchkey.baseUrl}/account/home`);
+    await page.locator('#signed-in').waitFor({ state: 'visible' });
+  }
+
+  test('sign in with the keyboard alone, and the account page shows the profile and this session', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const account = await newAccount(latchkey.baseUrl);
+    await signInWithKeyboard(page, account);
+    assert.equal(await page.locator('#email').textContent(), account.email);
+    assert.equal(await page.locator('#sessions tr').count(), 1);
+    assert.match(await page.locator('#sessions tr').first().textContent() ?? '', /this browser/);
+    await context.close();
+  });
+
+  test('a wrong password is announced, and nothing else happens', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const account = await newAccount(latchkey.baseUrl);
+    await page.goto(`${latchkey.baseUrl}/account/sign-in`);
+    await page.getByLabel('E-mail address').fill(account.email);
+    await page.getByLabel('Password').fill(`${account.password}-wrong`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#status.error').waitFor();
+    assert.equal(await page.locator('#status').getAttribute('aria-live'), 'polite');
+    assert.equal(new URL(page.url()).pathname, '/account/sign-in');
+    await context.close();
+  });
+
+  test("ending another session on the account page kills that browser's next request", async () => {
+    const other = await browser.newContext();
+    const account = await newAccount(latchkey.baseUrl);
+    const { page: otherTab } = await openTab(other);
+    await login(otherTab, account);
+    assert.equal(await otherTab.evaluate(async () => (await /** @type {any} */ (window).lk.fetch('/api/me')).status), 200);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInWithKeyboard(page, account);
+    assert.equal(await page.locator('#sessions tr').count(), 2);
+    await page.locator('#sessions tr', { hasNotText: 'this browser' }).getByRole('button').click();
+    await page.getByText('That session has ended.').waitFor();
+    assert.equal(await page.locator('#sessions tr').count(), 1);
+
+    const status = await otherTab.evaluate(async () => (await /** @type {any} */ (window).lk.fetch('/api/me')).status);
+    assert.equal(status, 401);
+    assert.ok((await events(otherTab)).includes('signedOut'));
+    await context.close();
+    await other.close();
+  });
+
+  test('the pages pass axe-core with no serious or critical violation, fit 360 px, and are photographed', async () => {
+    mkdirSync(screenshots, { recursive: true });
+    // Only to inject axe-core, whose script the pages' policy (rightly) refuses.
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await context.newPage();
+    const account = await newAccount(latchkey.baseUrl);
+    const openHome = async () => {
+      await page.goto(`${latchkey.baseUrl}/account/home`);
+      await page.locator('#signed-in').waitFor({ state: 'visible' });
+    };
+    // The sign-in page first, signed out (signed in, it goes on to the account page).
+    for (const [name, open] of /** @type {const} */ ([
+      ['sign-in', () => page.goto(`${latchkey.baseUrl}/account/sign-in`)],
+      ['home', openHome],
+    ])) {
+      if (name === 'home') {
+        await signInWithKeyboard(page, account);
+      }
+      for (const [size, viewport] of /** @type {const} */ ([['desktop', { width: 1280, height: 800 }], ['360', { width: 360, height: 740 }]])) {
+        await page.setViewportSize(viewport);
+        await open();
+        await page.addScriptTag({ path: axeSource });
+        const violations = await page.evaluate(async () => (await /** @type {any} */ (window).axe.run(document, { resultTypes: ['violations'] }))
+          .violations.filter((/** @type {any} */ v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((/** @type {any} */ v) => `${v.id}: ${v.help}`));
+        assert.deepEqual(violations, [], `${name} at ${size}`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        assert.ok(overflow <= 0, `${name} is ${overflow} px wider than ${size}`);
+        await page.screenshot({ path: `${screenshots}${name}-${size}.png`, fullPage: true });
+      }
+    }
+    await context.close();
+  });
+
+  test('every page comes with the pages policy, and no other name is a page', async () => {
+    for (const name of ['sign-in', 'home', 'verify-email', 'reset-password']) {
+      const response = await fetch(`${latchkey.baseUrl}/account/${name}`);
+      assert.equal(response.status, 200, name);
+      assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; script-src 'self'; style-src 'self'; "
+        + "img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+      assert.ok(!/<script>|<style>|\sstyle=|\son[a-z]+=/.test(await response.text()), `${name} has no inline script or style`);
+    }
+    const css = await fetch(`${latchkey.baseUrl}/account/pages.css`);
+    assert.equal(css.headers.get('content-type'), 'text/css;charset=utf-8');
+    const missing = await fetch(`${latchkey.baseUrl}/account/admin`);
+    assert.equal(missing.status, 404);
+    assert.equal(missing.headers.get('content-type'), 'application/problem+json');
+  });
+});
