@@ -3,13 +3,13 @@
 // the expiry warning, issue 16's CSRF race between tabs that do not use the client at all, DPoP,
 // and the sign-in and account pages (keyboard, accessibility, another session ended, screenshots).
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { counter, newAccount, startLatchkey } from './latchkey-server.mjs';
+import { counter, mailedLink, newAccount, startLatchkey } from './latchkey-server.mjs';
 
 const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -65,7 +65,7 @@ async function signedInWithClock() {
   await context.clock.install();
   const { page } = await openTab(context);
   const loginResponse = page.waitForResponse((response) => response.url().endsWith('/auth/login'));
-  await login(page, await newAccount(latchkey.baseUrl));
+  await login(page, await newAccount(latchkey));
   return { context, page, tokens: await (await loginResponse).json() };
 }
 
@@ -106,7 +106,7 @@ describe('/client/latchkey.js over HTTP', () => {
 describe('latchkey.js in Chromium', () => {
   test('signs in, and a reload finds the session again through a refresh', async () => {
     const context = await browser.newContext();
-    const account = await newAccount(latchkey.baseUrl);
+    const account = await newAccount(latchkey);
     const { page, signedIn } = await openTab(context);
     assert.equal(signedIn, false, 'no session before signing in');
 
@@ -133,7 +133,7 @@ describe('latchkey.js in Chromium', () => {
 
   test('no token is anywhere a script could find it: storage, IndexedDB, document.cookie', async () => {
     const context = await browser.newContext();
-    const account = await newAccount(latchkey.baseUrl);
+    const account = await newAccount(latchkey);
     const { page } = await openTab(context);
     const loginResponse = page.waitForResponse((response) => response.url().endsWith('/auth/login'));
     await login(page, account);
@@ -180,7 +180,7 @@ describe('latchkey.js in Chromium', () => {
   test('two tabs, forty concurrent requests with an expired access token: one rotation, nobody signed out', async () => {
     const context = await browser.newContext();
     await context.clock.install();
-    const account = await newAccount(latchkey.baseUrl);
+    const account = await newAccount(latchkey);
     const tabA = await openTab(context);
     await login(tabA.page, account);
     const tabB = await openTab(context);
@@ -229,7 +229,7 @@ describe('latchkey.js in Chromium', () => {
 
   test('logout in one tab signs out the other within a second', async () => {
     const context = await browser.newContext();
-    const account = await newAccount(latchkey.baseUrl);
+    const account = await newAccount(latchkey);
     const tabA = await openTab(context);
     await login(tabA.page, account);
     const tabB = await openTab(context);
@@ -265,7 +265,7 @@ describe('latchkey.js in Chromium', () => {
 describe("issue 16's CSRF race, without the client", () => {
   test('a tab whose CSRF header was read before another tab refreshed is not refused', async () => {
     const context = await browser.newContext();
-    const account = await newAccount(latchkey.baseUrl);
+    const account = await newAccount(latchkey);
     // The raw requests below carry no DPoP proof, so the session must not be bound to a key.
     const tabA = await openTab(context, { dpop: false });
     await login(tabA.page, account);
@@ -307,7 +307,7 @@ describe('DPoP in Chromium (issue 17)', () => {
         proofs.push(request.headers().dpop ?? 'none');
       }
     });
-    await login(page, await newAccount(latchkey.baseUrl));
+    await login(page, await newAccount(latchkey));
     assert.equal(await page.evaluate(() => /** @type {any} */ (window).lk.refresh()), true);
     assert.equal(proofs.length, 2);
     const keys = proofs.map((jwt) => JSON.parse(Buffer.from(jwt.split('.')[0], 'base64url').toString()).jwk);
@@ -337,7 +337,7 @@ describe('DPoP in Chromium (issue 17)', () => {
   test('a refresh cookie copied into a fresh browser is refused without the key, and the owner goes on', async () => {
     const owner = await browser.newContext();
     const { page } = await openTab(owner);
-    await login(page, await newAccount(latchkey.baseUrl));
+    await login(page, await newAccount(latchkey));
 
     const thief = await browser.newContext();
     await thief.addCookies(await owner.cookies());
@@ -384,7 +384,7 @@ describe('the hosted pages', () => {
   test('sign in with the keyboard alone, and the account page shows the profile and this session', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const account = await newAccount(latchkey.baseUrl);
+    const account = await newAccount(latchkey);
     await signInWithKeyboard(page, account);
     assert.equal(await page.locator('#email').textContent(), account.email);
     assert.equal(await page.locator('#sessions tr').count(), 1);
@@ -392,10 +392,56 @@ describe('the hosted pages', () => {
     await context.close();
   });
 
+  test('register through the page, confirm the address through the mailed link, then sign in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const account = { email: `browser-${crypto.randomUUID()}@example.test`, password: `correct horse ${crypto.randomUUID()}` };
+    await page.goto(`${latchkey.baseUrl}/account/sign-in`);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.getByLabel('E-mail address').fill(account.email);
+    await page.getByLabel('Password').fill('brief pw 7');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.locator('#status.error').waitFor();
+    assert.match(await page.locator('#status').textContent() ?? '', /12 characters/, 'the rule that failed is announced');
+
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByText('Look in your inbox').waitFor();
+
+    // Not yet: the registration becomes an account only through the link.
+    await page.goto(`${latchkey.baseUrl}/account/sign-in`);
+    await page.getByLabel('E-mail address').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#status.error').waitFor();
+
+    await page.goto(await mailedLink(latchkey.mailUrl, account.email, /confirm/i));
+    assert.ok(!page.url().includes('token='), 'the page takes the token out of the address bar');
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
+    await page.getByText('Your address is confirmed').waitFor();
+
+    await signInWithKeyboard(page, account);
+    assert.equal(await page.locator('#email').textContent(), account.email);
+    assert.equal(await page.locator('#verified').textContent(), 'Yes');
+    await context.close();
+  });
+
+  test('asking for a reset link answers alike for an unknown address', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${latchkey.baseUrl}/account/sign-in`);
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('E-mail address').fill(`nobody-${crypto.randomUUID()}@example.test`);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.getByText('If an active account has this address').waitFor();
+    assert.equal(await page.locator('#status.error').count(), 0);
+    await context.close();
+  });
+
   test('a wrong password is announced, and nothing else happens', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const account = await newAccount(latchkey.baseUrl);
+    const account = await newAccount(latchkey);
     await page.goto(`${latchkey.baseUrl}/account/sign-in`);
     await page.getByLabel('E-mail address').fill(account.email);
     await page.getByLabel('Password').fill(`${account.password}-wrong`);
@@ -408,7 +454,7 @@ describe('the hosted pages', () => {
 
   test("ending another session on the account page kills that browser's next request", async () => {
     const other = await browser.newContext();
-    const account = await newAccount(latchkey.baseUrl);
+    const account = await newAccount(latchkey);
     const { page: otherTab } = await openTab(other);
     await login(otherTab, account);
     assert.equal(await otherTab.evaluate(async () => (await /** @type {any} */ (window).lk.fetch('/api/me')).status), 200);
@@ -428,12 +474,65 @@ describe('the hosted pages', () => {
     await other.close();
   });
 
+  /**
+   * What an authenticator app shows for a step (RFC 6238: HMAC-SHA1, six digits, 30 s), written
+   * out here with node:crypto so the test does not lean on the server's library.
+   * @param {string} base32Secret
+   * @param {number} step
+   */
+  function authenticatorCode(base32Secret, step) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+    const bits = [...base32Secret.replace(/=+$/, '')].map((c) => alphabet.indexOf(c).toString(2).padStart(5, '0')).join('');
+    const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((byte) => parseInt(byte, 2)));
+    const counter = Buffer.alloc(8);
+    counter.writeBigUInt64BE(BigInt(step));
+    const mac = createHmac('sha1', key).update(counter).digest();
+    const offset = mac[mac.length - 1] & 0xf;
+    return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
+  }
+
+  test('two-step sign-in: enrol on the account page, then sign in with a code on the sign-in page', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const account = await newAccount(latchkey);
+    await signInWithKeyboard(page, account);
+    assert.equal(await page.locator('#mfa').textContent(), 'Off');
+
+    await page.getByLabel('Password', { exact: true }).fill(account.password);
+    await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
+    await page.locator('#mfa-confirm').waitFor({ state: 'visible' });
+    const secret = (await page.locator('#mfa-secret').textContent()) ?? '';
+    assert.match(secret, /^[A-Z2-7]{32}$/);
+    assert.ok(await page.locator('#mfa-qr').evaluate((img) => /** @type {HTMLImageElement} */ (img).naturalWidth > 0),
+      'the QR code is shown (a data: image the policy allows)');
+    const step = Math.floor(Date.now() / 30_000);
+    await page.getByLabel('The six-digit code your app shows').fill(authenticatorCode(secret, step));
+    await page.getByRole('button', { name: 'Turn on' }).click();
+    await page.locator('#mfa-recovery').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#mfa-recovery-codes li').count(), 10);
+    assert.equal(await page.locator('#mfa').textContent(), 'On');
+
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.waitForURL(`${latchkey.baseUrl}/account/sign-in`);
+    await page.getByLabel('E-mail address').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    await page.keyboard.press('Enter');
+    await page.locator('#second-factor').waitFor({ state: 'visible' });
+    // The next step's code: the enrolment used this step's, and a step is accepted once.
+    await page.getByLabel('Code').fill(authenticatorCode(secret, step + 1));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${latchkey.baseUrl}/account/home`);
+    await page.locator('#signed-in').waitFor({ state: 'visible' });
+    assert.equal(await page.locator('#mfa').textContent(), 'On');
+    await context.close();
+  });
+
   test('the pages pass axe-core with no serious or critical violation, fit 360 px, and are photographed', async () => {
     mkdirSync(screenshots, { recursive: true });
     // Only to inject axe-core, whose script the pages' policy (rightly) refuses.
     const context = await browser.newContext({ bypassCSP: true });
     const page = await context.newPage();
-    const account = await newAccount(latchkey.baseUrl);
+    const account = await newAccount(latchkey);
     const openHome = async () => {
       await page.goto(`${latchkey.baseUrl}/account/home`);
       await page.locator('#signed-in').waitFor({ state: 'visible' });
@@ -441,6 +540,8 @@ describe('the hosted pages', () => {
     // The sign-in page first, signed out (signed in, it goes on to the account page).
     for (const [name, open] of /** @type {const} */ ([
       ['sign-in', () => page.goto(`${latchkey.baseUrl}/account/sign-in`)],
+      ['register', () => page.goto(`${latchkey.baseUrl}/account/register`)],
+      ['forgot-password', () => page.goto(`${latchkey.baseUrl}/account/forgot-password`)],
       ['home', openHome],
     ])) {
       if (name === 'home') {
@@ -463,7 +564,7 @@ describe('the hosted pages', () => {
   });
 
   test('every page comes with the pages policy, and no other name is a page', async () => {
-    for (const name of ['sign-in', 'home', 'verify-email', 'reset-password']) {
+    for (const name of ['sign-in', 'home', 'register', 'forgot-password', 'verify-email', 'reset-password']) {
       const response = await fetch(`${latchkey.baseUrl}/account/${name}`);
       assert.equal(response.status, 200, name);
       assert.equal(response.headers.get('content-security-policy'), "default-src 'none'; script-src 'self'; style-src 'self'; "

@@ -16,7 +16,7 @@ import java.util.Map;
 
 /**
  * The hosted account pages, static HTML with scripts of their own origin and no inline script or
- * style: the sign-in page and the account page, built on the browser client, and the pages mailed
+ * style: sign-in, registration, the request for a reset link and the account page, and the pages mailed
  * links open when the operator has not configured pages of their own
  * ({@code latchkey.account.verify-email-url}, {@code latchkey.account.reset-password-url}).
  * {@code latchkey.pages.enabled=false} turns them all off for an API-only deployment.
@@ -38,12 +38,14 @@ public class AccountPages {
             + " connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     /** Every file served, by the name in its URL: nothing else under /account is a page. */
-    private static final Map<String, String> FILES = Map.of(
-            "sign-in", HTML, "sign-in.js", SCRIPT,
-            "home", HTML, "home.js", SCRIPT,
-            "verify-email", HTML, "verify-email.js", SCRIPT,
-            "reset-password", HTML, "reset-password.js", SCRIPT,
-            "pages.css", STYLE);
+    private static final Map<String, String> FILES = Map.ofEntries(
+            Map.entry("sign-in", HTML), Map.entry("sign-in.js", SCRIPT),
+            Map.entry("home", HTML), Map.entry("home.js", SCRIPT),
+            Map.entry("register", HTML), Map.entry("register.js", SCRIPT),
+            Map.entry("forgot-password", HTML), Map.entry("forgot-password.js", SCRIPT),
+            Map.entry("verify-email", HTML), Map.entry("verify-email.js", SCRIPT),
+            Map.entry("reset-password", HTML), Map.entry("reset-password.js", SCRIPT),
+            Map.entry("pages.css", STYLE));
 
     @Inject
     AccountSettings settings;

@@ -35,7 +35,64 @@ async function showProfile() {
   element('verified').textContent = me.email_verified ? 'Yes' : 'Not yet';
   element('mfa').textContent = me.mfa_enabled ? 'On' : 'Off';
   element('roles').textContent = (me.roles || []).join(', ');
+  element('mfa-on').hidden = !me.mfa_enabled;
+  element('mfa-enroll').hidden = Boolean(me.mfa_enabled);
 }
+
+/**
+ * @param {string} path
+ * @param {Record<string, unknown>} body
+ */
+function postJson(path, body) {
+  return latchkey.fetch(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+const enrollForm = /** @type {HTMLFormElement} */ (document.getElementById('mfa-enroll'));
+const confirmForm = /** @type {HTMLFormElement} */ (document.getElementById('mfa-confirm'));
+
+enrollForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const response = await postJson('../auth/mfa/totp/enroll', { password: new FormData(enrollForm).get('password') });
+  if (!response.ok) {
+    say(await failure(response), true);
+    return;
+  }
+  const enrolment = await response.json();
+  // An image, never inserted markup: nothing in the SVG can run.
+  /** @type {HTMLImageElement} */ (element('mfa-qr')).src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qr_svg)}`;
+  element('mfa-secret').textContent = enrolment.secret;
+  enrollForm.reset();
+  enrollForm.hidden = true;
+  confirmForm.hidden = false;
+  say('');
+  element('mfa-code').focus();
+});
+
+confirmForm.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const response = await postJson('../auth/mfa/totp/confirm', { code: String(new FormData(confirmForm).get('code')).trim() });
+  if (!response.ok) {
+    say(await failure(response), true);
+    return;
+  }
+  const codes = (await response.json()).recovery_codes.map((/** @type {string} */ code) => {
+    const item = document.createElement('li');
+    item.textContent = code;
+    return item;
+  });
+  element('mfa-recovery-codes').replaceChildren(...codes);
+  confirmForm.reset();
+  confirmForm.hidden = true;
+  element('mfa-recovery').hidden = false;
+  element('mfa-on').hidden = false;
+  element('mfa').textContent = 'On';
+  say('Two-step sign-in is on. Your other sessions have ended.');
+  await showSessions();
+});
 
 async function showSessions() {
   const sessions = await latchkey.sessions();
@@ -83,11 +140,7 @@ const passwordForm = /** @type {HTMLFormElement} */ (document.getElementById('pa
 passwordForm.addEventListener('submit', async (event) => {
   event.preventDefault();
   const data = new FormData(passwordForm);
-  const response = await latchkey.fetch('../auth/password/change', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ current_password: data.get('current'), new_password: data.get('new') }),
-  });
+  const response = await postJson('../auth/password/change', { current_password: data.get('current'), new_password: data.get('new') });
   if (!response.ok) {
     say(await failure(response), true);
     return;
