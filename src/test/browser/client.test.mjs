@@ -8,18 +8,15 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import { chromium } from 'playwright-core';
+import { events, launchChromium, login, openTab as openTabAt, signInWithKeyboard as signInAt } from './chromium.mjs';
 import { counter, mailedLink, newAccount, startLatchkey } from './latchkey-server.mjs';
-
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** @type {Awaited<ReturnType<typeof startLatchkey>>} */ let latchkey;
 /** @type {import('playwright-core').Browser} */ let browser;
 
 before(async () => {
   latchkey = await startLatchkey();
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -28,36 +25,10 @@ after(async () => {
 });
 
 /**
- * A tab on a page of Latchkey's origin (the verification page: its policy allows scripts of the
- * origin and nothing else), with the client loaded as a page would load it and its events recorded.
  * @param {import('playwright-core').BrowserContext} context
  * @param {Record<string, unknown>} [options] for createClient
  */
-async function openTab(context, options = {}) {
-  const page = await context.newPage();
-  await page.goto(`${latchkey.baseUrl}/account/verify-email`);
-  const signedIn = await page.evaluate(async (clientOptions) => {
-    const { createClient } = await import('/client/latchkey.js');
-    const client = createClient(clientOptions);
-    /** @type {any} */ (window).events = [];
-    for (const type of ['signedIn', 'signedOut', 'sessionExpiring', 'refreshFailed']) {
-      client.addEventListener(type, (/** @type {any} */ event) => {
-        /** @type {any} */ (window).events.push({ type, at: Date.now(), detail: JSON.parse(JSON.stringify(event.detail ?? {})) });
-      });
-    }
-    /** @type {any} */ (window).lk = client;
-    return client.ready;
-  }, options);
-  return { page, signedIn };
-}
-
-/**
- * @param {import('playwright-core').Page} page
- * @param {{email: string, password: string}} account
- */
-function login(page, account) {
-  return page.evaluate(({ email, password }) => /** @type {any} */ (window).lk.login(email, password), account);
-}
+const openTab = (context, options = {}) => openTabAt(latchkey.baseUrl, context, options);
 
 /** A new browser context with Playwright's clock, one tab signed in to a new account, and the login's answer. */
 async function signedInWithClock() {
@@ -67,11 +38,6 @@ async function signedInWithClock() {
   const loginResponse = page.waitForResponse((response) => response.url().endsWith('/auth/login'));
   await login(page, await newAccount(latchkey));
   return { context, page, tokens: await (await loginResponse).json() };
-}
-
-/** @param {import('playwright-core').Page} page */
-function events(page) {
-  return page.evaluate(() => /** @type {any} */ (window).events.map((/** @type {any} */ e) => e.type));
 }
 
 describe('/client/latchkey.js over HTTP', () => {
@@ -366,20 +332,10 @@ describe('the hosted pages', () => {
   const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
   /**
-   * Signs in through the sign-in page with the keyboard alone and lands on the account page.
    * @param {import('playwright-core').Page} page
    * @param {{email: string, password: string}} account
    */
-  async function signInWithKeyboard(page, account) {
-    await page.goto(`${latchkey.baseUrl}/account/sign-in`);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(account.email);
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(account.password);
-    await page.keyboard.press('Enter');
-    await page.waitForURL(`${latchkey.baseUrl}/account/home`);
-    await page.locator('#signed-in').waitFor({ state: 'visible' });
-  }
+  const signInWithKeyboard = (page, account) => signInAt(latchkey.baseUrl, page, account);
 
   test('sign in with the keyboard alone, and the account page shows the profile and this session', async () => {
     const context = await browser.newContext();
@@ -474,6 +430,35 @@ describe('the hosted pages', () => {
     await other.close();
   });
 
+  test('a password change on the account page keeps this browser signed in and ends the other sessions', async () => {
+    const other = await browser.newContext();
+    const account = await newAccount(latchkey);
+    const { page: otherTab } = await openTab(other);
+    await login(otherTab, account);
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInWithKeyboard(page, account);
+    const newPassword = `battery staple ${crypto.randomUUID()}`;
+    await page.getByLabel('Current password').fill(`${account.password}-wrong`);
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.locator('#status.error').waitFor();
+
+    await page.getByLabel('Current password').fill(account.password);
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByRole('button', { name: 'Change password' }).click();
+    await page.getByText('Your password has been changed').waitFor();
+    assert.equal(await page.locator('#sessions tr').count(), 1);
+    await page.reload();
+    await page.locator('#signed-in').waitFor({ state: 'visible' });
+
+    assert.equal(await otherTab.evaluate(async () => (await /** @type {any} */ (window).lk.fetch('/api/me')).status), 401);
+    const later = await browser.newContext();
+    await signInWithKeyboard(await later.newPage(), { email: account.email, password: newPassword });
+    await Promise.all([later.close(), context.close(), other.close()]);
+  });
+
   /**
    * What an authenticator app shows for a step (RFC 6238: HMAC-SHA1, six digits, 30 s), written
    * out here with node:crypto so the test does not lean on the server's library.
@@ -491,25 +476,28 @@ describe('the hosted pages', () => {
     return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, '0');
   }
 
-  test('two-step sign-in: enrol on the account page, then sign in with a code on the sign-in page', async () => {
+  test('two-step sign-in: enrol, sign in with a code, new recovery codes, turn it off, all on the pages', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const account = await newAccount(latchkey);
     await signInWithKeyboard(page, account);
     assert.equal(await page.locator('#mfa').textContent(), 'Off');
 
-    await page.getByLabel('Password', { exact: true }).fill(account.password);
+    await page.locator('#mfa-enroll').getByLabel('Password').fill(account.password);
     await page.getByRole('button', { name: 'Set up two-step sign-in' }).click();
     await page.locator('#mfa-confirm').waitFor({ state: 'visible' });
     const secret = (await page.locator('#mfa-secret').textContent()) ?? '';
     assert.match(secret, /^[A-Z2-7]{32}$/);
     assert.ok(await page.locator('#mfa-qr').evaluate((img) => /** @type {HTMLImageElement} */ (img).naturalWidth > 0),
       'the QR code is shown (a data: image the policy allows)');
+    // A step is accepted once and only within one step of now: three steps, one per use, the
+    // middle one now, so that the sequence survives crossing one step boundary.
     const step = Math.floor(Date.now() / 30_000);
-    await page.getByLabel('The six-digit code your app shows').fill(authenticatorCode(secret, step));
+    await page.locator('#mfa-confirm').getByLabel('The six-digit code your app shows').fill(authenticatorCode(secret, step - 1));
     await page.getByRole('button', { name: 'Turn on' }).click();
     await page.locator('#mfa-recovery').waitFor({ state: 'visible' });
-    assert.equal(await page.locator('#mfa-recovery-codes li').count(), 10);
+    const firstCodes = await page.locator('#mfa-recovery-codes li').allTextContents();
+    assert.equal(firstCodes.length, 10);
     assert.equal(await page.locator('#mfa').textContent(), 'On');
 
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
@@ -518,12 +506,71 @@ describe('the hosted pages', () => {
     await page.getByLabel('Password').fill(account.password);
     await page.keyboard.press('Enter');
     await page.locator('#second-factor').waitFor({ state: 'visible' });
-    // The next step's code: the enrolment used this step's, and a step is accepted once.
-    await page.getByLabel('Code').fill(authenticatorCode(secret, step + 1));
+    await page.getByLabel('Code').fill(authenticatorCode(secret, step));
     await page.keyboard.press('Enter');
     await page.waitForURL(`${latchkey.baseUrl}/account/home`);
     await page.locator('#signed-in').waitFor({ state: 'visible' });
     assert.equal(await page.locator('#mfa').textContent(), 'On');
+    assert.ok(await page.locator('#mfa-recovery').isHidden(), 'recovery codes are never shown again');
+
+    const newCodes = page.locator('#mfa-new-codes');
+    await newCodes.getByLabel('Password').fill(account.password);
+    await newCodes.getByLabel('The six-digit code your app shows').fill(authenticatorCode(secret, step + 1));
+    await newCodes.getByRole('button', { name: 'Make new recovery codes' }).click();
+    await page.getByText('You have new recovery codes').waitFor();
+    const secondCodes = await page.locator('#mfa-recovery-codes li').allTextContents();
+    assert.equal(secondCodes.length, 10);
+    assert.equal(secondCodes.filter((code) => firstCodes.includes(code)).length, 0);
+
+    const disable = page.locator('#mfa-disable');
+    await disable.getByLabel('Password').fill(account.password);
+    await disable.getByLabel('A code from your app, or a recovery code').fill(firstCodes[0]);
+    await disable.getByRole('button', { name: 'Turn off' }).click();
+    await page.locator('#status.error').waitFor();
+    assert.equal(await page.locator('#mfa').textContent(), 'On', 'a recovery code of the replaced set is refused');
+
+    await disable.getByLabel('A code from your app, or a recovery code').fill(secondCodes[0]);
+    await disable.getByRole('button', { name: 'Turn off' }).click();
+    await page.getByText('Two-step sign-in is off').waitFor();
+    assert.equal(await page.locator('#mfa').textContent(), 'Off');
+    assert.ok(await page.locator('#mfa-enroll').isVisible(), 'it can be set up again');
+    await context.close();
+
+    const later = await browser.newContext();
+    await signInWithKeyboard(await later.newPage(), account);
+    await later.close();
+  });
+
+  test('a forgotten password: the mailed link, a refused password, then a new one that signs in', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const account = await newAccount(latchkey);
+    await page.goto(`${latchkey.baseUrl}/account/forgot-password`);
+    await page.getByLabel('E-mail address').fill(account.email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.getByText('If an active account has this address').waitFor();
+
+    await page.goto(await mailedLink(latchkey.mailUrl, account.email, /password/i));
+    assert.ok(!page.url().includes('token='), 'the page takes the token out of the address bar');
+    await page.getByLabel('New password', { exact: true }).fill('too short 1');
+    await page.getByLabel('The new password again').fill('too short 1');
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await page.locator('#status.error').waitFor();
+    assert.match(await page.locator('#status').textContent() ?? '', /12 characters/);
+
+    const newPassword = `battery staple ${crypto.randomUUID()}`;
+    await page.getByLabel('New password', { exact: true }).fill(newPassword);
+    await page.getByLabel('The new password again').fill(newPassword);
+    await page.getByRole('button', { name: 'Set the new password' }).click();
+    await page.getByText('Your password has been changed').waitFor();
+
+    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByLabel('E-mail address').fill(account.email);
+    await page.getByLabel('Password').fill(account.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.locator('#status.error').waitFor();
+    await signInWithKeyboard(page, { email: account.email, password: newPassword });
+    assert.equal(await page.locator('#email').textContent(), account.email);
     await context.close();
   });
 
@@ -542,6 +589,9 @@ describe('the hosted pages', () => {
       ['sign-in', () => page.goto(`${latchkey.baseUrl}/account/sign-in`)],
       ['register', () => page.goto(`${latchkey.baseUrl}/account/register`)],
       ['forgot-password', () => page.goto(`${latchkey.baseUrl}/account/forgot-password`)],
+      // With a token in the fragment, as the mailed links open them; nothing is posted.
+      ['verify-email', () => page.goto(`${latchkey.baseUrl}/account/verify-email#token=shown-for-the-screenshot`)],
+      ['reset-password', () => page.goto(`${latchkey.baseUrl}/account/reset-password#token=shown-for-the-screenshot`)],
       ['home', openHome],
     ])) {
       if (name === 'home') {

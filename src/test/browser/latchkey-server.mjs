@@ -76,9 +76,10 @@ async function startJava(args, work, name, readyUrl) {
 /**
  * GreenMail and Latchkey, which delivers its mail to it. Latchkey runs with its defaults where
  * they matter to a browser: e-mail verification required, remember me, DPoP accepted.
+ * @param {Record<string, string>} [overrides] settings on top of those, e.g. a stricter DPoP
  * @returns {Promise<{baseUrl: string, mailUrl: string, log: string, stop: () => Promise<void>}>}
  */
-export async function startLatchkey() {
+export async function startLatchkey(overrides = {}) {
   const war = join(root, 'target', 'latchkey.war');
   const micro = join(root, 'target', 'payara-micro', 'payara-micro.jar');
   const greenmail = join(root, 'target', 'greenmail', 'greenmail-standalone.jar');
@@ -117,6 +118,7 @@ export async function startLatchkey() {
     'latchkey.ratelimit.refresh.per-ip-per-minute': '1000000',
     'latchkey.ratelimit.password.per-ip-per-minute': '1000000',
     'latchkey.ratelimit.account-mail.per-ip-per-minute': '1000000',
+    ...overrides,
   };
   const args = ['-Xmx512m', ...Object.entries(settings).map(([key, value]) => `-D${key}=${value}`),
     '-jar', micro, '--nocluster', '--port', String(port), '--contextroot', '/',

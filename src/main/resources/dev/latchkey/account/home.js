@@ -1,5 +1,5 @@
-// The account page (/account/home): the profile, the sessions (each can be ended), a password
-// change, signing out.
+// The account page (/account/home): the profile, the sessions (each can be ended), two-step
+// sign-in (turn on, new recovery codes, turn off), a password change, signing out.
 import { createClient } from '../client/latchkey.js';
 
 const latchkey = createClient({ baseUrl: new URL('..', window.location.href).href });
@@ -35,8 +35,14 @@ async function showProfile() {
   element('verified').textContent = me.email_verified ? 'Yes' : 'Not yet';
   element('mfa').textContent = me.mfa_enabled ? 'On' : 'Off';
   element('roles').textContent = (me.roles || []).join(', ');
-  element('mfa-on').hidden = !me.mfa_enabled;
-  element('mfa-enroll').hidden = Boolean(me.mfa_enabled);
+  showSecondFactor(Boolean(me.mfa_enabled));
+}
+
+/** @param {boolean} on */
+function showSecondFactor(on) {
+  element('mfa').textContent = on ? 'On' : 'Off';
+  element('mfa-on').hidden = !on;
+  element('mfa-enroll').hidden = on;
 }
 
 /**
@@ -51,48 +57,82 @@ function postJson(path, body) {
   });
 }
 
-const enrollForm = /** @type {HTMLFormElement} */ (document.getElementById('mfa-enroll'));
-const confirmForm = /** @type {HTMLFormElement} */ (document.getElementById('mfa-confirm'));
+/**
+ * Posts a form's fields as JSON under their input names whenever it is submitted; a refusal is
+ * announced and leaves the form as it was, an acceptance resets it and goes on with the answer.
+ * @param {string} formId
+ * @param {string} path
+ * @param {(response: Response) => Promise<void>} accepted
+ */
+function postOnSubmit(formId, path, accepted) {
+  const form = /** @type {HTMLFormElement} */ (document.getElementById(formId));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const fields = Object.fromEntries([...new FormData(form)].map(([name, value]) => [name, String(value)]));
+    if (fields.code !== undefined) {
+      fields.code = fields.code.trim();
+    }
+    const response = await postJson(path, fields);
+    if (!response.ok) {
+      say(await failure(response), true);
+      return;
+    }
+    form.reset();
+    await accepted(response);
+  });
+}
 
-enrollForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const response = await postJson('../auth/mfa/totp/enroll', { password: new FormData(enrollForm).get('password') });
-  if (!response.ok) {
-    say(await failure(response), true);
-    return;
-  }
+postOnSubmit('mfa-enroll', '../auth/mfa/totp/enroll', async (response) => {
   const enrolment = await response.json();
   // An image, never inserted markup: nothing in the SVG can run.
   /** @type {HTMLImageElement} */ (element('mfa-qr')).src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(enrolment.qr_svg)}`;
   element('mfa-secret').textContent = enrolment.secret;
-  enrollForm.reset();
-  enrollForm.hidden = true;
-  confirmForm.hidden = false;
+  element('mfa-enroll').hidden = true;
+  element('mfa-confirm').hidden = false;
   say('');
   element('mfa-code').focus();
 });
 
-confirmForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const response = await postJson('../auth/mfa/totp/confirm', { code: String(new FormData(confirmForm).get('code')).trim() });
-  if (!response.ok) {
-    say(await failure(response), true);
-    return;
-  }
-  const codes = (await response.json()).recovery_codes.map((/** @type {string} */ code) => {
-    const item = document.createElement('li');
-    item.textContent = code;
-    return item;
-  });
-  element('mfa-recovery-codes').replaceChildren(...codes);
-  confirmForm.reset();
-  confirmForm.hidden = true;
-  element('mfa-recovery').hidden = false;
-  element('mfa-on').hidden = false;
-  element('mfa').textContent = 'On';
+postOnSubmit('mfa-confirm', '../auth/mfa/totp/confirm', async (response) => {
+  showRecoveryCodes((await response.json()).recovery_codes);
+  element('mfa-confirm').hidden = true;
+  showSecondFactor(true);
   say('Two-step sign-in is on. Your other sessions have ended.');
   await showSessions();
 });
+
+postOnSubmit('mfa-new-codes', '../auth/mfa/recovery-codes', async (response) => {
+  showRecoveryCodes((await response.json()).recovery_codes);
+  say('You have new recovery codes; the old ones no longer work.');
+});
+
+postOnSubmit('mfa-disable', '../auth/mfa/totp/disable', async () => {
+  element('mfa-recovery').hidden = true;
+  element('mfa-recovery-codes').replaceChildren();
+  showSecondFactor(false);
+  say('Two-step sign-in is off, and your other sessions have ended.');
+  await showSessions();
+});
+
+postOnSubmit('password-change', '../auth/password/change', async () => {
+  // The change ended every session and started a new one for this browser: take its token.
+  await latchkey.refresh();
+  say('Your password has been changed, and every other session has ended.');
+  await showSessions();
+});
+
+/**
+ * Shown once, as text: the server keeps only their hashes.
+ * @param {string[]} codes
+ */
+function showRecoveryCodes(codes) {
+  element('mfa-recovery-codes').replaceChildren(...codes.map((code) => {
+    const item = document.createElement('li');
+    item.textContent = code;
+    return item;
+  }));
+  element('mfa-recovery').hidden = false;
+}
 
 async function showSessions() {
   const sessions = await latchkey.sessions();
@@ -135,22 +175,6 @@ latchkey.addEventListener('sessionExpiring', (event) => {
 
 element('logout').addEventListener('click', () => latchkey.logout());
 element('logout-everywhere').addEventListener('click', () => latchkey.logoutEverywhere());
-
-const passwordForm = /** @type {HTMLFormElement} */ (document.getElementById('password-change'));
-passwordForm.addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const data = new FormData(passwordForm);
-  const response = await postJson('../auth/password/change', { current_password: data.get('current'), new_password: data.get('new') });
-  if (!response.ok) {
-    say(await failure(response), true);
-    return;
-  }
-  // The change ended every session and started a new one for this browser: take its token.
-  passwordForm.reset();
-  await latchkey.refresh();
-  say('Your password has been changed, and every other session has ended.');
-  await showSessions();
-});
 
 if (await latchkey.ready) {
   try {

@@ -4,11 +4,20 @@
 const token = new URLSearchParams(window.location.hash.slice(1)).get('token');
 window.history.replaceState(null, '', window.location.pathname);
 
-const form = document.getElementById('verify');
-const status = document.getElementById('status');
+const form = /** @type {HTMLFormElement} */ (document.getElementById('verify'));
+const status = /** @type {HTMLElement} */ (document.getElementById('status'));
+
+/**
+ * @param {string} message
+ * @param {boolean} [error]
+ */
+function say(message, error = false) {
+  status.className = error ? 'status error' : 'status';
+  status.textContent = message;
+}
 
 if (!token) {
-  status.textContent = 'This page needs the link from the e-mail. Ask for a new one if it has expired.';
+  say('This page needs the link from the e-mail. Ask for a new one if it has expired.', true);
 } else {
   form.hidden = false;
   form.addEventListener('submit', async (event) => {
@@ -21,10 +30,13 @@ if (!token) {
     });
     form.hidden = true;
     if (response.status === 204) {
-      status.textContent = 'Your address is confirmed. You can sign in now.';
+      say('Your address is confirmed. You can sign in now.');
       return;
     }
     const problem = await response.json().catch(() => ({}));
-    status.textContent = problem.detail || 'The address could not be confirmed.';
+    say(problem.detail || 'The address could not be confirmed.', true);
   });
 }
+
+// A module (the pages load it with type="module"), so its names stay its own.
+export {};

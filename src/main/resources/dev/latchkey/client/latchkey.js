@@ -491,15 +491,34 @@ export function createClient(options = {}) {
     if (!accessToken || Date.now() >= accessExpiresAtMs - 5000) {
       await refresh();
     }
-    const retry = new Request(input, init);
+    const original = new Request(input, init);
     const usedVersion = tokenVersion;
-    const first = await fetch(await withToken(retry.clone()));
+    const first = await sendWithToken(original);
     if (first.status !== 401) {
       return first;
     }
     // Another caller may have refreshed already while this request was out.
     const fresh = tokenVersion !== usedVersion || await refresh();
-    return fresh ? fetch(await withToken(retry)) : first;
+    return fresh ? sendWithToken(original) : first;
+  }
+
+  /**
+   * One request with the access token. When the token is bound and Latchkey refuses the proof for
+   * a nonce it has since replaced (or a clock it shows to be off), the proof is made again once, as
+   * RFC 9449 section 8 intends: a stale nonce is no reason to rotate the refresh token.
+   * @param {Request} original left unread, so that it can be sent again
+   * @returns {Promise<Response>}
+   */
+  async function sendWithToken(original) {
+    const response = await fetch(await withToken(original.clone()));
+    // Another server's nonce and clock are not Latchkey's.
+    if (accessTokenType !== 'DPoP' || new URL(response.url || original.url).origin !== base.origin) {
+      return response;
+    }
+    if (learnFrom(response) && await refusedTheProof(response)) {
+      return fetch(await withToken(original.clone()));
+    }
+    return response;
   }
 
   /**
