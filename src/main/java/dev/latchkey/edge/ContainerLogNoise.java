@@ -20,13 +20,19 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Keeps unauthenticated garbage from flooding the server log (issue 21). Two kinds of request make
- * the container log a stack trace each, and no application hook comes before them:
+ * Keeps unauthenticated garbage from flooding the server log (issue 21). These requests make the
+ * container log a SEVERE line or a stack trace each, and no application hook comes before them:
  * <ul>
  * <li>a path with a malformed percent-escape ({@code /api/me%zz}) or an empty Host header fails in
  * the web container's own request parsing (CoyoteAdapter.postParseRequest, payara/Payara#8000),
  * logged SEVERE with some 30 lines (AS-WEB-CORE-00037), answered with an empty 200 that no
  * application code can change (docs/threat-model.md, section 6);</li>
+ * <li>a path that ends in {@code /..} ({@code /api/me/..}): Grizzly's URI normaliser runs past the
+ * end of its buffer ({@code HttpRequestURIDecoder.normalizeBytes},
+ * {@code ArrayIndexOutOfBoundsException}), on the same path and with the same answer as the two
+ * above (found by the HTTP fuzzer, {@code HttpFuzzIT});</li>
+ * <li>a request with both {@code Content-Length} and {@code Transfer-Encoding}: Grizzly's HTTP
+ * parser refuses it, and logs a SEVERE line for each (also found by {@code HttpFuzzIT});</li>
  * <li>a client that closes its connection before its answer (typically one that sent part of a
  * body): Jersey logs SEVERE "Connection is closed" while committing the answer, and the web
  * container a WARNING when it flushes the error page that follows (ContainerErrorServlet itself
@@ -43,10 +49,16 @@ import java.util.logging.Logger;
 public class ContainerLogNoise {
 
     static final List<String> CONTAINER_LOGGERS = List.of(
-            "jakarta.enterprise.web.core", "jakarta.enterprise.web", "org.glassfish.jersey.server.ServerRuntime$Responder");
+            "jakarta.enterprise.web.core", "jakarta.enterprise.web", "org.glassfish.jersey.server.ServerRuntime$Responder",
+            "org.glassfish.grizzly.http.HttpServerFilter");
 
     static final String MALFORMED_ESCAPE = "a malformed percent-escape in the path";
     static final String EMPTY_HOST = "an empty Host header";
+    static final String DOT_DOT_AT_THE_END = "a path ending in /..";
+    static final String BOTH_LENGTHS = "both Content-Length and Transfer-Encoding";
+
+    /** Grizzly's own words (HttpServerFilter), logged without an exception. */
+    private static final String BOTH_LENGTHS_MESSAGE = "Can't use both headers Content-Length and Transfer-Encoding from the same request";
     static final String CLIENT_GONE = "a client that closed its connection before its answer";
 
     private static final Logger LOG = Logger.getLogger(ContainerLogNoise.class.getName());
@@ -89,6 +101,14 @@ public class ContainerLogNoise {
             if (record.getLevel() == Level.SEVERE && thrower.equals("org.glassfish.grizzly.http.util.URLDecoder")) {
                 return MALFORMED_ESCAPE;
             }
+            // After a few thousand, HotSpot throws this one preallocated, without a stack trace
+            // (OmitStackTraceInFastThrow): an index error with no frames, reported by the
+            // container's request processing, can only come from before any application code,
+            // whose exceptions Latchkey's own mappers and filters catch.
+            if (record.getLevel() == Level.SEVERE && thrown instanceof ArrayIndexOutOfBoundsException
+                    && (thrower.equals("org.glassfish.grizzly.http.util.HttpRequestURIDecoder") || thrower.isEmpty())) {
+                return DOT_DOT_AT_THE_END;
+            }
             if (record.getLevel() == Level.SEVERE && thrower.equals("org.glassfish.grizzly.http.server.util.Mapper")
                     && "Host is not set".equals(thrown.getMessage())) {
                 return EMPTY_HOST;
@@ -99,6 +119,9 @@ public class ContainerLogNoise {
             }
         }
         String message = record.getThrown() == null ? record.getMessage() : null;
+        if (record.getLevel() == Level.SEVERE && BOTH_LENGTHS_MESSAGE.equals(message)) {
+            return BOTH_LENGTHS;
+        }
         if (message != null && message.contains("java.io.IOException: Connection is closed")
                 && message.contains("at org.glassfish.grizzly.nio.NIOConnection.assertOpen(")) {
             return CLIENT_GONE;

@@ -29,6 +29,18 @@ class ContainerLogNoiseTest {
                 "StandardHostValve@7ae94faa: Exception processing ErrorPage[errorCode=500, location=/container-error]\n"
                         + "java.io.IOException: Connection is closed\n\tat org.glassfish.grizzly.nio.NIOConnection.assertOpen(NIOConnection.java:427)\n")));
         assertNull(ContainerLogNoise.noise(new LogRecord(Level.WARNING, "java.io.IOException: Connection is closed, says a client")));
+        assertEquals(ContainerLogNoise.DOT_DOT_AT_THE_END, ContainerLogNoise.noise(record(Level.SEVERE,
+                thrownBy("org.glassfish.grizzly.http.util.HttpRequestURIDecoder", new ArrayIndexOutOfBoundsException(14)))));
+        ArrayIndexOutOfBoundsException withoutFrames = new ArrayIndexOutOfBoundsException();
+        withoutFrames.setStackTrace(new StackTraceElement[0]);
+        assertEquals(ContainerLogNoise.DOT_DOT_AT_THE_END, ContainerLogNoise.noise(record(Level.SEVERE, withoutFrames)));
+        assertNull(ContainerLogNoise.noise(record(Level.SEVERE,
+                thrownBy("dev.latchkey.Anything", new ArrayIndexOutOfBoundsException(3)))));
+        assertEquals(ContainerLogNoise.BOTH_LENGTHS, ContainerLogNoise.noise(new LogRecord(Level.SEVERE,
+                "Can't use both headers Content-Length and Transfer-Encoding from the same request")));
+        assertNull(ContainerLogNoise.noise(record(Level.SEVERE,
+                thrownBy("org.glassfish.grizzly.http.util.HttpRequestURIDecoder", new IllegalStateException("other")))));
+        assertNull(ContainerLogNoise.noise(new LogRecord(Level.SEVERE, "Can't use both headers, says someone else")));
 
         assertNull(ContainerLogNoise.noise(record(Level.SEVERE,
                 thrownBy("org.glassfish.grizzly.http.server.util.Mapper", new Exception("something else")))));
