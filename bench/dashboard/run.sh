@@ -52,6 +52,7 @@ ENTRY=$(sed -n '4p' "$WORK/client-secret.txt" | tr -d ' ')
   -Dlatchkey.ratelimit.refresh.per-ip-per-minute=1000000 \
   -jar "$PAYARA" --nocluster --port "$PORT" --contextroot / \
   --prebootcommandfile "$ROOT/server-config/payara/pre-boot-commands.asadmin" \
+  --addlibs "$(dirname "$PAYARA")/postgresql.jar" \
   --deploy "$WAR" > "$WORK/latchkey.log" 2>&1) &
 LATCHKEY_PID=$!
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null 2>&1 && break; sleep 1; done

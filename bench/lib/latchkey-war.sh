@@ -3,8 +3,9 @@
 # bench/load): building the WAR without touching the checkout's target/, waiting for the server,
 # stopping it. Sourced; the caller defines ROOT, BENCH_WORK, log and fail, and keeps LATCHKEY_PID.
 
-# build: sets WAR and PAYARA. BENCH_WAR and BENCH_PAYARA name a built WAR and Payara Micro jar;
-# otherwise the WAR is built from a copy of the working tree in $BENCH_WORK/tree (rsync, then
+# build: sets WAR and PAYARA. BENCH_WAR and BENCH_PAYARA name a built WAR and Payara Micro jar
+# (with the PostgreSQL driver beside it as postgresql.jar, as the build puts it there); otherwise
+# the WAR is built from a copy of the working tree in $BENCH_WORK/tree (rsync, then
 # mvn -DskipTests package there), so that it never writes the checkout's target/ while someone
 # else builds in it.
 # shellcheck disable=SC2034 # WAR and PAYARA are the caller's

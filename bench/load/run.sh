@@ -176,6 +176,7 @@ start_latchkey() {
     ${BENCH_LATCHKEY_OPTS:-} \
     -jar "$PAYARA" --nocluster --port "$LATCHKEY_PORT" --contextroot / \
     --prebootcommandfile "$ROOT/server-config/payara/pre-boot-commands.asadmin" \
+    --addlibs "$(dirname "$PAYARA")/postgresql.jar" \
     --deploy "$WAR" > "$BENCH_WORK/latchkey.log" 2>&1 &
   LATCHKEY_PID=$!
   wait_for_latchkey "$LATCHKEY_URL"

@@ -134,6 +134,7 @@ start_latchkey() {
     ${BENCH_LATCHKEY_OPTS:-} \
     -jar "$PAYARA" --nocluster --port "$PORT" --contextroot / \
     --prebootcommandfile "$ROOT/server-config/payara/pre-boot-commands.asadmin" \
+    --addlibs "$(dirname "$PAYARA")/postgresql.jar" \
     --deploy "$WAR" >> "$BENCH_WORK/latchkey.log" 2>&1 &
   LATCHKEY_PID=$!
   wait_for_latchkey "$URL"

@@ -2,7 +2,6 @@ package dev.latchkey.persistence;
 
 import jakarta.annotation.Priority;
 import jakarta.annotation.Resource;
-import jakarta.annotation.sql.DataSourceDefinition;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -29,30 +28,33 @@ import java.util.logging.Logger;
  * Migrates the database with Liquibase before the application serves a request. The changelogs
  * under {@code liquibase/} own the schema; JPA never generates DDL.
  *
- * <p>The data source is defined here and configured through MicroProfile Config (Payara expands
- * {@code ${MPCONFIG=key:default}} when it deploys the application, so the keys must come from
- * system properties or the environment, not from the WAR's own properties file). Without any
- * configuration it is an H2 file database under {@code ./data/}.
+ * <p>The data source is the server's own, not the application's: every server binds it under the
+ * global name {@link #SERVER_NAME}, which persistence.xml names, and this code looks it up through
+ * web.xml's resource reference of that name ({@link #DATA_SOURCE}). Payara binds an unmapped
+ * reference to the global name of the same text, and creates the data source from
+ * {@code server-config/payara/pre-boot-commands.asadmin}; WildFly binds the reference by
+ * {@code WEB-INF/jboss-web.xml} to the data source {@code server-config/wildfly/latchkey.cli}
+ * creates at {@code java:/jdbc/latchkey} (which is how WildFly reads persistence.xml's name).
+ * A data source the WAR defined itself would not do: WildFly starts an EclipseLink persistence
+ * unit before it binds an application's own names, so the deployment would wait for itself. Both
+ * servers read the {@code latchkey.datasource.*} keys of {@link DatasourceSettings}, with its
+ * defaults: an H2 file database under {@code ./data/}.
  *
  * <p>A migration failure aborts the deployment: a node with a schema it does not understand
  * must not serve traffic.
  */
-@DataSourceDefinition(
-        name = DatabaseMigration.DATA_SOURCE,
-        className = "${MPCONFIG=latchkey.datasource.class-name:" + DatabaseMigration.DEFAULT_CLASS_NAME + "}",
-        url = "${MPCONFIG=latchkey.datasource.url:" + DatabaseMigration.DEFAULT_URL + "}",
-        user = "${MPCONFIG=latchkey.datasource.user:" + DatabaseMigration.DEFAULT_USER + "}",
-        password = "${MPCONFIG=latchkey.datasource.password:}",
-        minPoolSize = 2,
-        maxPoolSize = 32)
 @ApplicationScoped
 public class DatabaseMigration {
 
-    public static final String DATA_SOURCE = "java:app/jdbc/latchkey";
+    /** The data source's global name on every server, and the name of web.xml's reference to it. */
+    public static final String SERVER_NAME = "jdbc/latchkey";
 
-    static final String DEFAULT_URL = SchemaMigration.DEFAULT_URL;
-    static final String DEFAULT_CLASS_NAME = "org.h2.jdbcx.JdbcDataSource";
-    static final String DEFAULT_USER = "sa";
+    /**
+     * Where Latchkey's code looks the data source up: web.xml's reference, never an annotation's
+     * own (WildFly gives an unmapped {@code @Resource(name = ...)} on a CDI bean its default data
+     * source, whatever jboss-web.xml maps).
+     */
+    public static final String DATA_SOURCE = "java:comp/env/" + SERVER_NAME;
 
     private static final Logger LOG = Logger.getLogger(DatabaseMigration.class.getName());
 

@@ -3,6 +3,8 @@ package dev.latchkey.persistence;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -27,6 +29,15 @@ public class DatabaseProbe {
 
     @Resource
     ManagedExecutorService executor;
+
+    /**
+     * Created at boot, on a thread of the application: its resources are looked up in the
+     * application's naming context, which the thread that first asks for readiness may not have
+     * (WildFly answers /health on its management interface, whose threads have none).
+     */
+    void createdAtBoot(@Observes @Initialized(ApplicationScoped.class) Object started) {
+        // Observing the event is what creates the bean; there is nothing else to do.
+    }
 
     public boolean answersWithin(Duration bound) {
         Future<Boolean> probe = executor.submit(() -> {

@@ -5,8 +5,9 @@ import dev.latchkey.config.SettingsSource;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * The database ({@code latchkey.datasource.*}). The server's data source itself is defined on
- * {@link DatabaseMigration} and expanded by Payara when it deploys the WAR, from the same keys;
+ * The database ({@code latchkey.datasource.*}). The server's data source itself is configured
+ * from the same keys by the server ({@code WEB-INF/glassfish-resources.xml} on Payara,
+ * {@code server-config/wildfly/latchkey.cli} on WildFly), with these defaults;
  * this class is how Latchkey's own code reads them: the embedded database's hardening at boot,
  * and the key tool, which connects without a server.
  */
@@ -14,6 +15,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class DatasourceSettings extends Settings {
 
     public static final String URL = "latchkey.datasource.url";
+
+    static final String DEFAULT_CLASS_NAME = "org.h2.jdbcx.JdbcDataSource";
+    static final String DEFAULT_USER = "sa";
 
     private String className;
     private String url;
@@ -30,9 +34,9 @@ public class DatasourceSettings extends Settings {
 
     @Override
     protected void load(SettingsSource source) {
-        className = source.text("latchkey.datasource.class-name", DatabaseMigration.DEFAULT_CLASS_NAME);
+        className = source.text("latchkey.datasource.class-name", DEFAULT_CLASS_NAME);
         url = source.text(URL, SchemaMigration.DEFAULT_URL);
-        user = source.text("latchkey.datasource.user", DatabaseMigration.DEFAULT_USER);
+        user = source.text("latchkey.datasource.user", DEFAULT_USER);
         // Not text(): an empty password is a real value here, and it is never logged.
         password = source.optional("latchkey.datasource.password").orElse("");
     }

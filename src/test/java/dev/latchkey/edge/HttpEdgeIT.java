@@ -1,17 +1,15 @@
 package dev.latchkey.edge;
 
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.RawAnswers;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -203,7 +201,7 @@ class HttpEdgeIT extends DeployedLatchkeyTest {
                 watchers.submit(() -> {
                     String first;
                     try {
-                        first = statusLine(readAll(socket.getInputStream()));
+                        first = statusLine(RawAnswers.readUntilClosed(socket.getInputStream()));
                     } catch (IOException e) {
                         first = e.getClass().getSimpleName();
                     }
@@ -272,27 +270,14 @@ class HttpEdgeIT extends DeployedLatchkeyTest {
             OutputStream out = socket.getOutputStream();
             out.write(request.getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            String response = readAll(socket.getInputStream());
+            String response = RawAnswers.readUntilClosed(socket.getInputStream());
+            if (response.isEmpty()) {
+                throw new AssertionError(request.lines().findFirst().orElse("") + ": no answer");
+            }
             return Raw.parse(request, response, (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             throw new AssertionError(request.lines().findFirst().orElse("") + ": " + e, e);
         }
-    }
-
-    private static String readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            for (int read; (read = in.read(buffer)) != -1; ) {
-                bytes.write(buffer, 0, read);
-            }
-        } catch (SocketTimeoutException | java.net.SocketException e) {
-            // A reset after the answer (the server refused the rest of the request) still leaves the answer.
-            if (bytes.size() == 0) {
-                throw e;
-            }
-        }
-        return bytes.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static String statusLine(String response) {

@@ -3,6 +3,7 @@ package dev.latchkey.edge;
 import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.RawAnswers;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -15,7 +16,6 @@ import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -529,24 +529,11 @@ class HttpFuzzIT extends DeployedLatchkeyTest {
             } catch (IOException e) {
                 // The server refused the rest of a request it had seen enough of: its answer may be waiting.
             }
-            String text = readAll(socket.getInputStream());
+            String text = RawAnswers.readUntilClosed(socket.getInputStream());
             return parse(text, (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             throw new UncheckedIOException(request.describe(), e);
         }
-    }
-
-    private static String readAll(InputStream in) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            for (int read; (read = in.read(buffer)) != -1; ) {
-                bytes.write(buffer, 0, read);
-            }
-        } catch (SocketTimeoutException | java.net.SocketException e) {
-            // A reset after the answer still leaves the answer; no answer at all is judged by the caller.
-        }
-        return bytes.toString(StandardCharsets.ISO_8859_1);
     }
 
     private static Answer parse(String text, long millis) {

@@ -38,9 +38,10 @@ public final class StubRequest {
         return this;
     }
 
+    /** A cookie, as the container parses it and in the {@code Cookie} header it came in. */
     public StubRequest cookie(String name, String value) {
         cookies.add(new Cookie(name, value));
-        return this;
+        return header("Cookie", name + "=" + value);
     }
 
     public HttpServletRequest build() {

@@ -251,6 +251,7 @@ public final class LatchkeyCluster implements AutoCloseable {
         command.addAll(List.of("-jar", payaraMicroJar(), "--nocluster",
                 "--port", String.valueOf(httpPorts[node]), "--contextroot", "/",
                 "--prebootcommandfile", Path.of("server-config/payara/pre-boot-commands.asadmin").toAbsolutePath().toString(),
+                "--addlibs", postgresqlDriver(),
                 "--deploy", war.toAbsolutePath().toString()));
         try {
             File log = work.resolve("node-" + node + ".log").toFile();
@@ -302,6 +303,11 @@ public final class LatchkeyCluster implements AutoCloseable {
     private static String payaraMicroJar() {
         return Path.of(System.getProperty("latchkey.it.payara-micro", "target/payara-micro/payara-micro.jar"))
                 .toAbsolutePath().toString();
+    }
+
+    /** The PostgreSQL driver the build puts beside Payara Micro: the server's data source needs it. */
+    private static String postgresqlDriver() {
+        return Path.of(payaraMicroJar()).resolveSibling("postgresql.jar").toString();
     }
 
     private static int freePort(Set<Integer> claimed) {

@@ -1,5 +1,6 @@
 package dev.latchkey.testsupport.server;
 
+import dev.latchkey.persistence.DatabaseMigration;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -34,7 +35,7 @@ public class DatabaseRowsResource {
     private static final Set<Integer> TEXT_TYPES = Set.of(Types.VARCHAR, Types.CHAR, Types.LONGVARCHAR, Types.CLOB,
             Types.NVARCHAR, Types.NCHAR, Types.LONGNVARCHAR, Types.NCLOB);
 
-    @Resource(lookup = "java:app/jdbc/latchkey")
+    @Resource(lookup = DatabaseMigration.DATA_SOURCE)
     DataSource dataSource;
 
     @Inject

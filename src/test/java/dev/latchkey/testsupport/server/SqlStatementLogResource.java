@@ -83,6 +83,11 @@ public class SqlStatementLogResource {
         statements.add(number + " " + sql);
     }
 
+    /** A worker of the server's HTTP listener: Payara's (Grizzly) or WildFly's (Undertow). */
+    static boolean isRequestThread(String threadName) {
+        return threadName.startsWith("http-thread-pool") || threadName.startsWith("default task-");
+    }
+
     /** Sees every call EclipseLink makes; keeps those of request threads (not the key-ring refresher's). */
     static final class Recorder extends SessionEventAdapter {
         private final SqlStatementLogResource log;
@@ -93,7 +98,7 @@ public class SqlStatementLogResource {
 
         @Override
         public void postExecuteCall(SessionEvent event) {
-            if (log.recording && Thread.currentThread().getName().startsWith("http-thread-pool")
+            if (log.recording && isRequestThread(Thread.currentThread().getName())
                     && event.getCall() instanceof DatabaseCall call) {
                 // A call made by the server session itself went through EclipseLink's shared read
                 // connections, outside the database transaction, whatever the JTA context says.
