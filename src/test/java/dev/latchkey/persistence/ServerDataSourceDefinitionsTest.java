@@ -53,6 +53,20 @@ class ServerDataSourceDefinitionsTest {
     }
 
     @Test
+    void payaraServerCreatesTheSameDataSourceAsPayaraMicro() throws IOException {
+        assertEquals(dataSourceLines(read("server-config/payara/pre-boot-commands.asadmin")),
+                dataSourceLines(read("server-config/payara-server/latchkey.asadmin")));
+    }
+
+    private static java.util.List<String> dataSourceLines(String commands) {
+        java.util.List<String> lines = commands.lines()
+                .filter(line -> line.startsWith("create-jdbc-") || line.startsWith("set resources.jdbc-connection-pool."))
+                .toList();
+        assertEquals(5, lines.size(), commands);
+        return lines;
+    }
+
+    @Test
     void wildflyReadsTheSettingsKeysWithTheirDefaultsAndThePasswordOnlyFromTheEnvironment() throws IOException {
         String cli = read("server-config/wildfly/latchkey.cli");
         assertEquals(DEFAULTS.url(), wildflyDefault(cli, DatasourceSettings.URL, "LATCHKEY_DATASOURCE_URL"));
