@@ -6,8 +6,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The database ({@code latchkey.datasource.*}). The server's data source itself is configured
- * from the same keys by the server ({@code WEB-INF/glassfish-resources.xml} on Payara,
- * {@code server-config/wildfly/latchkey.cli} on WildFly), with these defaults;
+ * from the same keys by the server's own configuration ({@code server-config/payara/} and
+ * {@code server-config/payara-server/} on Payara, {@code server-config/wildfly/latchkey.cli} on
+ * WildFly), with these defaults (ServerDataSourceDefinitionsTest holds them equal);
  * this class is how Latchkey's own code reads them: the embedded database's hardening at boot,
  * and the key tool, which connects without a server.
  */
