@@ -147,7 +147,10 @@ class EmailVerificationRequiredIT extends DeployedLatchkeyTest {
         // Each resend for a pending address mails a new link after the answer: wait for it before
         // the next timed attempt (untimed), so no answer is timed against another's mail.
         java.util.concurrent.atomic.AtomicInteger expected = new java.util.concurrent.atomic.AtomicInteger();
-        Runnable mailSent = () -> Eventually.await("the mail of the last resend", MAIL_WAIT, () -> smtp.received() >= expected.get());
+        Runnable mailSent = () -> {
+            Eventually.await("the mail of the last resend", MAIL_WAIT, () -> smtp.received() >= expected.get());
+            awaitEmptyOutbox();
+        };
         mailSent.run();
         expected.set(smtp.received());
         Timing.assertIndistinguishable("resend", 202, i -> {

@@ -456,8 +456,16 @@ class SessionLifecycleIT extends DeployedLatchkeyTest {
         List<String> hexSecrets = new java.util.ArrayList<>();
 
         assertEquals(202, http.register(email, PASSWORD).statusCode());
-        Eventually.await("the outbox logs a failed attempt at a verification mail", Duration.ofSeconds(15),
-                () -> http.get("/test-support/log").body().contains("(verify-email) not delivered on attempt"));
+        // The outbox starts empty (DeployedLatchkeyTest); a timeout names what the outbox logged.
+        try {
+            Eventually.await("the outbox logs a failed attempt at a verification mail", Duration.ofSeconds(60),
+                    () -> http.get("/test-support/log").body().contains("(verify-email) not delivered on attempt"));
+        } catch (AssertionError e) {
+            List<String> outboxLines = http.get("/test-support/log").body().lines()
+                    .filter(line -> line.contains("dev.latchkey.mail")).toList();
+            throw new AssertionError(e.getMessage() + "; the outbox's log lines (" + outboxLines.size() + "), the last 20: "
+                    + outboxLines.subList(Math.max(0, outboxLines.size() - 20), outboxLines.size()), e);
+        }
         try (TestMailServer smtp = TestMailServer.forDeployedServer().start()) {
             String verifyToken = TestMailServer.linkToken(smtp.awaitMessage(email, VERIFY_MAIL, Duration.ofSeconds(15)), VERIFY_PAGE);
             rememberOneTimeToken(secrets, hexSecrets, verifyToken);

@@ -9,16 +9,20 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URL;
+import java.net.http.HttpRequest;
 
 /**
- * Base of the integration tests: the real WAR deployed to a real Payara Micro by Arquillian
- * (one server start per test class), driven as a client over real HTTP.
+ * Base of the integration tests: the real WAR deployed to a real server by Arquillian, driven as
+ * a client over real HTTP. On Payara Micro every class of a Failsafe execution shares one server
+ * ({@link SharedPayaraMicro}); on WildFly, one server with a deployment per class.
  *
- * <p>Every test starts from the signing-key set a fresh database has (one RS256 key, active, and
- * nothing else trusted): each class has its own server and in-memory H2 database, but on
- * PostgreSQL ({@code -Ppostgresql}) all of them share one key table, so a key rotation in one
- * class would otherwise be seen by the next. That costs one request when nothing changed it. The
- * server's clock is put back after every test.
+ * <p>So every class shares the database and the server's memory with the classes before it. Every
+ * test starts from the signing-key set a fresh database has (one RS256 key, active, and nothing
+ * else trusted), since a key rotation in one class would otherwise be seen by the next; that costs
+ * one request when nothing changed it. Every test starts with an empty outbox too, so that its mail
+ * does not wait behind the earlier classes' (each retried while no SMTP server listens). The
+ * server's clock is put back after every test, and tests register addresses of their own
+ * ({@link Http#uniqueEmail()}).
  */
 @ExtendWith(ArquillianExtension.class)
 public abstract class DeployedLatchkeyTest {
@@ -38,15 +42,27 @@ public abstract class DeployedLatchkeyTest {
     protected SigningKeyControl signingKeys;
 
     @BeforeEach
-    void connectAndStartFromTheDefaultKeySet() {
+    void connectAndStartFromTheDefaultKeySetAndAnEmptyOutbox() {
         http = new Http(base);
         signingKeys = new SigningKeyControl(http);
         signingKeys.resetToDefault();
+        int emptied = http.send(http.request("/test-support/database/outbox/empty").POST(HttpRequest.BodyPublishers.noBody())).statusCode();
+        org.junit.jupiter.api.Assertions.assertEquals(204, emptied, "the outbox emptied");
     }
 
     @AfterEach
     void resetServerClock() {
         http.resetClock();
+    }
+
+    /**
+     * Waits until the server's outbox is empty: every mail queued so far sent, and its row deleted.
+     * Timing tests wait for this between attempts, so that no attempt is timed against the tail of
+     * the last one's delivery (the SMTP exchange ends before the server has finished with the row).
+     */
+    protected void awaitEmptyOutbox() {
+        Eventually.await("the outbox is empty", java.time.Duration.ofSeconds(30),
+                () -> http.get("/test-support/database/outbox/size").body().equals("0"));
     }
 
     /** Registers a fresh address. */

@@ -9,13 +9,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The database the nodes of a test cluster share: this build's integration-test database, and on
- * in-memory H2 (which another process cannot open) one served over TCP by an H2 server the test
- * owns, under a name of the test's own.
+ * The database the nodes of a test cluster share, of the test's own: on in-memory H2 (which
+ * another process cannot open) one served over TCP by an H2 server the test owns; on PostgreSQL a
+ * schema named after the test, emptied first, beside the one the suite's shared server uses
+ * ({@link SharedPayaraMicro}), whose outbox sender would otherwise race the cluster's for its mail.
  */
 public final class SharedDatabase implements AutoCloseable {
 
     private static final Pattern HOST_AND_PORT = Pattern.compile("//([^/:]+):(\\d+)/");
+    private static final Pattern CURRENT_SCHEMA = Pattern.compile("currentSchema=[^&]*");
 
     private final Server h2Server;
     private final Map<String, String> settings;
@@ -25,19 +27,25 @@ public final class SharedDatabase implements AutoCloseable {
         this.settings = settings;
     }
 
-    /** @param h2Name the in-memory database's name on the H2 run */
-    public static SharedDatabase forCluster(String h2Name) throws SQLException {
+    /** @param name the in-memory database's name on H2; on PostgreSQL, the schema's (dashes as underscores) */
+    public static SharedDatabase forCluster(String name) throws SQLException {
         String url = System.getProperty("latchkey.it.datasource.url", "jdbc:h2:mem:latchkey-it");
+        String user = System.getProperty("latchkey.it.datasource.user", "sa");
+        String password = System.getProperty("latchkey.it.datasource.password", "");
         Server h2Server = null;
         if (url.startsWith("jdbc:h2:mem:")) {
             h2Server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists").start();
-            url = "jdbc:h2:tcp://127.0.0.1:" + h2Server.getPort() + "/mem:" + h2Name + ";DB_CLOSE_DELAY=-1";
+            url = "jdbc:h2:tcp://127.0.0.1:" + h2Server.getPort() + "/mem:" + name + ";DB_CLOSE_DELAY=-1";
+        } else if (url.startsWith("jdbc:postgresql:")) {
+            String schema = name.replace('-', '_');
+            ResetPostgresSchema.reset(url, user, password, schema);
+            url = CURRENT_SCHEMA.matcher(url).replaceFirst("currentSchema=" + schema);
         }
         return new SharedDatabase(h2Server, Map.of(
                 "class-name", System.getProperty("latchkey.it.datasource.class-name", "org.h2.jdbcx.JdbcDataSource"),
                 "url", url,
-                "user", System.getProperty("latchkey.it.datasource.user", "sa"),
-                "password", System.getProperty("latchkey.it.datasource.password", "")));
+                "user", user,
+                "password", password));
     }
 
     /** The JDBC settings for {@link LatchkeyCluster}: class-name, url, user, password. */

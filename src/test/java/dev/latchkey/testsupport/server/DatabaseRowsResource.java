@@ -26,7 +26,8 @@ import javax.sql.DataSource;
 /**
  * Test deployments only, straight on the server's data source: which rows of which tables hold a
  * value (every character column of every table of the schema, so a table added later is searched
- * too), many accounts created at once for the user-list tests, and the audit table taken away.
+ * too), many accounts created at once for the user-list tests, the audit table taken away, and
+ * the outbox emptied.
  */
 @Path("/test-support/database")
 @RequestScoped
@@ -123,6 +124,31 @@ public class DatabaseRowsResource {
     @Path("signing-key-table")
     public Response signingKeyTable(@QueryParam("present") boolean present) throws SQLException {
         return tablePresent("signing_key", present);
+    }
+
+    /**
+     * Drops every message of the outbox, sent or not. Every test starts with an empty outbox
+     * ({@code DeployedLatchkeyTest}): on a server the suite shares, the earlier classes' mail
+     * would otherwise wait for SMTP ahead of a test's own, hundreds of messages once the fuzzer ran.
+     */
+    @POST
+    @Path("outbox/empty")
+    public Response emptyOutbox() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); java.sql.Statement statement = connection.createStatement()) {
+            statement.executeUpdate("DELETE FROM mail_outbox");
+        }
+        return Response.noContent().build();
+    }
+
+    /** How many messages the outbox holds: none once every mail a test caused is sent and its row gone. */
+    @GET
+    @Path("outbox/size")
+    public Response outboxSize() throws SQLException {
+        try (Connection connection = dataSource.getConnection(); java.sql.Statement statement = connection.createStatement();
+             ResultSet count = statement.executeQuery("SELECT COUNT(*) FROM mail_outbox")) {
+            count.next();
+            return Response.ok(String.valueOf(count.getLong(1))).build();
+        }
     }
 
     private Response tablePresent(String table, boolean present) throws SQLException {
