@@ -17,7 +17,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 import java.io.StringReader;
 import java.net.http.HttpRequest;
@@ -48,6 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nodes up and joined (and should one fail halfway, {@link #wholeCluster()} restarts what it left
  * down before the next test).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterRevocationIT {
 
     private static final String PASSWORD = "correct horse battery staple";
@@ -459,6 +463,9 @@ class ClusterRevocationIT {
         } finally {
             restoreWholeCluster();
         }
+        MetricsScrape restarted = MetricsScrape.of(cluster.http(C));
+        assertEquals(0, restarted.value("latchkey_cluster_degraded"));
+        assertEquals(3, restarted.value("latchkey_cluster_members"));
     }
 
     /**
@@ -493,9 +500,12 @@ class ClusterRevocationIT {
      * the three do not merge again (not within 90 s, with JGroups' merge checks every 48 s or every
      * 15 s), and requests on the resumed nodes wait for the cache and fail after 10 s. That is a
      * defect of its own (docs/reliability.md), left to the fault-injection work of issue 19; so
-     * this test restarts the cluster afterwards rather than wait for a merge.
+     * this test runs last, and the cluster it leaves is only stopped. (A restart after it, for the
+     * tests that followed, cost two minutes of CI; {@link #revocationsSurviveARestartOfTheWholeCluster()}
+     * shows what a restarted cluster reports.)
      */
     @Test
+    @Order(Integer.MAX_VALUE)
     void aNodeThatLosesQuorumReportsNotReady() {
         cluster.pause(A);
         cluster.pause(B);
@@ -512,12 +522,7 @@ class ClusterRevocationIT {
         } finally {
             cluster.resume(A);
             cluster.resume(B);
-            cluster.stop(A, B, C);
-            restoreWholeCluster();
         }
-        MetricsScrape restarted = MetricsScrape.of(cluster.http(C));
-        assertEquals(0, restarted.value("latchkey_cluster_degraded"));
-        assertEquals(3, restarted.value("latchkey_cluster_members"));
     }
 
     /** A session's access token, after the session ended because a rotated refresh token came back past the grace. */
