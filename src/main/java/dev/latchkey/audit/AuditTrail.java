@@ -137,7 +137,10 @@ public class AuditTrail {
             }
             try {
                 writer.insert(batch);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // Exception, not RuntimeException: WildFly's transaction interceptor lets the
+                // checked RollbackException of a failed commit through (the insert is flushed at
+                // commit), and one escaping this scheduled task would end it for good.
                 long lost = notStored.addAndGet(batch.size());
                 // The class name only: a driver's message can quote the row.
                 LOG.log(Level.WARNING, "{0} audit events were logged but not stored ({1}); events not stored since start: {2}",

@@ -85,8 +85,9 @@ public class Housekeeping {
             auditTrail.prune(clock.instant().minus(auditSettings.retention()));
             LOG.fine(() -> "Housekeeping deleted " + sessionsDeleted + " expired sessions and "
                     + tokensDeleted + " dead one-time tokens");
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
             // The next run tries again; pruning late only keeps dead rows a little longer.
+            // Exception: a failed commit can surface as the checked RollbackException (WildFly).
             LOG.log(Level.WARNING, "Housekeeping failed: {0}", e.getClass().getName());
         }
     }

@@ -140,8 +140,10 @@ public class MailSender {
                 while (wokenWhileDraining.getAndSet(false)) {
                     deliverDue();
                 }
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 // The next wake-up or tick tries again; nothing is lost while the rows stay.
+                // Exception: a failed commit can surface as the checked RollbackException
+                // (WildFly), and escaping the timer's task would stop it for good.
                 LOG.log(Level.WARNING, "Mail delivery round failed: {0}", e.getClass().getName());
             } finally {
                 draining.set(false);
