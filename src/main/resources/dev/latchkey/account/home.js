@@ -97,8 +97,8 @@ postOnSubmit('mfa-confirm', '../auth/mfa/totp/confirm', async (response) => {
   showRecoveryCodes((await response.json()).recovery_codes);
   element('mfa-confirm').hidden = true;
   showSecondFactor(true);
-  say('Two-step sign-in is on. Your other sessions have ended.');
   await showSessions();
+  say('Two-step sign-in is on. Your other sessions have ended.');
 });
 
 postOnSubmit('mfa-new-codes', '../auth/mfa/recovery-codes', async (response) => {
@@ -110,15 +110,16 @@ postOnSubmit('mfa-disable', '../auth/mfa/totp/disable', async () => {
   element('mfa-recovery').hidden = true;
   element('mfa-recovery-codes').replaceChildren();
   showSecondFactor(false);
-  say('Two-step sign-in is off, and your other sessions have ended.');
   await showSessions();
+  say('Two-step sign-in is off, and your other sessions have ended.');
 });
 
 postOnSubmit('password-change', '../auth/password/change', async () => {
   // The change ended every session and started a new one for this browser: take its token.
   await latchkey.refresh();
-  say('Your password has been changed, and every other session has ended.');
+  // The list is redrawn before the announcement, so what is said is what is on the screen.
   await showSessions();
+  say('Your password has been changed, and every other session has ended.');
 });
 
 /**
