@@ -4,6 +4,7 @@ import dev.latchkey.audit.AuditEvent;
 import dev.latchkey.audit.AuditLog;
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.problem.ProblemException;
+import dev.latchkey.problem.UnreachableDependency;
 import dev.latchkey.ratelimit.RateLimiter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -73,6 +74,11 @@ public class EmailVerificationService {
         try {
             accounts.insert(account);
         } catch (PersistenceException raced) {
+            // A database that did not answer says nothing about the link, which stays good: that is
+            // a 503 to retry, not "invalid".
+            if (UnreachableDependency.of(raced).isPresent()) {
+                throw raced;
+            }
             // A concurrent verification of the same address won the unique index: first wins.
             throw new ProblemException(OneTimeTokens.INVALID);
         }

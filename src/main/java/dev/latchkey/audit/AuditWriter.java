@@ -17,6 +17,11 @@ public class AuditWriter {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void insert(List<AuditRecord> batch) {
         batch.forEach(em::persist);
+        // Written now, not at commit: a database that does not answer then fails here, and the
+        // transaction is rolled back quietly, instead of failing in the commit's flush, where
+        // Payara logs its own stack trace with the statement (DTX5014) and WildFly throws the
+        // checked RollbackException.
+        em.flush();
     }
 
     /** See {@link AuditTrail#pseudonymize}. */

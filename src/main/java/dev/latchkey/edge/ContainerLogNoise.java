@@ -1,5 +1,6 @@
 package dev.latchkey.edge;
 
+import dev.latchkey.problem.CountedWarning;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.context.Initialized;
@@ -9,11 +10,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Filter;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -62,14 +58,13 @@ public class ContainerLogNoise {
     static final String CLIENT_GONE = "a client that closed its connection before its answer";
 
     private static final Logger LOG = Logger.getLogger(ContainerLogNoise.class.getName());
-    private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     /** Held strongly: the log manager keeps loggers only weakly, and the filters live on them. */
     private final Map<Logger, Filter> previous = new LinkedHashMap<>();
     private final Map<Logger, Filter> installed = new LinkedHashMap<>();
 
     void install(@Observes @Initialized(ApplicationScoped.class) Object started) {
-        Counts counts = new Counts();
+        CountedWarning counts = counts();
         for (String name : CONTAINER_LOGGERS) {
             Logger logger = Logger.getLogger(name);
             synchronized (logger) {
@@ -130,35 +125,16 @@ public class ContainerLogNoise {
     }
 
     /** Shared by the filters of all the loggers, so that all of them together write one line a minute. */
-    static final class Counts {
-        private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
-        private final AtomicLong nextLineAt = new AtomicLong(System.nanoTime());
-
-        void drop(String kind) {
-            dropped.computeIfAbsent(kind, k -> new LongAdder()).increment();
-            long now = System.nanoTime();
-            long due = nextLineAt.get();
-            // One thread wins the line for this minute; the others only count.
-            if (now - due >= 0 && nextLineAt.compareAndSet(due, now + INTERVAL_NANOS)) {
-                StringJoiner kinds = new StringJoiner("; ");
-                dropped.forEach((name, count) -> {
-                    long n = count.sumThenReset();
-                    if (n > 0) {
-                        kinds.add(n + " for " + name);
-                    }
-                });
-                LOG.log(Level.WARNING, "Container log records suppressed since the last line like this (at most one a minute),"
-                        + " with their stack traces: {0}. Each is a request Latchkey never saw, or a client gone before its answer.",
-                        kinds.toString());
-            }
-        }
+    static CountedWarning counts() {
+        return new CountedWarning(LOG, "Container log records suppressed since the last line like this (at most one a minute),"
+                + " with their stack traces: {0}. Each is a request Latchkey never saw, or a client gone before its answer.");
     }
 
     static final class Collapsing implements Filter {
         private final Filter previous;
-        private final Counts counts;
+        private final CountedWarning counts;
 
-        Collapsing(Filter previous, Counts counts) {
+        Collapsing(Filter previous, CountedWarning counts) {
             this.previous = previous;
             this.counts = counts;
         }
@@ -169,7 +145,7 @@ public class ContainerLogNoise {
             if (kind == null) {
                 return previous == null || previous.isLoggable(record);
             }
-            counts.drop(kind);
+            counts.count(kind);
             return false;
         }
     }

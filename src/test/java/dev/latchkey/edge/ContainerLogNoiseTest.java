@@ -56,7 +56,7 @@ class ContainerLogNoiseTest {
     @Test
     void noiseIsDroppedAndEverythingElseGoesToThePreviousFilter() {
         ContainerLogNoise.Collapsing filter = new ContainerLogNoise.Collapsing(
-                record -> !record.getMessage().equals("vetoed"), new ContainerLogNoise.Counts());
+                record -> !record.getMessage().equals("vetoed"), ContainerLogNoise.counts());
         for (int i = 0; i < 100; i++) {
             assertFalse(filter.isLoggable(record(Level.SEVERE,
                     thrownBy("org.glassfish.grizzly.http.util.URLDecoder", new IllegalArgumentException("x")))));
