@@ -30,6 +30,7 @@ public class ClusterSettings extends Settings {
     public static final String SECRET = "latchkey.cluster.secret";
     public static final String SECRET_FILE = "latchkey.cluster.secret-file";
     public static final String MAX_CLOCK_OFFSET = "latchkey.cluster.max-clock-offset-seconds";
+    static final String OPERATION_TIMEOUT = "latchkey.cluster.operation-timeout-seconds";
     static final int MIN_SECRET_BYTES = 32;
     static final String HOW_TO_MAKE_ONE = "generate one with `openssl rand -base64 32` and give every node the same"
             + " value, through the environment (LATCHKEY_CLUSTER_SECRET) or a file named by " + SECRET_FILE;
@@ -56,6 +57,7 @@ public class ClusterSettings extends Settings {
     private Map<String, String> transport;
     private byte[] secret;
     private Duration maxClockOffset;
+    private Duration operationTimeout;
 
     public static ClusterSettings from(SettingsSource source) {
         return load(new ClusterSettings(), source);
@@ -78,6 +80,7 @@ public class ClusterSettings extends Settings {
         source.number("latchkey.cluster.failure-detection-port-offset", 50_000, 1, 65_534);
         transport = Map.copyOf(values);
         maxClockOffset = source.seconds(MAX_CLOCK_OFFSET, 5, 1, 3600);
+        operationTimeout = source.seconds(OPERATION_TIMEOUT, 5, 1, 25);
         Optional<byte[]> configured = secret(source.optional(SECRET), source.optional(SECRET_FILE));
         if (enabled && configured.isEmpty()) {
             throw new InvalidSettingException(SECRET, "must be set when " + ENABLED + "=true: " + HOW_TO_MAKE_ONE);
@@ -131,5 +134,10 @@ public class ClusterSettings extends Settings {
 
     public Duration maxClockOffset() {
         return maxClockOffset;
+    }
+
+    /** How long a request waits for a cache operation ({@link ClusterCalls}). */
+    Duration operationTimeout() {
+        return operationTimeout;
     }
 }

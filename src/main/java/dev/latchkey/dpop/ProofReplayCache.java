@@ -4,6 +4,7 @@ import com.nimbusds.oauth2.sdk.dpop.verifiers.DPoPProofUse;
 import com.nimbusds.oauth2.sdk.util.singleuse.AlreadyUsedException;
 import com.nimbusds.oauth2.sdk.util.singleuse.SingleUseChecker;
 import dev.latchkey.cluster.CacheContainer;
+import dev.latchkey.cluster.ClusterCalls;
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemException;
 import jakarta.annotation.PostConstruct;
@@ -33,6 +34,9 @@ public class ProofReplayCache implements SingleUseChecker<DPoPProofUse> {
     @Inject
     DpopSettings settings;
 
+    @Inject
+    ClusterCalls cluster;
+
     private Cache<String, String> cache;
 
     @PostConstruct
@@ -41,10 +45,11 @@ public class ProofReplayCache implements SingleUseChecker<DPoPProofUse> {
     }
 
     /** For code outside a container (unit tests), on a cache of its own. */
-    static ProofReplayCache on(Cache<String, String> cache, DpopSettings settings) {
+    static ProofReplayCache on(Cache<String, String> cache, DpopSettings settings, ClusterCalls cluster) {
         ProofReplayCache replayCache = new ProofReplayCache();
         replayCache.cache = cache;
         replayCache.settings = settings;
+        replayCache.cluster = cluster;
         return replayCache;
     }
 
@@ -59,7 +64,7 @@ public class ProofReplayCache implements SingleUseChecker<DPoPProofUse> {
         String key = use.getIssuer().getValue() + "|" + use.getJWTID().getValue();
         long lifespanSeconds = settings.proofMaxAge().toSeconds() + 2 * settings.clockSkew().toSeconds();
         try {
-            if (cache.putIfAbsent(key, "1", lifespanSeconds, TimeUnit.SECONDS) != null) {
+            if (cluster.await(cache.putIfAbsentAsync(key, "1", lifespanSeconds, TimeUnit.SECONDS)) != null) {
                 throw new AlreadyUsedException("The DPoP proof was used before");
             }
         } catch (AvailabilityException e) {

@@ -1,6 +1,7 @@
 package dev.latchkey.ratelimit;
 
 import dev.latchkey.cluster.CacheContainer;
+import dev.latchkey.cluster.ClusterCalls;
 import dev.latchkey.crypto.TokenDigests;
 import dev.latchkey.http.IpLiteral;
 import dev.latchkey.metrics.CountersByTag;
@@ -10,7 +11,8 @@ import dev.latchkey.problem.ProblemException;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
-import io.github.bucket4j.distributed.proxy.ProxyManager;
+import io.github.bucket4j.distributed.AsyncBucketProxy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
 import io.github.bucket4j.grid.infinispan.Bucket4jInfinispan;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +24,6 @@ import org.infinispan.functional.impl.FunctionalMapImpl;
 import org.infinispan.functional.impl.ReadWriteMapImpl;
 
 import java.time.Duration;
-import java.util.function.Supplier;
 
 /**
  * Cluster-wide rate limits on Bucket4j, whose token buckets live in the Infinispan cache
@@ -42,6 +43,9 @@ public class RateLimiter {
     CacheContainer container;
 
     @Inject
+    ClusterCalls cluster;
+
+    @Inject
     RateLimitSettings settings;
 
     @Inject
@@ -52,7 +56,7 @@ public class RateLimiter {
 
     private CountersByTag<Budget> rejections;
 
-    private ProxyManager<String> buckets;
+    private AsyncProxyManager<String> buckets;
     private BucketConfiguration loginPerIp;
     private BucketConfiguration loginFailuresPerAccount;
     private BucketConfiguration registerPerIp;
@@ -73,7 +77,8 @@ public class RateLimiter {
                         ReadWriteMapImpl.create(FunctionalMapImpl.create(cache.getAdvancedCache())))
                 // A bucket is forgotten once it would be full again: the cache holds only active limits.
                 .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofMinutes(1)))
-                .build();
+                .build()
+                .asAsync();
         loginPerIp = perMinute(settings.loginPerIpPerMinute());
         loginFailuresPerAccount = failureBackOff(settings.loginFailuresPerAccount(), Duration.ofSeconds(settings.loginFailureWindowSeconds()));
         registerPerIp = perMinute(settings.registerPerIpPerMinute());
@@ -127,7 +132,7 @@ public class RateLimiter {
     /** The password was right, so the attempt was not a failure: its token goes back. */
     public void passwordAttemptSucceeded(String account) {
         if (settings.enabled()) {
-            bucket(accountKey(account), loginFailuresPerAccount).addTokens(1);
+            cluster.await(bucket(accountKey(account), loginFailuresPerAccount).addTokens(1));
         }
     }
 
@@ -161,7 +166,7 @@ public class RateLimiter {
         if (!settings.enabled()) {
             return true;
         }
-        boolean allowed = bucket("account-mail-address:" + digest(address), accountMailPerAddress).tryConsume(1);
+        boolean allowed = cluster.await(bucket("account-mail-address:" + digest(address), accountMailPerAddress).tryConsume(1));
         if (!allowed) {
             rejections.increment(Budget.ACCOUNT_MAIL_ADDRESS);
         }
@@ -189,16 +194,16 @@ public class RateLimiter {
         if (!settings.enabled()) {
             return;
         }
-        ConsumptionProbe probe = bucket(key, configuration).tryConsumeAndReturnRemaining(1);
+        ConsumptionProbe probe = cluster.await(bucket(key, configuration).tryConsumeAndReturnRemaining(1));
         if (!probe.isConsumed()) {
             rejections.increment(budget);
             throw tooManyRequests(probe.getNanosToWaitForRefill());
         }
     }
 
-    private io.github.bucket4j.distributed.BucketProxy bucket(String key, BucketConfiguration configuration) {
-        Supplier<BucketConfiguration> supplier = () -> configuration;
-        return buckets.getProxy(key, supplier);
+    /** Asynchronous, so that the wait for the cluster is bounded ({@link ClusterCalls}). */
+    private AsyncBucketProxy bucket(String key, BucketConfiguration configuration) {
+        return buckets.builder().build(key, configuration);
     }
 
     private static BucketConfiguration perMinute(long budget) {

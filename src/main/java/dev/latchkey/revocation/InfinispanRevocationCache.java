@@ -1,6 +1,7 @@
 package dev.latchkey.revocation;
 
 import dev.latchkey.cluster.CacheContainer;
+import dev.latchkey.cluster.ClusterCalls;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -34,6 +35,10 @@ public class InfinispanRevocationCache implements RevocationCache {
     @Inject
     Clock clock;
 
+    /** Every call waits for the cluster through it, so that a request's wait is bounded. */
+    @Inject
+    ClusterCalls cluster;
+
     private Cache<String, String> cache;
 
     @PostConstruct
@@ -44,7 +49,7 @@ public class InfinispanRevocationCache implements RevocationCache {
     @Override
     public Optional<Revocation> get(String key) {
         try {
-            return Optional.ofNullable(cache.get(key)).map(InfinispanRevocationCache::decode);
+            return Optional.ofNullable(cluster.await(cache.getAsync(key))).map(InfinispanRevocationCache::decode);
         } catch (AvailabilityException e) {
             throw new RevocationStateUnavailableException(e);
         }
@@ -59,14 +64,14 @@ public class InfinispanRevocationCache implements RevocationCache {
     public void put(String key, Revocation revocation) {
         try {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                String existing = cache.putIfAbsent(key, encode(revocation), lifespanMillis(revocation), TimeUnit.MILLISECONDS);
+                String existing = cluster.await(cache.putIfAbsentAsync(key, encode(revocation), lifespanMillis(revocation), TimeUnit.MILLISECONDS));
                 if (existing == null) {
                     return;
                 }
                 Revocation widened = decode(existing).widenedBy(revocation);
                 String encoded = encode(widened);
                 if (encoded.equals(existing)
-                        || cache.replace(key, existing, encoded, lifespanMillis(widened), TimeUnit.MILLISECONDS)) {
+                        || cluster.await(cache.replaceAsync(key, existing, encoded, lifespanMillis(widened), TimeUnit.MILLISECONDS))) {
                     return;
                 }
             }
@@ -91,7 +96,7 @@ public class InfinispanRevocationCache implements RevocationCache {
     @Override
     public void remove(String key) {
         try {
-            cache.remove(key);
+            cluster.await(cache.removeAsync(key));
         } catch (AvailabilityException e) {
             throw new RevocationStateUnavailableException(e);
         }

@@ -1,5 +1,7 @@
 package dev.latchkey.dpop;
 
+import dev.latchkey.cluster.ClusterCalls;
+import dev.latchkey.cluster.ClusterSettings;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -58,7 +60,7 @@ class DpopProofsTest {
         DpopProofs proofs = new DpopProofs();
         proofs.settings = settings;
         proofs.http = HttpSettings.defaults();
-        proofs.replayCache = ProofReplayCache.on(manager.getCache("dpop-proofs"), settings);
+        proofs.replayCache = ProofReplayCache.on(manager.getCache("dpop-proofs"), settings, new ClusterCalls(ClusterSettings.defaults()));
         proofs.nonces = new DpopNonces();
         proofs.nonces.settings = settings;
         proofs.nonces.keySettings = KeySettings.defaults();

@@ -1,5 +1,7 @@
 package dev.latchkey.ratelimit;
 
+import dev.latchkey.cluster.ClusterCalls;
+import dev.latchkey.cluster.ClusterSettings;
 import dev.latchkey.metrics.Metrics;
 import dev.latchkey.problem.ProblemException;
 import org.infinispan.Cache;
@@ -33,6 +35,7 @@ class RateLimiterTest {
         limiter = new RateLimiter();
         limiter.settings = settings;
         limiter.metrics = Metrics.inMemory();
+        limiter.cluster = new ClusterCalls(ClusterSettings.defaults());
         limiter.init(cache);
     }
 

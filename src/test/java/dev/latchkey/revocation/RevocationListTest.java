@@ -1,5 +1,7 @@
 package dev.latchkey.revocation;
 
+import dev.latchkey.cluster.ClusterCalls;
+import dev.latchkey.cluster.ClusterSettings;
 import dev.latchkey.cluster.CacheContainer;
 import dev.latchkey.config.SettingsSource;
 import dev.latchkey.testsupport.server.MovableClock;
@@ -73,6 +75,7 @@ class RevocationListTest {
             }
         };
         cache.clock = clock;
+        cache.cluster = new ClusterCalls(ClusterSettings.defaults());
         cache.init();
         return cache;
     }

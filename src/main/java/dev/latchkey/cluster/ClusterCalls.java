@@ -1,0 +1,55 @@
+package dev.latchkey.cluster;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.infinispan.commons.CacheException;
+import org.infinispan.commons.TimeoutException;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one bound on how long a request waits for the cache cluster. A replicated operation on a
+ * node the others have excluded, and which has not noticed yet, can wait far longer than the
+ * caches' own remote timeout (issue 19's fault run saw waits cut only by the listener's 30 s
+ * request deadline, answered 500). Past {@code latchkey.cluster.operation-timeout-seconds} the
+ * request gets Infinispan's {@link TimeoutException}, which the problem mapper answers {@code 503}
+ * with {@code Retry-After}; the operation itself may still complete in the background.
+ */
+@ApplicationScoped
+public class ClusterCalls {
+
+    @Inject
+    ClusterSettings settings;
+
+    /** For CDI. */
+    protected ClusterCalls() {
+    }
+
+    /** For code outside a container (unit tests). */
+    public ClusterCalls(ClusterSettings settings) {
+        this.settings = settings;
+    }
+
+    public <T> T await(CompletionStage<T> operation) {
+        return await(operation, settings.operationTimeout());
+    }
+
+    static <T> T await(CompletionStage<T> operation, Duration bound) {
+        try {
+            return operation.toCompletableFuture().get(bound.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException notAnswered) {
+            throw new TimeoutException("The cache cluster did not answer within " + bound.toSeconds() + " s");
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new CacheException(failed.getCause());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new CacheException(interrupted);
+        }
+    }
+}
