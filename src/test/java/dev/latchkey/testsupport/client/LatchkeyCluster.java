@@ -202,6 +202,21 @@ public final class LatchkeyCluster implements AutoCloseable {
         }
     }
 
+    /** Kills the node's process with {@code SIGKILL}, as a crash would: nothing of it shuts down cleanly. */
+    public void kill(int node) {
+        Process process = processes[node];
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            processes[node] = null;
+        }
+    }
+
     /**
      * Freezes the node's process ({@code SIGSTOP}), as a long GC pause or a partition would look
      * to its peers: it answers nothing and sends no heartbeat until {@link #resume}.

@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * A TCP proxy on 127.0.0.1 in front of one server (the database), so that a test can make that
@@ -79,15 +80,23 @@ public final class TcpProxy implements AutoCloseable {
                 Socket server = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(server);
-                pump(client, server);
-                pump(server, client);
+                splice(client, server, open::remove);
             } catch (IOException closedOrRefused) {
                 // cut() closed the listener, or the target refused: the client sees its socket close.
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /**
+     * Copies bytes both ways between two connected sockets, each direction on a daemon thread of
+     * its own, until either side closes; then closes both and hands each to {@code closed}.
+     */
+    public static void splice(Socket client, Socket server, Consumer<Socket> closed) {
+        pump(client, server, closed);
+        pump(server, client, closed);
+    }
+
+    private static void pump(Socket from, Socket to, Consumer<Socket> closed) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -96,15 +105,15 @@ public final class TcpProxy implements AutoCloseable {
                     out.write(buffer, 0, read);
                     out.flush();
                 }
-            } catch (IOException closed) {
+            } catch (IOException gone) {
                 // Either side went away.
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);
-                open.remove(from);
-                open.remove(to);
+                closed.accept(from);
+                closed.accept(to);
             }
-        }, "tcp-proxy-pump-" + port);
+        }, "tcp-proxy-pump");
         thread.setDaemon(true);
         thread.start();
     }

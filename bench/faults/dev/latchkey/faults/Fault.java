@@ -1,0 +1,125 @@
+package dev.latchkey.faults;
+
+import dev.latchkey.testsupport.client.LatchkeyCluster;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** The faults the harness injects, one a phase, each with how it ends. */
+enum Fault {
+
+    KILL("kill", "kill -9 of node 1 while it serves, restarted 5 s later", Duration.ofSeconds(5)) {
+        @Override
+        void inject(LatchkeyCluster cluster) {
+            cluster.kill(1);
+        }
+
+        @Override
+        void heal(LatchkeyCluster cluster) {
+            cluster.start(1);
+        }
+    },
+    PAUSE("pause", "SIGSTOP of node 2 for 20 s (failure detection takes 10 s), then SIGCONT", Duration.ofSeconds(20)) {
+        @Override
+        void inject(LatchkeyCluster cluster) {
+            cluster.pause(2);
+        }
+
+        @Override
+        void heal(LatchkeyCluster cluster) {
+            cluster.resume(2);
+        }
+    },
+    DATABASE_RESTART("db-restart", "PostgreSQL restarted (pg_ctlcluster restart, fast shutdown)", Duration.ZERO) {
+        @Override
+        void inject(LatchkeyCluster cluster) {
+            postgresql("restart");
+        }
+
+        @Override
+        void heal(LatchkeyCluster cluster) {
+            // The restart is the whole fault.
+        }
+    },
+    DATABASE_STOP("db-stop", "PostgreSQL stopped for 20 s, then started", Duration.ofSeconds(20)) {
+        @Override
+        void inject(LatchkeyCluster cluster) {
+            postgresql("stop");
+        }
+
+        @Override
+        void heal(LatchkeyCluster cluster) {
+            postgresql("start");
+        }
+    };
+
+    final String name;
+    final String description;
+    final Duration held;
+
+    Fault(String name, String description, Duration held) {
+        this.name = name;
+        this.description = description;
+        this.held = held;
+    }
+
+    abstract void inject(LatchkeyCluster cluster);
+
+    abstract void heal(LatchkeyCluster cluster);
+
+    static List<Fault> parse(String names) {
+        List<Fault> faults = new ArrayList<>();
+        for (String name : names.split(",")) {
+            String wanted = name.trim();
+            faults.add(Arrays.stream(values()).filter(fault -> fault.name.equals(wanted)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("No fault named '" + wanted + "'; the faults are "
+                            + Arrays.stream(values()).map(fault -> fault.name).collect(Collectors.joining(", "))
+                            + " (docs/reliability.md says which of the issue's are not built)")));
+        }
+        return faults;
+    }
+
+    /** A run that failed half-way through a database phase must not leave the database stopped. */
+    static void ensurePostgresqlRunning() {
+        if (pgCtlCluster("status") != 0) {
+            postgresql("start");
+        }
+    }
+
+    /** The local PostgreSQL cluster, as .ci/run starts it: {@code pg_ctlcluster <version> main <action>}. */
+    private static void postgresql(String action) {
+        if (pgCtlCluster(action) != 0) {
+            throw new IllegalStateException("pg_ctlcluster main " + action + " failed");
+        }
+    }
+
+    private static int pgCtlCluster(String action) {
+        String version = System.getProperty("faults.postgresql-version", installedPostgresqlVersion());
+        try {
+            return new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", action)
+                    .inheritIO().start().waitFor();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String installedPostgresqlVersion() {
+        try (Stream<Path> versions = Files.list(Path.of("/etc/postgresql"))) {
+            return versions.map(path -> path.getFileName().toString()).sorted().reduce((first, last) -> last)
+                    .orElseThrow(() -> new IllegalStateException("No PostgreSQL cluster under /etc/postgresql"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.latchkey.faults;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The promises, checked against the client's history after the run. Each violation names the
+ * offending request, and the one it contradicts.
+ */
+final class Invariants {
+
+    static final String ONE_SUCCESSOR = "no refresh token produced two different successors";
+    static final String REVOKED_STAYS_REVOKED = "no request with a token ended before it was sent succeeded, on any node, after any restart";
+    static final String NO_SERVER_ERROR = "no 5xx but a 503 with Retry-After while a fault lasted, and every error a problem+json";
+    static final String RECOVERY = "full service again without operator action within the bound";
+    static final List<String> ALL = List.of(ONE_SUCCESSOR, REVOKED_STAYS_REVOKED, NO_SERVER_ERROR, RECOVERY);
+
+    record Violation(String invariant, String phase, String detail) {
+    }
+
+    private Invariants() {
+    }
+
+    static List<Violation> check(List<Exchange> exchanges, List<Revocation> revocations, List<Phase> phases, long recoveryBoundSeconds) {
+        List<Violation> violations = new ArrayList<>();
+        oneSuccessor(exchanges, phases, violations);
+        revokedStaysRevoked(exchanges, revocations, phases, violations);
+        noServerError(exchanges, phases, violations);
+        for (Phase phase : phases) {
+            if (phase.faultAt() >= 0 && !phase.recovered()) {
+                violations.add(new Violation(RECOVERY, phase.name(), "not back to full service " + recoveryBoundSeconds
+                        + " s after the fault ended: every node ready, and a sign-in, a refresh and a read on each"));
+            }
+        }
+        return violations;
+    }
+
+    private static void oneSuccessor(List<Exchange> exchanges, List<Phase> phases, List<Violation> violations) {
+        Map<String, Exchange> firstSuccessor = new HashMap<>();
+        for (Exchange exchange : exchanges) {
+            if (exchange.status() != 200 || exchange.presented() == null || exchange.successor() == null) {
+                continue;
+            }
+            Exchange first = firstSuccessor.putIfAbsent(exchange.presented(), exchange);
+            if (first != null && !first.successor().equals(exchange.successor())) {
+                violations.add(new Violation(ONE_SUCCESSOR, phaseOf(exchange, phases), first + "\n    and " + exchange));
+            }
+        }
+    }
+
+    private static void revokedStaysRevoked(List<Exchange> exchanges, List<Revocation> revocations, List<Phase> phases,
+                                            List<Violation> violations) {
+        Map<String, Revocation> byAccessToken = new HashMap<>();
+        Map<String, Revocation> byRefreshToken = new HashMap<>();
+        for (Revocation revocation : revocations) {
+            byAccessToken.merge(History.hash(revocation.accessToken()), revocation, Invariants::earlier);
+            byRefreshToken.merge(History.hash(revocation.refreshToken()), revocation, Invariants::earlier);
+        }
+        for (Exchange exchange : exchanges) {
+            if (!exchange.succeeded()) {
+                continue;
+            }
+            Optional.ofNullable(exchange.accessToken()).map(byAccessToken::get)
+                    .or(() -> Optional.ofNullable(exchange.presented()).map(byRefreshToken::get))
+                    .filter(revocation -> revocation.acknowledgedAt() < exchange.sentAt())
+                    .ifPresent(revocation -> violations.add(new Violation(REVOKED_STAYS_REVOKED, phaseOf(exchange, phases),
+                            "ended by " + revocation.acknowledgement() + "\n    yet " + exchange)));
+        }
+    }
+
+    private static Revocation earlier(Revocation one, Revocation other) {
+        return one.acknowledgedAt() <= other.acknowledgedAt() ? one : other;
+    }
+
+    private static void noServerError(List<Exchange> exchanges, List<Phase> phases, List<Violation> violations) {
+        for (Exchange exchange : exchanges) {
+            if (exchange.status() >= 400 && !exchange.problem()) {
+                violations.add(new Violation(NO_SERVER_ERROR, phaseOf(exchange, phases), "not a problem+json: " + exchange));
+            } else if (exchange.status() >= 500) {
+                boolean honestUnavailable = exchange.status() == 503 && exchange.retryAfter()
+                        && phases.stream().anyMatch(phase -> phase.faultInForce(exchange));
+                if (!honestUnavailable) {
+                    violations.add(new Violation(NO_SERVER_ERROR, phaseOf(exchange, phases),
+                            (exchange.status() == 503 ? (exchange.retryAfter() ? "503 with no fault in force: " : "503 without Retry-After: ")
+                                    : "server error: ") + exchange));
+                }
+            }
+        }
+    }
+
+    static String phaseOf(Exchange exchange, List<Phase> phases) {
+        return phases.stream().filter(phase -> phase.contains(exchange)).map(Phase::name).findFirst().orElse("after the phases");
+    }
+}
