@@ -2,13 +2,14 @@
 """Slow request bodies against a running Latchkey (issue 21); figures in docs/reliability.md.
 
     mvn -Prun                      # Latchkey on :8080, with server-config/payara/pre-boot-commands.asadmin
-    bench/edge/slow-clients.py --port 8080 --slow 200 --seconds 15 [--sustain]
+    bench/edge/slow-clients.py --port 8080 --slow 200 --seconds 15 [--sustain] [--probe /api/me]
     bench/edge/slow-clients.py --port 8080 --trickle
 
 Opens --slow connections that each declare a 100-byte login body and send 9 bytes of it, then
-times GET /ping (a fresh connection every 50 ms) for --seconds. With --sustain every slow
+times GET /ping (a fresh connection every 50 ms) for --seconds; --probe names another path to
+time instead (/api/me without a token: its answer is a 401, counted as answered). With --sustain every slow
 connection the server closes is opened again at once, as a determined attacker would. Prints the
-/ping latency (p50, p99, max, failures) and when and how the slow connections were closed.
+probe's latency (p50, p99, max, failures: no answer, or a 5xx) and when and how the slow connections were closed.
 With --trickle, one connection instead sends a 60-byte body one byte every 4 s, under the read
 timeout each time, and the script prints when the server answered: the total request deadline.
 Python's standard library only, so that it needs nothing installed.
@@ -29,6 +30,7 @@ def main():
     args.add_argument('--seconds', type=float, default=15)
     args.add_argument('--sustain', action='store_true')
     args.add_argument('--trickle', action='store_true')
+    args.add_argument('--probe', default='/ping')
     a = args.parse_args()
     if a.trickle:
         trickle(a)
@@ -62,8 +64,9 @@ def main():
         before = time.monotonic()
         try:
             c = socket.create_connection((a.host, a.port), timeout=30)
-            c.sendall(b'GET /ping HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')
-            ok = c.recv(64).startswith(b'HTTP/1.1 200')
+            c.sendall(f'GET {a.probe} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n'.encode('ascii'))
+            status = c.recv(64).split(b' ')
+            ok = len(status) > 1 and status[0] == b'HTTP/1.1' and status[1][:1] in (b'2', b'4')
             c.close()
         except OSError:
             ok = False
@@ -75,7 +78,7 @@ def main():
         t.join(timeout=60)
     pings.sort()
     p = lambda q: pings[max(0, int(len(pings) * q + 0.999) - 1)]
-    print(f'/ping x{len(pings)}: p50 {p(0.5):.3f} s, p99 {p(0.99):.3f} s, max {pings[-1]:.3f} s, failed {failures}')
+    print(f'{a.probe} x{len(pings)}: p50 {p(0.5):.3f} s, p99 {p(0.99):.3f} s, max {pings[-1]:.3f} s, failed {failures}')
     with lock:
         lived = sorted(x for x, _ in closures)
         answers = sorted({y for _, y in closures})

@@ -33,7 +33,10 @@ import java.util.logging.Logger;
  * body): Jersey logs SEVERE "Connection is closed" while committing the answer, and the web
  * container a WARNING when it flushes the error page that follows (ContainerErrorServlet itself
  * stops quietly). That WARNING goes through Catalina's own logger, which prints the stack trace
- * into the message, so it is recognised by its text.</li>
+ * into the message, so it is recognised by its text;</li>
+ * <li>on WildFly, a request refused by the authentication mechanism whose body is larger than
+ * Latchkey reads (the mechanism reads smaller ones first): Undertow then calls {@code sendError}
+ * on the committed problem and logs the {@code IllegalStateException} at ERROR with its stack.</li>
  * </ul>
  *
  * <p>What the application can reach is the container's loggers: a filter on each drops exactly
@@ -46,7 +49,7 @@ public class ContainerLogNoise {
 
     static final List<String> CONTAINER_LOGGERS = List.of(
             "jakarta.enterprise.web.core", "jakarta.enterprise.web", "org.glassfish.jersey.server.ServerRuntime$Responder",
-            "org.glassfish.grizzly.http.HttpServerFilter");
+            "org.glassfish.grizzly.http.HttpServerFilter", "io.undertow.request");
 
     static final String MALFORMED_ESCAPE = "a malformed percent-escape in the path";
     static final String EMPTY_HOST = "an empty Host header";
@@ -56,6 +59,7 @@ public class ContainerLogNoise {
     /** Grizzly's own words (HttpServerFilter), logged without an exception. */
     private static final String BOTH_LENGTHS_MESSAGE = "Can't use both headers Content-Length and Transfer-Encoding from the same request";
     static final String CLIENT_GONE = "a client that closed its connection before its answer";
+    static final String UNREAD_BODY_REFUSED = "a refused request with a body larger than Latchkey reads";
 
     private static final Logger LOG = Logger.getLogger(ContainerLogNoise.class.getName());
 
@@ -107,6 +111,10 @@ public class ContainerLogNoise {
             if (record.getLevel() == Level.SEVERE && thrower.equals("org.glassfish.grizzly.http.server.util.Mapper")
                     && "Host is not set".equals(thrown.getMessage())) {
                 return EMPTY_HOST;
+            }
+            if (thrown instanceof IllegalStateException && thrower.equals("io.undertow.servlet.spec.HttpServletResponseImpl")
+                    && "sendError".equals(thrown.getStackTrace()[0].getMethodName())) {
+                return UNREAD_BODY_REFUSED;
             }
             if (thrown instanceof IOException && thrower.equals("org.glassfish.grizzly.nio.NIOConnection")
                     && "Connection is closed".equals(thrown.getMessage())) {

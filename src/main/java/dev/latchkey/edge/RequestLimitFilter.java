@@ -2,8 +2,9 @@ package dev.latchkey.edge;
 
 import dev.latchkey.problem.Problem;
 import dev.latchkey.problem.ProblemWriter;
-import jakarta.inject.Inject;
+import dev.latchkey.http.HeaderSyntax;
 import dev.latchkey.http.RequestLimits;
+import jakarta.inject.Inject;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -15,8 +16,9 @@ import java.io.IOException;
 import java.util.Collections;
 
 /**
- * Refuses a request with a header over {@link RequestLimits#MAX_HEADER_CHARS}, and a body whose
- * declared length is over the limit before a byte of it is read. Bodies without a declared length
+ * Refuses a request with a header over {@link RequestLimits#MAX_HEADER_CHARS}, a request head that
+ * breaks {@link HeaderSyntax}'s rules, and a body whose declared length is over the limit before a
+ * byte of it is read. Bodies without a declared length
  * (chunked) are bounded where they are read, by the strict JSON reader (input).
  *
  * <p>The authentication mechanism runs before any filter, so on protected resources an oversized
@@ -35,6 +37,10 @@ public class RequestLimitFilter extends HttpFilter {
             throws IOException, ServletException {
         if (hasOversizedHeader(request)) {
             problems.write(request, response, Problem.headerTooLarge());
+            return;
+        }
+        if (!HeaderSyntax.isWellFormed(request)) {
+            problems.write(request, response, Problem.malformedHeader());
             return;
         }
         if (request.getContentLengthLong() > RequestLimits.MAX_BODY_BYTES) {

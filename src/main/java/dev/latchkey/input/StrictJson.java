@@ -1,5 +1,6 @@
 package dev.latchkey.input;
 
+import dev.latchkey.http.BoundedBody;
 import dev.latchkey.http.RequestLimits;
 import dev.latchkey.json.JsonValues;
 import dev.latchkey.problem.Problem;
@@ -19,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 
 /**
  * Reads a request body that must be one flat JSON object of string fields, and nothing else.
@@ -202,18 +204,22 @@ public final class StrictJson {
     }
 
     static byte[] readBounded(InputStream body) {
-        if (body == null) {
-            return new byte[0];
-        }
+        return readBounded(body, System::nanoTime);
+    }
+
+    /** The body as {@link BoundedBody} reads it, or the problem that says why it was not read whole. */
+    static byte[] readBounded(InputStream body, LongSupplier nanoTime) {
+        BoundedBody.Result result;
         try {
-            byte[] bytes = body.readNBytes(RequestLimits.MAX_BODY_BYTES + 1);
-            if (bytes.length > RequestLimits.MAX_BODY_BYTES) {
-                throw new ProblemException(Problem.payloadTooLarge());
-            }
-            return bytes;
+            result = BoundedBody.read(body, nanoTime);
         } catch (IOException e) {
             throw ProblemException.badRequest("The request body could not be read.");
         }
+        return switch (result.outcome()) {
+            case READ -> result.bytes();
+            case TOO_LARGE -> throw new ProblemException(Problem.payloadTooLarge());
+            case TOO_SLOW -> throw new ProblemException(Problem.requestTimeout());
+        };
     }
 
     private static Set<String> allowed(Set<String> required, Set<String> optional, Set<String> optionalFlags,

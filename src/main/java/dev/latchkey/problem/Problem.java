@@ -74,6 +74,24 @@ public record Problem(int status, String type, String title, String detail, Map<
                 "A request header is longer than " + RequestLimits.MAX_HEADER_CHARS + " characters.");
     }
 
+    /**
+     * The body did not arrive within {@link RequestLimits#BODY_READ_DEADLINE}. The connection is
+     * closed: the rest of a body that is still on its way cannot be told from a next request.
+     */
+    public static Problem requestTimeout() {
+        return of(408, "request-timeout", "Request Timeout",
+                "The request body did not arrive within " + RequestLimits.BODY_READ_DEADLINE.toSeconds() + " seconds.")
+                .withHeader("Connection", "close");
+    }
+
+    /**
+     * A request head that breaks the rules of {@link dev.latchkey.http.HeaderSyntax}. The connection
+     * is closed after it: nothing else the client sent can be trusted to frame a next request.
+     */
+    public static Problem malformedHeader() {
+        return of(400, "malformed-header", "Bad Request", "A request header is malformed.").withHeader("Connection", "close");
+    }
+
     /** The generic problem for a status that carries no more specific story. */
     public static Problem forStatus(int status) {
         Response.StatusType statusType = Response.Status.fromStatusCode(status);

@@ -51,6 +51,13 @@ class ContainerLogNoiseTest {
         assertNull(ContainerLogNoise.noise(record(Level.WARNING,
                 thrownBy("org.glassfish.grizzly.http.util.URLDecoder", new IllegalArgumentException("x")))));
         assertNull(ContainerLogNoise.noise(new LogRecord(Level.SEVERE, "no exception")));
+
+        IllegalStateException committed = new IllegalStateException("UT010019: Response already commited");
+        committed.setStackTrace(new StackTraceElement[] {
+                new StackTraceElement("io.undertow.servlet.spec.HttpServletResponseImpl", "sendError", "X.java", 139)});
+        assertEquals(ContainerLogNoise.UNREAD_BODY_REFUSED, ContainerLogNoise.noise(record(Level.SEVERE, committed)));
+        assertNull(ContainerLogNoise.noise(record(Level.SEVERE,
+                thrownBy("io.undertow.servlet.spec.HttpServletResponseImpl", new IllegalStateException("elsewhere")))));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.RawAnswers;
+import dev.latchkey.testsupport.client.ServerUnderTest;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
@@ -50,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  *
  * <p>The pass mark, for every answer: no 5xx but a {@code 503} with {@code Retry-After}; a refusal
  * with a body is problem+json with its own status; no stack trace and no Java class name in any
- * body; no server banner; answered within 2 s. And the server log gains no SEVERE line and no
+ * body; no server banner; answered within 2 s. And the server log gains no error line and no
  * stack trace. Request {@code i} depends only on the seed and {@code i}, so a failure printed with
  * both is reproduced by running again with {@code -Dit.http-fuzz.seed}. The count is
  * {@code -Dit.http-fuzz.requests} (10,000 by default, about a minute here).
@@ -66,7 +67,7 @@ class HttpFuzzIT extends DeployedLatchkeyTest {
     private static final List<String> METHODS = List.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
             "TRACE", "PROPFIND", "get", "BREW", "M-SEARCH", "X".repeat(40));
     private static final Pattern JAVA_IN_BODY = Pattern.compile(
-            "\\tat |Exception[:\\s]|\\b(java|javax|jakarta|org\\.glassfish|org\\.eclipse|fish\\.payara|com\\.sun|dev\\.latchkey)\\.[a-z]");
+            "\\tat |Exception[:\\s]|\\b(java|javax|jakarta|org\\.glassfish|org\\.eclipse|fish\\.payara|com\\.sun|io\\.undertow|org\\.jboss|org\\.wildfly|dev\\.latchkey)\\.[a-z]");
 
     /** What a fuzzed request may start from: real credentials and identifiers of this server. */
     private record Material(String userToken, String adminToken, String userId, String refreshCookie, String csrf) {
@@ -141,14 +142,14 @@ class HttpFuzzIT extends DeployedLatchkeyTest {
         List<String> lines = gained.lines().collect(Collectors.toList());
         List<String> severe = new ArrayList<>();
         for (int i = 0; i < lines.size() && severe.size() < 30; i++) {
-            if (lines.get(i).startsWith("SEVERE") || lines.get(i).startsWith("\tat ") && !lines.get(i - 1).startsWith("\tat ")) {
+            if (ServerUnderTest.isErrorLine(lines.get(i)) || lines.get(i).startsWith("\tat ") && !lines.get(i - 1).startsWith("\tat ")) {
                 severe.add(i > 0 && lines.get(i).startsWith("\tat ") ? lines.get(i - 1) + " / " + lines.get(i) : lines.get(i));
             }
         }
         if (!failures.isEmpty() || !severe.isEmpty()) {
             fail(failures.size() + " of " + requests.size() + " answers failed the pass mark; the first ones:\n"
                     + failures.stream().limit(25).collect(Collectors.joining("\n"))
-                    + "\nSEVERE or stack-trace lines the server logged: " + severe);
+                    + "\nerror or stack-trace lines the server logged: " + severe);
         }
         // The fuzzer's own session may well have ended (a logout with its cookie): sign in afresh.
         BrowserSession after = BrowserSession.loggedIn(http, ADMIN, PASSWORD);
