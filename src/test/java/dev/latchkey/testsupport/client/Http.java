@@ -66,6 +66,19 @@ public final class Http {
         return send(request(path).GET());
     }
 
+    /**
+     * {@code /health/ready} or {@code /health/live} ({@code which}): MicroProfile Health beside
+     * Latchkey on Payara, on the management interface on WildFly (latchkey.it.health-url, the
+     * readiness URL, set by -Pwildfly).
+     */
+    public HttpResponse<String> health(String which) {
+        String readiness = System.getProperty("latchkey.it.health-url");
+        if (readiness == null) {
+            return get("/health/" + which);
+        }
+        return send(HttpRequest.newBuilder(URI.create(readiness.replaceFirst("/ready$", "/" + which))).GET());
+    }
+
     public HttpResponse<String> getWithBearer(String path, String token) {
         return send(request(path).header("Authorization", "Bearer " + token).GET());
     }
