@@ -133,9 +133,11 @@ interface HttpEdgeChecks {
         requests.put("GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\n" + HOST + "\r\n", payaraAndWildFly(bare(400), problem(404)));
         requests.put("GET /" + "a".repeat(70_000) + " HTTP/1.1\r\n" + HOST + "\r\n", both(bare(400)));
         requests.put("POST /auth/login HTTP/1.1\r\n" + HOST + "Content-Length: abc\r\n\r\n", both(bare(400)));
-        // Found by HttpFuzzIT: refused by the parser, which logs SEVERE for each (ContainerLogNoise).
+        // Found by HttpFuzzIT. Grizzly reads this one as chunked and passes it on (it refuses other
+        // shapes of the pair itself, with a SEVERE line that ContainerLogNoise collapses);
+        // Undertow's parser refuses it.
         requests.put("POST /auth/login HTTP/1.1\r\n" + HOST + "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-                both(bare(400)));
+                payaraAndWildFly(problem(400), bare(400)));
         requests.put("GET /ping HTTP/9.9\r\n" + HOST + "\r\n", payaraAndWildFly(bare(505), bare(400)));
         requests.put("GET /pi ng HTTP/1.1\r\n" + HOST + "\r\n", payaraAndWildFly(bare(505), bare(400)));
         requests.put("TRACE /api/me HTTP/1.1\r\n" + HOST + "\r\n", both(bare(405)));
@@ -155,7 +157,7 @@ interface HttpEdgeChecks {
                 assertEquals("close", response.header("connection").toLowerCase(Locale.ROOT), response.describe());
             } else {
                 assertEquals(answer.status(), response.status(), response.describe());
-                assertBoundedAndBare(response);
+                assertAnsweredByTheServerItself(response);
             }
         }));
         assertAll(checks);
@@ -175,7 +177,7 @@ interface HttpEdgeChecks {
                 "GET /admin/signing-keys%u0041 HTTP/1.1\r\n" + HOST + "\r\n")) {
             Raw response = send(request);
             assertEquals(400, response.status(), response.describe());
-            assertBoundedAndBare(response);
+            assertAnsweredByTheServerItself(response);
         }
         for (String path : List.of("/api/me", "/ping", "/auth/login")) {
             assertProblem(send("GET " + path + " HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n"), 400);
@@ -336,6 +338,16 @@ interface HttpEdgeChecks {
         assertEquals("no-store", response.header("cache-control"), response.describe());
         assertTrue(response.header("content-security-policy").contains("default-src 'none'"), response.describe());
         assertBoundedAndBare(response);
+    }
+
+    /**
+     * An answer docs/threat-model.md lists as the server's own: bounded and banner-free, and not a
+     * problem, which would mean Latchkey saw the request after all and the list is out of date.
+     */
+    private static void assertAnsweredByTheServerItself(Raw response) {
+        assertBoundedAndBare(response);
+        assertFalse(response.header("content-type").startsWith("application/problem+json"),
+                "answered by Latchkey, not by the server: " + response.describe());
     }
 
     private static void assertBoundedAndBare(Raw response) {
