@@ -34,9 +34,10 @@ import java.util.logging.Logger;
  * container a WARNING when it flushes the error page that follows (ContainerErrorServlet itself
  * stops quietly). That WARNING goes through Catalina's own logger, which prints the stack trace
  * into the message, so it is recognised by its text;</li>
- * <li>on WildFly, a request refused by the authentication mechanism whose body is larger than
- * Latchkey reads (the mechanism reads smaller ones first): Undertow then calls {@code sendError}
- * on the committed problem and logs the {@code IllegalStateException} at ERROR with its stack.</li>
+ * <li>on WildFly, a request refused by the authentication mechanism whose body it left unread
+ * (larger than Latchkey reads, too slow, or behind a malformed head; it reads the others first):
+ * Undertow then calls {@code sendError} on the committed problem and logs the
+ * {@code IllegalStateException} at ERROR with its stack.</li>
  * </ul>
  *
  * <p>What the application can reach is the container's loggers: a filter on each drops exactly
@@ -59,7 +60,7 @@ public class ContainerLogNoise {
     /** Grizzly's own words (HttpServerFilter), logged without an exception. */
     private static final String BOTH_LENGTHS_MESSAGE = "Can't use both headers Content-Length and Transfer-Encoding from the same request";
     static final String CLIENT_GONE = "a client that closed its connection before its answer";
-    static final String UNREAD_BODY_REFUSED = "a refused request with a body larger than Latchkey reads";
+    static final String UNREAD_BODY_REFUSED = "a refused request whose body Latchkey did not read";
 
     private static final Logger LOG = Logger.getLogger(ContainerLogNoise.class.getName());
 

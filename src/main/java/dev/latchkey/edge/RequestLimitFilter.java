@@ -18,8 +18,8 @@ import java.util.Collections;
 /**
  * Refuses a request with a header over {@link RequestLimits#MAX_HEADER_CHARS}, a request head that
  * breaks {@link HeaderSyntax}'s rules, and a body whose declared length is over the limit before a
- * byte of it is read. Bodies without a declared length
- * (chunked) are bounded where they are read, by the strict JSON reader (input).
+ * byte of it is read. Bodies without a declared length (chunked) are bounded where they are read,
+ * by {@link dev.latchkey.http.BoundedBody}.
  *
  * <p>The authentication mechanism runs before any filter, so on protected resources an oversized
  * bearer token has already been refused there, as an invalid token (401).

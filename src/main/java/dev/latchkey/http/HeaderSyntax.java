@@ -2,6 +2,11 @@ package dev.latchkey.http;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -9,17 +14,35 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The request-head rules that Latchkey checks itself, because not every server's HTTP parser does:
+ * The request-head rules (request line and headers) that Latchkey checks itself, because not every server's HTTP parser does:
  * Payara's Grizzly refuses all of these before Latchkey sees the request, WildFly's Undertow lets
  * them through (issue 21). One rule set on every server, answered with a problem.
  */
 public final class HeaderSyntax {
 
+    /** The verdict on a request, kept on it: protected requests meet the mechanism and then the filter. */
+    private static final String VERDICT = HeaderSyntax.class.getName() + ".wellFormed";
+
     private HeaderSyntax() {
     }
 
-    /** Whether the request's head keeps every rule below. */
+    /**
+     * Whether the request's head keeps every rule below. Judged once a request: the authentication
+     * mechanism asks first on a protected resource, and RequestLimitFilter asks again after it.
+     */
     public static boolean isWellFormed(HttpServletRequest request) {
+        if (request.getAttribute(VERDICT) instanceof Boolean verdict) {
+            return verdict;
+        }
+        boolean verdict = judge(request);
+        request.setAttribute(VERDICT, verdict);
+        return verdict;
+    }
+
+    private static boolean judge(HttpServletRequest request) {
+        if (!hasUtf8Escapes(request.getRequestURI()) || !hasUtf8Escapes(request.getQueryString())) {
+            return false;
+        }
         if (!hasValidHost(request.getProtocol(), Collections.list(request.getHeaders("Host")))
                 || !isSupportedTransferEncoding(Collections.list(request.getHeaders("Transfer-Encoding")))
                 || !Collections.list(request.getHeaders("Content-Type")).stream().allMatch(HeaderSyntax::isMediaType)
@@ -53,6 +76,40 @@ public final class HeaderSyntax {
             }
         }
         return true;
+    }
+
+    /**
+     * RFC 3986 section 2.1 and RFC 3629: the percent-escapes of the raw request target decode to
+     * UTF-8. RESTEasy (WildFly) decodes the path itself and logs a WARNING with a stack trace for
+     * each one that does not (found by HttpFuzzIT): anyone could flood the log with {@code /api/%C3%28}.
+     * A malformed escape ({@code %zz}) is refused too. {@code null} (no query) is fine.
+     */
+    public static boolean hasUtf8Escapes(String raw) {
+        if (raw == null || raw.indexOf('%') < 0) {
+            return true;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c != '%') {
+                bytes.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                continue;
+            }
+            int high = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+            int low = high >= 0 ? Character.digit(raw.charAt(i + 2), 16) : -1;
+            if (low < 0) {
+                return false;
+            }
+            bytes.write(high << 4 | low);
+            i += 2;
+        }
+        try {
+            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray()));
+            return true;
+        } catch (CharacterCodingException notUtf8) {
+            return false;
+        }
     }
 
     /**

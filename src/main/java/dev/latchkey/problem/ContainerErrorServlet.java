@@ -45,9 +45,7 @@ public class ContainerErrorServlet extends HttpServlet {
         }
         Problem problem;
         if (INVALID_TARGET_PATH.equals(request.getServletPath())) {
-            // Nothing else the client sent can be trusted to frame a next request either.
-            problem = Problem.of(400, "invalid-target", "Bad Request", "The request target must be a path.")
-                    .withHeader("Connection", "close");
+            problem = Problem.invalidTarget();
         } else {
             // Requested directly rather than as an error dispatch: there is nothing here.
             problem = Problem.forStatus(status instanceof Integer integer ? integer : HttpServletResponse.SC_NOT_FOUND);

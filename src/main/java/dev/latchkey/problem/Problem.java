@@ -89,7 +89,16 @@ public record Problem(int status, String type, String title, String detail, Map<
      * is closed after it: nothing else the client sent can be trusted to frame a next request.
      */
     public static Problem malformedHeader() {
-        return of(400, "malformed-header", "Bad Request", "A request header is malformed.").withHeader("Connection", "close");
+        return of(400, "malformed-header", "Bad Request", "The request line or a request header is malformed.")
+                .withHeader("Connection", "close");
+    }
+
+    /**
+     * A request target that is not a path ({@code *}, {@code host:443}), which WildFly's listener
+     * hands to {@link ContainerErrorServlet}. The connection is closed, as after a malformed head.
+     */
+    public static Problem invalidTarget() {
+        return of(400, "invalid-target", "Bad Request", "The request target must be a path.").withHeader("Connection", "close");
     }
 
     /** The generic problem for a status that carries no more specific story. */

@@ -54,30 +54,33 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
         // The filters' check of the request head (RequestLimitFilter) comes after this mechanism,
         // so a protected resource makes it here first: a malformed head is a 400, not a 401.
         if (!HeaderSyntax.isWellFormed(request)) {
-            return refuse(context, Problem.malformedHeader());
+            // Its framing cannot be trusted, so its body is not read: the connection closes.
+            return refuse(context, Problem.malformedHeader(), false);
         }
         try {
             TokenPrincipal caller = authentication.required(request);
             return context.notifyContainerAboutLogin(caller, caller.token().groups());
         } catch (ProblemException refused) {
-            return refuse(context, refused.problem());
+            return refuse(context, refused.problem(), true);
         } catch (RevocationStateUnavailableException partitioned) {
             // In a minority partition this node may be missing revocations: refuse rather than
             // trust the token, and tell the client to come back (the load balancer should already
             // have taken this node out on its failing readiness check).
-            return refuse(context, partitioned.problem());
+            return refuse(context, partitioned.problem(), true);
         } catch (RuntimeException unexpected) {
             // Fail closed, and keep the container from logging the exception with its message.
             LOG.log(Level.SEVERE, "Authentication failed unexpectedly with {0}; request refused:\n{1}",
                     new Object[] {unexpected.getClass().getName(), SafeStackTrace.of(unexpected)});
-            return refuse(context, AuthenticationProblems.rejected(TokenRejectedException.Reason.INVALID));
+            return refuse(context, AuthenticationProblems.rejected(TokenRejectedException.Reason.INVALID), true);
         }
     }
 
     /** Ends the request before any filter runs; the writer adds the headers the filters would have. */
-    private AuthenticationStatus refuse(HttpMessageContext context, Problem problem) {
+    private AuthenticationStatus refuse(HttpMessageContext context, Problem problem, boolean readTheBody) {
         try {
-            discardBody(context.getRequest());
+            if (readTheBody) {
+                discardBody(context.getRequest());
+            }
             problems.write(context.getRequest(), context.getResponse(), problem);
         } catch (IOException clientWentAway) {
             // Nothing to tell a client that is gone; the request is refused either way.
@@ -91,8 +94,8 @@ public class TokenAuthenticationMechanism implements HttpAuthenticationMechanism
      * complete, and an unread body leaves it incomplete: with the problem already committed, that
      * call throws, and the container logged an ERROR with a stack trace for every refused request
      * that carried a body (found by HttpFuzzIT on WildFly). A body larger than the limit, or too
-     * slow, is left part unread, and its log record collapsed by
-     * {@link dev.latchkey.edge.ContainerLogNoise}'s rule for it.
+     * slow, is left part unread, as is any body of a malformed request; their log records are
+     * collapsed by {@link dev.latchkey.edge.ContainerLogNoise}'s rule for them.
      */
     private static void discardBody(HttpServletRequest request) throws IOException {
         if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {

@@ -68,4 +68,15 @@ class HeaderSyntaxTest {
             assertFalse(HeaderSyntax.isAccept(bad), bad);
         }
     }
+
+    @Test
+    void theTargetsEscapesDecodeToUtf8() {
+        for (String good : List.of("/api/me", "/auth/sessions/7b1a4322", "/a%20b", "/caf%C3%A9", "/%F0%9F%94%91", "q=a%2Bb&x=1")) {
+            assertTrue(HeaderSyntax.hasUtf8Escapes(good), good);
+        }
+        assertTrue(HeaderSyntax.hasUtf8Escapes(null), "no query");
+        for (String bad : List.of("/api/%C3%28", "/%FF", "/%C3", "/%E2%82", "/%ED%A0%80", "/api/me%zz", "/api/me%", "/a%2", "q=%C0%AF")) {
+            assertFalse(HeaderSyntax.hasUtf8Escapes(bad), bad);
+        }
+    }
 }
