@@ -5,15 +5,21 @@ import dev.latchkey.keys.SigningKeys;
 import dev.latchkey.mail.MailSender;
 import dev.latchkey.persistence.DatabaseProbe;
 import dev.latchkey.revocation.RevocationList;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import jakarta.interceptor.Interceptor;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 
 import java.time.Duration;
+import java.util.function.Function;
 
 /**
  * The health checks, one named check each, so that an operator reads which one failed.
@@ -45,6 +51,26 @@ public class ReadinessChecks {
     @Inject
     MailSender mail;
 
+    /**
+     * Whether the application has started: every bean that starts itself on the startup event
+     * (keys, settings, the cluster) has done so. Until then each readiness check is down without
+     * touching those beans. WildFly asks the checks while the deployment is still starting, from
+     * a management thread on which the deployment's resources (java:comp) cannot be looked up: a
+     * check that touched a bean there failed with an ERROR and a stack trace, and the first probe
+     * started the cache cluster itself, outside the deployment's own startup order.
+     */
+    private volatile boolean started;
+
+    void started(@Observes @Priority(Interceptor.Priority.PLATFORM_AFTER + 1000) @Initialized(ApplicationScoped.class) Object event) {
+        started = true;
+    }
+
+    /** The named check, or that name down while the application is still starting. */
+    private HealthCheck onceStarted(String name, Function<HealthCheckResponseBuilder, HealthCheckResponse> check) {
+        return () -> started ? check.apply(HealthCheckResponse.named(name))
+                : HealthCheckResponse.named(name).down().withData("started", false).build();
+    }
+
     @Produces
     @Liveness
     HealthCheck process() {
@@ -55,7 +81,7 @@ public class ReadinessChecks {
     @Produces
     @Readiness
     HealthCheck database() {
-        return () -> HealthCheckResponse.named("database").status(database.answersWithin(DATABASE_BOUND)).build();
+        return onceStarted("database", check -> check.status(database.answersWithin(DATABASE_BOUND)).build());
     }
 
     /**
@@ -65,16 +91,16 @@ public class ReadinessChecks {
     @Produces
     @Readiness
     HealthCheck signingKeys() {
-        return () -> HealthCheckResponse.named("signing-keys").status(signingKeys.isKeySetFresh())
-                .withData("signingKeysFresh", signingKeys.isKeySetFresh()).build();
+        return onceStarted("signing-keys", check -> check.status(signingKeys.isKeySetFresh())
+                .withData("signingKeysFresh", signingKeys.isKeySetFresh()).build());
     }
 
     /** Until every durable revocation is in the cache, a revoked token could pass. */
     @Produces
     @Readiness
     HealthCheck revocationList() {
-        return () -> HealthCheckResponse.named("revocations").status(revocations.isLoaded())
-                .withData("revocationsLoaded", revocations.isLoaded()).build();
+        return onceStarted("revocations", check -> check.status(revocations.isLoaded())
+                .withData("revocationsLoaded", revocations.isLoaded()).build());
     }
 
     /**
@@ -87,15 +113,15 @@ public class ReadinessChecks {
     @Produces
     @Readiness
     HealthCheck cluster() {
-        return () -> {
+        return onceStarted("cluster", check -> {
             CacheContainer.ClockCheck clock = container.clockCheck();
-            return HealthCheckResponse.named("cluster").status(container.isHealthy() && clock.inSync())
+            return check.status(container.isHealthy() && clock.inSync())
                     .withData("clustered", container.isClustered())
                     .withData("members", container.memberCount())
                     .withData("clockInSync", clock.inSync())
                     .withData("largestClockOffsetMillis", clock.largestOffsetMillis())
                     .build();
-        };
+        });
     }
 
     /**
@@ -105,6 +131,6 @@ public class ReadinessChecks {
     @Produces
     @Readiness
     HealthCheck mailOutbox() {
-        return () -> HealthCheckResponse.named("mail").up().withData("stalled", mail.isStalled()).build();
+        return onceStarted("mail", check -> check.up().withData("stalled", mail.isStalled()).build());
     }
 }
