@@ -9,14 +9,11 @@ import dev.latchkey.testsupport.client.LatchkeyCluster;
 import dev.latchkey.testsupport.client.MetricsScrape;
 import dev.latchkey.testsupport.client.ResourceServerClient;
 import dev.latchkey.testsupport.client.SharedDatabase;
-import dev.latchkey.testsupport.client.SigningKeyControl;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -28,14 +25,6 @@ import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.json;
@@ -46,22 +35,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Clustered revocation with real nodes: three Payara Micro processes running the same WAR, joined
  * by a real JGroups TCP stack (TCPPING) on loopback, sharing one database. The nodes start once for
- * the whole class. The tests run in any order: each makes its own users, sessions and keys, and
+ * the whole class. The revocation checks every server runs are {@link ClusterRevocationChecks};
+ * the tests here need a third node or the settings below (second-factor codes, DPoP, clocks that
+ * disagree, a lost quorum). The tests run in any order: each makes its own users, sessions and keys, and
  * the ones that stop nodes start them again before they end, so every test begins with all three
  * nodes up and joined (and should one fail halfway, {@link #wholeCluster()} restarts what it left
  * down before the next test).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ClusterRevocationIT {
+class ClusterRevocationIT implements ClusterRevocationChecks {
 
-    private static final String PASSWORD = "correct horse battery staple";
-    private static final String ADMIN = "first-admin@example.test";
-    private static final int A = 0;
-    private static final int B = 1;
     private static final int C = 2;
-    private static final long GRACE_SECONDS = 10;
-
-    private static final Duration REJOIN_TIMEOUT = Duration.ofSeconds(60);
 
     private static LatchkeyCluster cluster;
     private static SharedDatabase database;
@@ -92,80 +76,9 @@ class ClusterRevocationIT {
         }
     }
 
-    @BeforeEach
-    void wholeCluster() {
-        restoreWholeCluster();
-    }
-
-    @AfterEach
-    void resetClocks() {
-        for (int node = 0; node < cluster.size(); node++) {
-            try {
-                cluster.http(node).resetClock();
-            } catch (AssertionError | RuntimeException stopped) {
-                // A node a test left stopped has no clock to reset.
-            }
-        }
-    }
-
-    /**
-     * Starts whichever nodes are down (the first of them alone when all are, as at class start)
-     * and waits until every node counts all members again. Does nothing when all nodes run.
-     */
-    private static void restoreWholeCluster() {
-        List<Integer> down = new ArrayList<>();
-        for (int node = 0; node < cluster.size(); node++) {
-            if (!cluster.isRunning(node)) {
-                down.add(node);
-            }
-        }
-        if (down.isEmpty()) {
-            return;
-        }
-        if (down.size() == cluster.size()) {
-            cluster.start(down.remove(0));
-        }
-        if (!down.isEmpty()) {
-            cluster.start(down.stream().mapToInt(Integer::intValue).toArray());
-        }
-        for (int node = 0; node < cluster.size(); node++) {
-            int each = node;
-            Eventually.await("node " + node + " counts " + cluster.size() + " members", REJOIN_TIMEOUT,
-                    () -> countsAllMembers(cluster.readiness(each)));
-        }
-    }
-
-    private static boolean countsAllMembers(String readiness) {
-        return readiness.contains("\"members\":\"3\"") || readiness.contains("\"members\":3");
-    }
-
-    private BrowserSession loginOn(int node) {
-        Http http = cluster.http(node);
-        String email = uniqueEmail();
-        assertEquals(202, http.register(email, PASSWORD).statusCode());
-        return BrowserSession.loggedIn(http, email, PASSWORD);
-    }
-
-    private static HttpResponse<String> me(int node, String accessToken) {
-        return cluster.http(node).getWithBearer("/api/me", accessToken);
-    }
-
-    private static HttpResponse<String> logout(int node, String accessToken) {
-        Http http = cluster.http(node);
-        return http.send(http.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
-                .header("Authorization", "Bearer " + accessToken));
-    }
-
-    private static HttpResponse<String> logoutAll(int node, String accessToken) {
-        Http http = cluster.http(node);
-        return http.send(http.request("/auth/logout-all").POST(HttpRequest.BodyPublishers.noBody())
-                .header("Authorization", "Bearer " + accessToken));
-    }
-
-    private static void advanceClocks(long seconds) {
-        for (int node = 0; node < cluster.size(); node++) {
-            cluster.http(node).advanceClock(seconds);
-        }
+    @Override
+    public LatchkeyCluster cluster() {
+        return cluster;
     }
 
     /**
@@ -319,155 +232,6 @@ class ClusterRevocationIT {
         assertEquals(client.key.thumbprint(), introspected.getJsonObject("cnf").getString("jkt"));
     }
 
-    @Test
-    void everyNodeJoinedOneCluster() {
-        for (int node = 0; node < cluster.size(); node++) {
-            String readiness = cluster.readiness(node);
-            assertTrue(countsAllMembers(readiness), readiness);
-        }
-    }
-
-    @Test
-    void logoutOnOneNodeKillsTheTokenOnEveryOtherNodeAtOnce() {
-        BrowserSession session = loginOn(A);
-        String token = session.accessToken();
-        assertEquals(200, me(B, token).statusCode(), "a token from A is good on B");
-        assertEquals(200, me(C, token).statusCode(), "and on C");
-
-        assertEquals(204, logout(A, token).statusCode());
-
-        // The very next request on the other nodes, with no pause in between.
-        assertProblem(me(B, token), 401);
-        assertProblem(me(C, token), 401);
-    }
-
-    @Test
-    void replayOfARotatedRefreshTokenOnOneNodeRevokesTheFamilyEverywhere() {
-        BrowserSession session = loginOn(A);
-        String rotated = session.refreshToken();
-        assertEquals(200, session.refresh().statusCode());
-        String familyAccessToken = session.accessToken();
-        assertEquals(200, me(B, familyAccessToken).statusCode());
-
-        advanceClocks(GRACE_SECONDS + 1);
-        BrowserSession onB = new BrowserSession(cluster.http(B));
-        onB.setCookie(BrowserSession.CSRF, session.csrfToken());
-        assertProblem(onB.refreshWith(rotated), 401);
-
-        assertProblem(me(A, familyAccessToken), 401);
-        assertProblem(me(C, familyAccessToken), 401);
-        assertProblem(session.refreshWith(session.refreshToken()), 401, "the newest token of the family, on A");
-    }
-
-    @Test
-    void concurrentRefreshesOfOneTokenOnTwoNodesYieldExactlyOneSuccessor() throws Exception {
-        BrowserSession session = loginOn(A);
-        String cookies = session.cookieHeader();
-        String csrf = session.csrfToken();
-        int perNode = 5;
-        ExecutorService pool = Executors.newFixedThreadPool(2 * perNode);
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<HttpResponse<String>>> futures = new ArrayList<>();
-        for (int i = 0; i < 2 * perNode; i++) {
-            Http http = cluster.http(i % 2 == 0 ? A : B);
-            futures.add(pool.submit(() -> {
-                start.await();
-                return http.send(http.request("/auth/refresh").POST(HttpRequest.BodyPublishers.noBody())
-                        .header("Cookie", cookies).header("X-CSRF-Token", csrf));
-            }));
-        }
-        start.countDown();
-        Set<String> successors = new HashSet<>();
-        for (Future<HttpResponse<String>> future : futures) {
-            HttpResponse<String> response = future.get();
-            assertEquals(200, response.statusCode(), response.body());
-            // The cookie's value only: its Max-Age is the session's remaining lifetime, counted
-            // from when each request was answered, which may differ by a second or two.
-            successors.add(BrowserSession.setCookies(response).stream()
-                    .filter(c -> c.startsWith(BrowserSession.REFRESH + "=")).findFirst().orElseThrow().split(";", 2)[0]);
-        }
-        pool.shutdown();
-        assertEquals(1, successors.size(), "one successor for all requests on both nodes: " + successors);
-    }
-
-    @Test
-    void aSigningKeyRevokedThroughOneNodeIsRefusedAtOnceByEveryNode() {
-        Http onA = cluster.http(A);
-        SigningKeyControl keysOnA = new SigningKeyControl(onA);
-        // On PostgreSQL the key table is the one the other integration tests used: start from
-        // the default key set (no next key pending), which this test leaves behind too.
-        String current = keysOnA.resetToDefault();
-        String replacement = keysOnA.generate("RS256");
-        // A key must be published as next for 15 minutes before it may sign.
-        advanceClocks(15 * 60);
-        String signedByCurrent = loginOn(A).accessToken();
-        assertEquals(204, keysOnA.promote(replacement).statusCode());
-        for (int node = 0; node < cluster.size(); node++) {
-            SigningKeyControl keys = new SigningKeyControl(cluster.http(node));
-            Eventually.await("node " + node + " signs with the promoted key", REJOIN_TIMEOUT,
-                    () -> replacement.equals(keys.active()));
-        }
-        onA.register(ADMIN, PASSWORD);
-        String adminToken = Http.json(onA.login(ADMIN, PASSWORD)).getString("access_token");
-        assertEquals(200, me(B, signedByCurrent).statusCode());
-        assertEquals(200, me(C, signedByCurrent).statusCode());
-
-        assertEquals(204, onA.send(onA.request("/admin/signing-keys/" + current + "/revoke")
-                .header("Authorization", "Bearer " + adminToken).POST(HttpRequest.BodyPublishers.noBody())).statusCode());
-
-        // The very next request on the other nodes: no waiting for their re-read of the key set.
-        assertProblem(me(B, signedByCurrent), 401);
-        assertProblem(me(C, signedByCurrent), 401);
-        assertEquals(200, me(B, adminToken).statusCode(), "tokens of the new key are unaffected");
-    }
-
-    @Test
-    void aNodeThatWasDownRejectsTokensRevokedMeanwhileOnItsFirstRequest() {
-        BrowserSession session = loginOn(A);
-        String token = session.accessToken();
-        assertEquals(200, me(B, token).statusCode());
-
-        try {
-            cluster.stop(B);
-            assertEquals(204, logoutAll(A, token).statusCode());
-            cluster.start(B);
-
-            assertProblem(me(B, token), 401);
-        } finally {
-            restoreWholeCluster();
-        }
-    }
-
-    @Test
-    void revocationsSurviveARestartOfTheWholeCluster() {
-        // One token killed by each kind of revocation-list entry: jti and sid (logout), sid alone
-        // (reuse detection), sub and sid (logout everywhere).
-        List<String> revokedAccessTokens = new ArrayList<>();
-        String loggedOut = loginOn(A).accessToken();
-        assertEquals(204, logout(A, loggedOut).statusCode());
-        revokedAccessTokens.add(loggedOut);
-        revokedAccessTokens.add(accessTokenOfAFamilyRevokedForReuse());
-        String loggedOutEverywhere = loginOn(B).accessToken();
-        assertEquals(204, logoutAll(B, loggedOutEverywhere).statusCode());
-        revokedAccessTokens.add(loggedOutEverywhere);
-        String liveAccessToken = loginOn(C).accessToken();
-
-        try {
-            cluster.stop(A, B, C);
-            cluster.start(C);
-
-            for (String token : revokedAccessTokens) {
-                assertProblem(me(C, token), 401);
-            }
-            assertEquals(200, me(C, liveAccessToken).statusCode(), "an unrevoked token still works: the keys survived too");
-        } finally {
-            restoreWholeCluster();
-        }
-        MetricsScrape restarted = MetricsScrape.of(cluster.http(C));
-        assertEquals(0, restarted.value("latchkey_cluster_degraded"));
-        assertEquals(3, restarted.value("latchkey_cluster_members"));
-    }
-
     /**
      * Finding 9: a member whose clock is off the others' by more than
      * {@code latchkey.cluster.max-clock-offset-seconds} (5) goes out of rotation, and only that one;
@@ -525,16 +289,4 @@ class ClusterRevocationIT {
         }
     }
 
-    /** A session's access token, after the session ended because a rotated refresh token came back past the grace. */
-    private String accessTokenOfAFamilyRevokedForReuse() {
-        BrowserSession session = loginOn(A);
-        String rotated = session.refreshToken();
-        assertEquals(200, session.refresh().statusCode());
-        advanceClocks(GRACE_SECONDS + 1);
-        BrowserSession onB = new BrowserSession(cluster.http(B));
-        onB.setCookie(BrowserSession.CSRF, session.csrfToken());
-        assertProblem(onB.refreshWith(rotated), 401);
-        resetClocks();
-        return session.accessToken();
-    }
 }

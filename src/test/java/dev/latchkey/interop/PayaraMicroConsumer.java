@@ -1,14 +1,6 @@
 package dev.latchkey.interop;
 
-import dev.latchkey.interop.consumer.ConsumerApplication;
-import dev.latchkey.interop.consumer.ReportsResource;
-import dev.latchkey.interop.consumer.WhoAmIResource;
 import dev.latchkey.testsupport.client.Eventually;
-import dev.latchkey.testsupport.client.ResourceServerClient;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.StringAsset;
-import org.jboss.shrinkwrap.api.exporter.ZipExporter;
-import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.File;
 import java.io.IOException;
@@ -23,11 +15,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-/**
- * A second Payara Micro, started by the test, running the consumer app: an application that
- * knows nothing of Latchkey but the three standard MicroProfile JWT settings pointing at it.
- */
-final class ConsumerServer implements AutoCloseable {
+/** A second Payara Micro, started by the test, running the consumer app. */
+final class PayaraMicroConsumer implements ConsumerServer {
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(4);
 
@@ -35,38 +24,14 @@ final class ConsumerServer implements AutoCloseable {
     private final URI base;
     private final Path log;
 
-    private ConsumerServer(Process process, URI base, Path log) {
+    private PayaraMicroConsumer(Process process, URI base, Path log) {
         this.process = process;
         this.base = base;
         this.log = log;
     }
 
-    /**
-     * @param jwksUrl  Latchkey's JWKS, as a consumer reaches it
-     * @param issuer   Latchkey's {@code latchkey.token.issuer}
-     * @param audience Latchkey's {@code latchkey.token.audience}
-     */
-    static ConsumerServer start(String jwksUrl, String issuer, String audience, String introspectionUrl) throws Exception {
-        Path directory = Path.of("target", "interop");
-        Files.createDirectories(directory);
-        // Exactly the configuration docs/protecting-your-application.md gives for Payara.
-        String configuration = "mp.jwt.verify.publickey.location=" + jwksUrl + "\n"
-                + "mp.jwt.verify.issuer=" + issuer + "\n"
-                + "mp.jwt.verify.audiences=" + audience + "\n"
-                // The application's own settings, for its fallback to introspection (docs/roles.md).
-                + "consumer.introspection.url=" + introspectionUrl + "\n"
-                + "consumer.introspection.client-id=" + ResourceServerClient.CLIENT_ID + "\n"
-                + "consumer.introspection.client-secret=" + ResourceServerClient.SECRET + "\n";
-        File war = directory.resolve("consumer.war").toFile();
-        ShrinkWrap.create(WebArchive.class, "consumer.war")
-                .addClasses(ConsumerApplication.class, WhoAmIResource.class, ReportsResource.class)
-                .addAsResource(new StringAsset(configuration), "META-INF/microprofile-config.properties")
-                // bean-discovery-mode="all" so that CDI sees the @LoginConfig on the Application class,
-                // which carries no bean-defining annotation: that is how Payara turns MP-JWT on.
-                .addAsWebInfResource(new StringAsset("<beans xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"4.0\""
-                        + " bean-discovery-mode=\"all\"/>"), "beans.xml")
-                .as(ZipExporter.class).exportTo(war, true);
-
+    static PayaraMicroConsumer start(File war) throws IOException {
+        Path directory = war.toPath().getParent();
         int port = freePort();
         String microJar = System.getProperty("payara.micro.jar", "target/payara-micro/payara-micro.jar");
         ProcessBuilder builder = new ProcessBuilder(List.of(
@@ -76,7 +41,7 @@ final class ConsumerServer implements AutoCloseable {
                 "--deploy", war.getAbsolutePath()))
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("consumer-server.log").toFile());
-        ConsumerServer server = new ConsumerServer(builder.start(), URI.create("http://localhost:" + port + "/"),
+        PayaraMicroConsumer server = new PayaraMicroConsumer(builder.start(), URI.create("http://localhost:" + port + "/"),
                 directory.resolve("consumer-server.log"));
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         server.awaitReady();
@@ -117,7 +82,8 @@ final class ConsumerServer implements AutoCloseable {
         }
     }
 
-    URI base() {
+    @Override
+    public URI base() {
         return base;
     }
 

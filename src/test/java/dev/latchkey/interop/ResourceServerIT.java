@@ -32,8 +32,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * How other applications trust Latchkey's tokens. An unmodified MicroProfile JWT application in
- * a second Payara Micro accepts them with only the three standard settings (and refuses altered,
+ * How other applications trust Latchkey's tokens. An unmodified MicroProfile JWT application (in
+ * a second Payara Micro, or beside Latchkey on WildFly, {@link ConsumerServer}) accepts them with only the three standard settings (and refuses altered,
  * expired and foreign ones); resource servers that need revocations at once ask the
  * introspection endpoint; and discovery describes exactly these endpoints.
  */
@@ -47,8 +47,7 @@ class ResourceServerIT extends DeployedLatchkeyTest {
     void startConsumerOnce() throws Exception {
         if (consumer == null) {
             JsonObject discovery = json(http.get("/.well-known/openid-configuration"));
-            consumer = ConsumerServer.start(http.uri("/.well-known/jwks.json").toString(),
-                    discovery.getString("issuer"), "latchkey", http.uri("/auth/introspect").toString());
+            consumer = ConsumerServer.start(http.uri("/"), discovery.getString("issuer"), "latchkey");
         }
     }
 

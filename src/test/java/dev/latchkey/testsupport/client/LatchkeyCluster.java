@@ -2,6 +2,7 @@ package dev.latchkey.testsupport.client;
 
 import dev.latchkey.crypto.ClientCredentials;
 import org.jboss.shrinkwrap.api.exporter.ZipExporter;
+import org.wildfly.core.launcher.StandaloneCommandBuilder;
 
 import java.io.File;
 import java.io.IOException;
@@ -25,10 +26,16 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * A real Latchkey cluster on this machine: N Payara Micro processes, each deploying the same WAR
- * (the built one plus the test clock control), with its own HTTP and JGroups ports on loopback,
- * one shared database, one shared signing key directory and CSRF secret, and one cluster secret.
+ * A real Latchkey cluster on this machine: N server processes, each deploying the same WAR (the
+ * built one plus the test clock control), with its own HTTP and JGroups ports on loopback, one
+ * shared database, one shared signing key directory and CSRF secret, and one cluster secret.
  * Nodes can be stopped and started again by index.
+ *
+ * <p>The server is the one under test ({@link ServerUnderTest#current()}): Payara Micro, or under
+ * -Pwildfly WildFly 39, each node a server base directory of its own with the configuration
+ * server-config/wildfly/latchkey.cli made (copied from the build's WildFly), launched as WildFly's
+ * own tooling launches it (wildfly-launcher), so that the process is the server's JVM itself and
+ * {@link #kill} and {@link #pause} reach it.
  *
  * <p>Secrets reach the nodes through the environment, as in production ({@code LATCHKEY_CLUSTER_SECRET}),
  * never as {@code -D} options: a test can then check that the node itself copies none of them into
@@ -38,13 +45,27 @@ public final class LatchkeyCluster implements AutoCloseable {
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
 
+    private static final int WILDFLY_HTTP_PORT = 8080;
+    private static final int WILDFLY_MANAGEMENT_PORT = 9990;
+    /** Every port a stock standalone.xml listens on: HTTP, HTTPS, AJP, management HTTP and HTTPS, transactions. */
+    private static final List<Integer> WILDFLY_PORTS = List.of(WILDFLY_HTTP_PORT, 8443, 8009, WILDFLY_MANAGEMENT_PORT, 9993, 4712, 4713);
+    /** WildFly's server.log: date, time, level. */
+    private static final java.util.regex.Pattern WILDFLY_ERROR_RECORD =
+            java.util.regex.Pattern.compile("\\S+ \\S+ (ERROR|FATAL) ");
+    private static final java.util.regex.Pattern RECORDED_DEPLOYMENTS =
+            java.util.regex.Pattern.compile("<deployments>.*?</deployments>", java.util.regex.Pattern.DOTALL);
+
     private final int size;
     private final Path work;
     private final Path war;
     private final Map<String, String> sharedProperties;
     private final Map<String, String> sharedEnvironment = new java.util.LinkedHashMap<>();
     private final Map<Integer, Map<String, String>> nodeEnvironment = new java.util.HashMap<>();
+    private final ServerUnderTest server = ServerUnderTest.current();
     private final int[] httpPorts;
+    /** WildFly's: its MicroProfile Health is on the management interface. */
+    private final int[] managementPorts;
+    private final int[] portOffsets;
     private final int[] jgroupsPorts;
     private final Process[] processes;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -63,6 +84,8 @@ public final class LatchkeyCluster implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         this.httpPorts = new int[size];
+        this.managementPorts = new int[size];
+        this.portOffsets = new int[size];
         this.jgroupsPorts = new int[size];
         this.processes = new Process[size];
         // Every port a node will listen on is distinct from every other node's: a JGroups bind
@@ -70,8 +93,14 @@ public final class LatchkeyCluster implements AutoCloseable {
         // take it first, and the restarted node could not join again.
         Set<Integer> claimed = new HashSet<>();
         for (int i = 0; i < size; i++) {
-            httpPorts[i] = freePort(claimed);
-            claimed.add(httpPorts[i]);
+            if (server == ServerUnderTest.WILDFLY) {
+                portOffsets[i] = freeWildFlyPortOffset(claimed);
+                httpPorts[i] = WILDFLY_HTTP_PORT + portOffsets[i];
+                managementPorts[i] = WILDFLY_MANAGEMENT_PORT + portOffsets[i];
+            } else {
+                httpPorts[i] = freePort(claimed);
+                claimed.add(httpPorts[i]);
+            }
             jgroupsPorts[i] = freePortWithFreeNeighbour(100, claimed);
             claimed.add(jgroupsPorts[i]);
             claimed.add(jgroupsPorts[i] + 100);
@@ -142,6 +171,19 @@ public final class LatchkeyCluster implements AutoCloseable {
     /** The node's log file (Payara's output and the application's). */
     public Path log(int node) {
         return work.resolve("node-" + node + ".log");
+    }
+
+    /**
+     * The records at the level of an error the node's server logged: on WildFly from its
+     * server.log (which has no console colours), on Payara Micro from its output.
+     */
+    public List<String> errorLines(int node) {
+        Path log = server == ServerUnderTest.WILDFLY ? work.resolve("wildfly-node-" + node).resolve("log").resolve("server.log") : log(node);
+        try (var lines = Files.lines(log)) {
+            return lines.filter(line -> WILDFLY_ERROR_RECORD.matcher(line).lookingAt() || ServerUnderTest.isErrorLine(line)).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public int size() {
@@ -258,6 +300,23 @@ public final class LatchkeyCluster implements AutoCloseable {
     }
 
     private void launch(int node) {
+        List<String> command = server == ServerUnderTest.WILDFLY ? wildflyCommand(node) : payaraMicroCommand(node);
+        try {
+            File log = log(node).toFile();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
+            builder.environment().putAll(sharedEnvironment);
+            if (server == ServerUnderTest.WILDFLY) {
+                builder.environment().putAll(wildflyDataSourceEnvironment());
+            }
+            builder.environment().putAll(nodeEnvironment.getOrDefault(node, Map.of()));
+            processes[node] = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<String> payaraMicroCommand(int node) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
@@ -268,16 +327,71 @@ public final class LatchkeyCluster implements AutoCloseable {
                 "--prebootcommandfile", Path.of("server-config/payara/pre-boot-commands.asadmin").toAbsolutePath().toString(),
                 "--addlibs", postgresqlDriver(),
                 "--deploy", war.toAbsolutePath().toString()));
+        return command;
+    }
+
+    /**
+     * The node's own server base directory (made on its first start: the configuration the
+     * shipped CLI script wrote, and the WAR in the deployment scanner's directory), and the
+     * command WildFly's launcher builds for it, with every port moved by the node's offset.
+     */
+    private List<String> wildflyCommand(int node) {
+        Path base = work.resolve("wildfly-node-" + node);
         try {
-            File log = work.resolve("node-" + node + ".log").toFile();
-            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-            builder.environment().putAll(sharedEnvironment);
-            builder.environment().putAll(nodeEnvironment.getOrDefault(node, Map.of()));
-            processes[node] = builder.start();
+            if (!Files.isDirectory(base)) {
+                copyWildFlyConfiguration(wildflyHome().resolve("standalone").resolve("configuration"), base.resolve("configuration"));
+                Files.createDirectories(base.resolve("deployments"));
+                Files.copy(war, base.resolve("deployments").resolve("latchkey.war"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        StandaloneCommandBuilder builder = StandaloneCommandBuilder.of(wildflyHome())
+                .setJavaHome(System.getProperty("java.home"))
+                .setBaseDirectory(base)
+                .setServerConfiguration("standalone.xml")
+                .addJavaOption("-Xmx512m")
+                .addJavaOption("-Djboss.socket.binding.port-offset=" + portOffsets[node])
+                // Each server's transaction manager needs a name of its own (docs/deploy-wildfly.md).
+                .addJavaOption("-Djboss.tx.node.id=latchkey-" + node)
+                .addJavaOption("-Dlatchkey.cluster.bind-port=" + jgroupsPorts[node]);
+        // The data source's password is the server's, from the environment only (wildflyDataSourceEnvironment).
+        sharedProperties.forEach((key, value) -> {
+            if (!key.equals("latchkey.datasource.password")) {
+                builder.addJavaOption("-D" + key + "=" + value);
+            }
+        });
+        return builder.build();
+    }
+
+    /**
+     * What latchkey.cli's data source reads from the environment: the driver ("h2", WildFly's own,
+     * or "postgresql", the script's module) and the password, which it has no default for. An
+     * in-memory H2 database takes the password it is first opened with, so one is made up when the
+     * test's database has none (WildFly refuses an empty one).
+     */
+    private Map<String, String> wildflyDataSourceEnvironment() {
+        String url = sharedProperties.getOrDefault("latchkey.datasource.url", "");
+        String password = sharedProperties.getOrDefault("latchkey.datasource.password", "");
+        return Map.of("LATCHKEY_WILDFLY_JDBC_DRIVER", url.startsWith("jdbc:postgresql:") ? "postgresql" : "h2",
+                "LATCHKEY_DATASOURCE_PASSWORD", password.isEmpty() ? "it-only" : password);
+    }
+
+    /**
+     * The configuration directory without its history and without any deployment another test
+     * left recorded in standalone.xml (its content is in that server's data directory, not here).
+     */
+    private static void copyWildFlyConfiguration(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (Files.isRegularFile(file)) {
+                    Files.copy(file, to.resolve(file.getFileName()));
+                }
+            }
+        }
+        Path configuration = to.resolve("standalone.xml");
+        Files.writeString(configuration, RECORDED_DEPLOYMENTS.matcher(Files.readString(configuration)).replaceAll(""));
     }
 
     private void awaitReady(int node) {
@@ -295,8 +409,10 @@ public final class LatchkeyCluster implements AutoCloseable {
     }
 
     private HttpResponse<String> send(int node, String path) {
+        // MicroProfile Health is beside Latchkey on Payara, on the management interface on WildFly.
+        int port = path.startsWith("/health/") && server == ServerUnderTest.WILDFLY ? managementPorts[node] : httpPorts[node];
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPorts[node] + path))
+            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -313,6 +429,14 @@ public final class LatchkeyCluster implements AutoCloseable {
             all[i] = i;
         }
         stop(all);
+    }
+
+    private static Path wildflyHome() {
+        String home = System.getProperty("latchkey.it.wildfly-home");
+        if (home == null) {
+            throw new IllegalStateException("latchkey.it.wildfly-home is not set: run WildFly's clusters under -Pwildfly");
+        }
+        return Path.of(home).toAbsolutePath();
     }
 
     private static String payaraMicroJar() {
@@ -336,6 +460,31 @@ public final class LatchkeyCluster implements AutoCloseable {
             }
         }
         throw new IllegalStateException("No free port found");
+    }
+
+    /**
+     * An offset that moves every port of a stock standalone.xml (HTTP, HTTPS, AJP, management and
+     * the transaction manager's two) onto ports that are free and claimed by no other node.
+     */
+    private static int freeWildFlyPortOffset(Set<Integer> claimed) {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int offset = 21000 + random.nextInt(200) * 100;
+            List<Integer> ports = WILDFLY_PORTS.stream().map(port -> port + offset).toList();
+            if (ports.stream().noneMatch(claimed::contains) && ports.stream().allMatch(LatchkeyCluster::isFree)) {
+                claimed.addAll(ports);
+                return offset;
+            }
+        }
+        throw new IllegalStateException("No free WildFly port offset found");
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port)) {
+            return true;
+        } catch (IOException taken) {
+            return false;
+        }
     }
 
     private static int freePortWithFreeNeighbour(int offset, Set<Integer> claimed) {
