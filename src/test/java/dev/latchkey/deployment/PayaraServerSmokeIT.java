@@ -2,6 +2,8 @@ package dev.latchkey.deployment;
 
 import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.Http;
+import dev.latchkey.testsupport.client.ResponseShapes;
+import dev.latchkey.testsupport.client.ServerUnderTest;
 import org.junit.jupiter.api.Test;
 
 import java.net.MalformedURLException;
@@ -51,6 +53,12 @@ class PayaraServerSmokeIT {
         HttpResponse<String> loggedOut = http.send(session.post("/auth/logout"));
         assertEquals(204, loggedOut.statusCode(), loggedOut.body());
         assertProblem(session.refreshWith(session.refreshToken()), 401);
+    }
+
+    /** The same answers, byte for byte, as on Payara Micro and WildFly (AuthenticationFlowIT). */
+    @Test
+    void theSessionFlowAnswersAsOnEveryOtherServer() {
+        ResponseShapes.assertSessionFlowHasTheShapesOnFile(http, ServerUnderTest.PAYARA_SERVER);
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.latchkey.session;
 
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
+import dev.latchkey.testsupport.client.ResponseShapes;
+import dev.latchkey.testsupport.client.ServerUnderTest;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.Timing;
 import jakarta.json.JsonObject;
@@ -23,6 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Register, log in and call the protected resource over real HTTP against a real Payara Micro. */
 class AuthenticationFlowIT extends DeployedLatchkeyTest {
 
+    /**
+     * Issue 15: the session flow's cookies, hardening headers and problems are byte for byte the
+     * same on every server (PayaraServerSmokeIT compares Payara Server's with the same file).
+     */
+    @Test
+    void theSessionFlowAnswersAsOnEveryOtherServer() {
+        ResponseShapes.assertSessionFlowHasTheShapesOnFile(http, ServerUnderTest.current());
+    }
 
     @Test
     void registerLoginAndCallTheProtectedResource() {
