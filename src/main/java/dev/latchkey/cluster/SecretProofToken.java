@@ -22,6 +22,12 @@ import java.nio.charset.StandardCharsets;
  * the same secret, so a stranger's JOIN never reaches {@code AUTH}. The token still refuses a node
  * whose stack was built without the seal (an operator's own Infinispan file, a mistake), and no
  * eavesdropper can replay a proof, since proofs only ever travel sealed.
+ *
+ * <p>{@code AUTH} checks merge requests and responses too, and a merge leader sends its request to
+ * every coordinator, itself included. A message to itself never leaves the JVM: UNICAST3 hands the
+ * very object it was sent back up, whose header holds this token itself, never written, so with no
+ * proof in it. Refusing it cancelled every merge ("merge leader rejected merge request"), and a
+ * node that had been cut off and came back kept its old view for good (docs/reliability.md).
  */
 public final class SecretProofToken extends AuthToken {
 
@@ -55,6 +61,11 @@ public final class SecretProofToken extends AuthToken {
 
     @Override
     public boolean authenticate(AuthToken token, Message msg) {
+        // This node's own token, looped back: a token read off the wire is always a new object
+        // (made by reflection, with no key), so no message from elsewhere can be this instance.
+        if (token == this && key != null) {
+            return true;
+        }
         if (key == null || !(token instanceof SecretProofToken received) || received.nonce == null || received.proof == null) {
             return false;
         }

@@ -52,6 +52,20 @@ class SecretProofTokenTest {
         assertFalse(new SecretProofToken().authenticate(received(wire(of(SECRET))), new BytesMessage()), "a token read off the wire checks nothing");
     }
 
+    /**
+     * A merge leader's request to itself comes back up as the same object, never written, and
+     * was refused: no merge ever completed (docs/reliability.md). Only that very instance passes;
+     * another token of the same secret that carries no proof still does not.
+     */
+    @Test
+    void theNodesOwnTokenLoopedBackIsAcceptedAndNoOtherTokenWithoutAProof() {
+        SecretProofToken own = of(SECRET);
+        assertTrue(own.authenticate(own, new BytesMessage()));
+        assertFalse(own.authenticate(of(SECRET), new BytesMessage()), "the same secret, but another object and no proof");
+        SecretProofToken offTheWire = new SecretProofToken();
+        assertFalse(offTheWire.authenticate(offTheWire, new BytesMessage()), "a token read off the wire has no key to vouch for");
+    }
+
     @Test
     void theWireCarriesAFreshNonceEachTimeAndNeitherTheSecretNorTheKey() throws IOException {
         SecretProofToken token = of(SECRET);
