@@ -6,9 +6,12 @@ import dev.latchkey.testsupport.client.ResponseShapes;
 import dev.latchkey.testsupport.client.ServerUnderTest;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 
 import static dev.latchkey.testsupport.client.Http.assertHardened;
 import static dev.latchkey.testsupport.client.Http.assertProblem;
@@ -67,6 +70,24 @@ class PayaraServerSmokeIT {
         assertEquals(200, jwks.statusCode());
         assertHardened(jwks);
         assertFalse(Http.json(jwks).getJsonArray("keys").isEmpty());
+    }
+
+    /** As on Payara Micro and WildFly (BadInputIT): Payara Server's listener lets both reach Latchkey's limits. */
+    @Test
+    void aBodyOver16KiBIs413AndAHeaderOver8KiBIs431() {
+        String big = "{\"email\":\"" + Http.uniqueEmail() + "\",\"password\":\"" + "p".repeat(17 * 1024) + "\"}";
+        HttpResponse<String> tooLarge = http.postJson("/auth/login", big);
+        assertProblem(tooLarge, 413);
+        assertHardened(tooLarge);
+        HttpResponse<String> chunked = http.send(http.request("/auth/login").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8)))));
+        assertProblem(chunked, 413);
+        String oversized = "x".repeat(8 * 1024 + 1);
+        HttpResponse<String> headerTooLarge = http.send(http.request("/auth/login").header("Content-Type", "application/json")
+                .header("User-Agent", oversized).POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertProblem(headerTooLarge, 431);
+        assertHardened(headerTooLarge);
+        assertProblem(http.send(http.request("/.well-known/jwks.json").header("X-Anything", oversized).GET()), 431);
     }
 
     @Test
