@@ -11,9 +11,14 @@ import org.jboss.shrinkwrap.api.exporter.ZipExporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 
 import java.io.File;
+import java.io.IOException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The consumer app running on a server of the kind under test: an application that knows nothing
@@ -28,6 +33,19 @@ interface ConsumerServer extends AutoCloseable {
 
     @Override
     void close();
+
+    /** Whether the consumer is up: its {@code whoami} route answers a caller without a token {@code 401}. */
+    static boolean refusesACallerWithoutAToken(HttpClient client, URI base) {
+        try {
+            return client.send(HttpRequest.newBuilder(base.resolve("whoami")).GET().timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode() == 401;
+        } catch (IOException notListeningYet) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
 
     /**
      * @param latchkey the Latchkey under test, as a consumer reaches it

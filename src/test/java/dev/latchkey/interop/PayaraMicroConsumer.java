@@ -8,8 +8,6 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,15 +56,7 @@ final class PayaraMicroConsumer implements ConsumerServer {
                 if (readLog().contains("Exception while loading the app")) {
                     throw new IllegalStateException("The consumer app failed to deploy; see target/interop/consumer-server.log");
                 }
-                try {
-                    return client.send(HttpRequest.newBuilder(base.resolve("whoami")).GET().timeout(Duration.ofSeconds(5)).build(),
-                            HttpResponse.BodyHandlers.discarding()).statusCode() == 401;
-                } catch (IOException notListeningYet) {
-                    return false;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
+                return ConsumerServer.refusesACallerWithoutAToken(client, base);
             });
         } catch (RuntimeException | AssertionError notStarted) {
             close();

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,17 +70,8 @@ final class WildFlyConsumer implements ConsumerServer {
 
     private void awaitReady() {
         HttpClient client = HttpClient.newHttpClient();
-        Eventually.await("the consumer answers on WildFly; see " + LOG, READY_TIMEOUT, () -> {
-            try {
-                return client.send(HttpRequest.newBuilder(base.resolve("whoami")).GET().timeout(Duration.ofSeconds(5)).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 401;
-            } catch (IOException notYet) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        });
+        Eventually.await("the consumer answers on WildFly; see " + LOG, READY_TIMEOUT,
+                () -> ConsumerServer.refusesACallerWithoutAToken(client, base));
     }
 
     @Override

@@ -49,9 +49,6 @@ public final class LatchkeyCluster implements AutoCloseable {
     private static final int WILDFLY_MANAGEMENT_PORT = 9990;
     /** Every port a stock standalone.xml listens on: HTTP, HTTPS, AJP, management HTTP and HTTPS, transactions. */
     private static final List<Integer> WILDFLY_PORTS = List.of(WILDFLY_HTTP_PORT, 8443, 8009, WILDFLY_MANAGEMENT_PORT, 9993, 4712, 4713);
-    /** WildFly's server.log: date, time, level. */
-    private static final java.util.regex.Pattern WILDFLY_ERROR_RECORD =
-            java.util.regex.Pattern.compile("\\S+ \\S+ (ERROR|FATAL) ");
     private static final java.util.regex.Pattern RECORDED_DEPLOYMENTS =
             java.util.regex.Pattern.compile("<deployments>.*?</deployments>", java.util.regex.Pattern.DOTALL);
 
@@ -180,7 +177,7 @@ public final class LatchkeyCluster implements AutoCloseable {
     public List<String> errorLines(int node) {
         Path log = server == ServerUnderTest.WILDFLY ? work.resolve("wildfly-node-" + node).resolve("log").resolve("server.log") : log(node);
         try (var lines = Files.lines(log)) {
-            return lines.filter(line -> WILDFLY_ERROR_RECORD.matcher(line).lookingAt() || ServerUnderTest.isErrorLine(line)).toList();
+            return lines.filter(ServerUnderTest::isErrorLine).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

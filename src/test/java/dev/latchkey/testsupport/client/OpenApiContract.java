@@ -11,12 +11,8 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonValue;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -51,7 +47,7 @@ public final class OpenApiContract {
     }
 
     private OpenApiContract() {
-        String text = read();
+        String text = ClasspathText.read(RESOURCE);
         try (JsonReader reader = Json.createReader(new StringReader(text))) {
             document = reader.readObject();
         }
@@ -156,16 +152,5 @@ public final class OpenApiContract {
 
     private static String escape(String token) {
         return token.replace("~", "~0").replace("/", "~1");
-    }
-
-    private static String read() {
-        try (InputStream in = OpenApiContract.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(RESOURCE + " is not on the class path");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,10 +1,8 @@
 package dev.latchkey.testsupport.client;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +69,7 @@ public final class ResponseShapes {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        assertEquals(golden(), actual, "the answers on " + server + " (" + written + ") differ from " + GOLDEN
+        assertEquals(ClasspathText.read(GOLDEN), actual, "the answers on " + server + " (" + written + ") differ from " + GOLDEN
                 + ", which is the same for every server");
     }
 
@@ -94,7 +92,7 @@ public final class ResponseShapes {
         return shape;
     }
 
-    static String shape(String step, HttpResponse<String> response) {
+    private static String shape(String step, HttpResponse<String> response) {
         StringBuilder shape = new StringBuilder("## ").append(step).append('\n').append("status ").append(response.statusCode()).append('\n');
         for (Map.Entry<String, List<String>> header : response.headers().map().entrySet()) {
             String name = header.getKey().toLowerCase(Locale.ROOT);
@@ -111,16 +109,5 @@ public final class ResponseShapes {
                 : JSON_NUMBER_VALUE.matcher(JSON_STRING_VALUE.matcher(response.body()).replaceAll("$1\"<value>\""))
                 .replaceAll("$1<number>");
         return shape.append("body ").append(body.isEmpty() ? "(none)" : body).toString();
-    }
-
-    private static String golden() {
-        try (InputStream file = ResponseShapes.class.getResourceAsStream(GOLDEN)) {
-            if (file == null) {
-                throw new IllegalStateException(GOLDEN + " is missing from the test class path");
-            }
-            return new String(file.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
