@@ -14,6 +14,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import javax.transaction.xa.XAException;
 
 /**
  * Whether a failure means that something this node depends on cannot be reached right now, the
@@ -26,6 +27,13 @@ import java.util.Set;
  * the Jakarta Connectors exception every server's connection pool raises when it cannot hand out a
  * connection, so that it holds for every driver and server rather than for one driver's messages.
  * An SQL error of any other class (a constraint, a syntax error) is still a fault, answered 500.
+ *
+ * <p>A commit that the database's side failed is the database too: the transaction manager reports
+ * it as an {@link XAException} whose code blames the resource manager. Payara's pool, when the
+ * connection died under a restart between the last statement and the commit, throws exactly that
+ * ({@code XAER_RMERR}) with no cause left to read, so the code is all there is to decide by. No
+ * constraint of Latchkey's is deferred to commit time, so a statement's own fault surfaces earlier,
+ * at the flush, with its SQLSTATE.
  */
 public final class UnreachableDependency {
 
@@ -65,6 +73,10 @@ public final class UnreachableDependency {
     private static boolean isDatabaseUnreachable(Throwable failure) {
         if (failure instanceof ResourceException) {
             return true;
+        }
+        if (failure instanceof XAException xa) {
+            return xa.errorCode == XAException.XAER_RMFAIL || xa.errorCode == XAException.XAER_RMERR
+                    || xa.errorCode == XAException.XA_RBCOMMFAIL;
         }
         if (failure instanceof SQLTransientConnectionException || failure instanceof SQLNonTransientConnectionException
                 || failure instanceof SQLRecoverableException || failure instanceof SQLTimeoutException) {

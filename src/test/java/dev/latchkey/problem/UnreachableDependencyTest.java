@@ -2,6 +2,7 @@ package dev.latchkey.problem;
 
 import jakarta.persistence.PersistenceException;
 import jakarta.resource.spi.ResourceAllocationException;
+import jakarta.transaction.SystemException;
 import jakarta.transaction.TransactionalException;
 import org.infinispan.partitionhandling.AvailabilityException;
 import org.infinispan.commons.TimeoutException;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import javax.transaction.xa.XAException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,7 +44,12 @@ class UnreachableDependencyTest {
                 new SQLNonTransientConnectionException("no state at all"),
                 new SQLTimeoutException("no state either"),
                 // What a server's pool throws when it cannot create or lend a connection.
-                new SQLException("Error in allocating a connection", new ResourceAllocationException("pool")));
+                new SQLException("Error in allocating a connection", new ResourceAllocationException("pool")),
+                // What Payara's transaction manager throws when the connection died before the
+                // commit: a SystemException caused by an XAException with no cause of its own.
+                systemExceptionCausedBy(new XAException(XAException.XAER_RMERR)),
+                systemExceptionCausedBy(new XAException(XAException.XAER_RMFAIL)),
+                new XAException(XAException.XA_RBCOMMFAIL));
         for (Throwable failure : failures) {
             Throwable wrapped = new TransactionalException("tx", new PersistenceException(new RuntimeException(failure)));
             assertEquals(Optional.of(UnreachableDependency.DATABASE), UnreachableDependency.of(new PersistenceException(failure)),
@@ -61,9 +68,17 @@ class UnreachableDependencyTest {
                 new SQLException("statement timeout (57014 is not an operator's intervention)", "57014"),
                 new SQLException("no state"),
                 new IllegalStateException("a bug"),
+                systemExceptionCausedBy(new XAException(XAException.XAER_PROTO)),
+                new XAException(XAException.XA_RBINTEGRITY),
                 new NullPointerException())) {
             assertEquals(Optional.empty(), UnreachableDependency.of(new PersistenceException(failure)), String.valueOf(failure));
         }
+    }
+
+    private static SystemException systemExceptionCausedBy(XAException cause) {
+        SystemException failure = new SystemException();
+        failure.initCause(cause);
+        return failure;
     }
 
     @Test
