@@ -2,9 +2,13 @@ package dev.latchkey.audit;
 
 import dev.latchkey.http.ClientInfo;
 import dev.latchkey.json.JsonValues;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 
 import java.util.List;
 import java.util.logging.Logger;
@@ -18,14 +22,27 @@ import java.util.logging.Logger;
  * <p>Storing the row never fails, nor slows, the request the event describes: the line is written
  * first, the row is queued and written afterwards, and a row that cannot be stored is counted
  * ({@link AuditTrail#eventsNotStored()}) and reported with a warning.
+ *
+ * <p>An event recorded inside a transaction is written when the transaction ends, because only
+ * then is it known to have happened: a login whose session never reached the database (its commit
+ * failed under a database restart, and the client got a 503) must not stand in the trail as a
+ * success. Such an event is still written, its outcome marked {@code _not_committed}: the attempt
+ * is a fact a security team wants, its effect is not there. A transaction rolled back without a
+ * commit being tried is a refusal the code chose (it recorded the refusal, then threw): that event
+ * is written as recorded, since the refusal is exactly what happened.
  */
 @ApplicationScoped
 public class AuditLog {
 
     private static final Logger LOG = Logger.getLogger("latchkey.audit");
 
+    static final String NOT_COMMITTED = "_not_committed";
+
     @Inject
     AuditTrail trail;
+
+    @Resource
+    TransactionSynchronizationRegistry transactions;
 
     public void record(AuditEvent event, String outcome, String userId, String familyId, ClientInfo client) {
         write(new Entry(event, outcome, null, userId, familyId, null, null, null, null), client);
@@ -83,9 +100,35 @@ public class AuditLog {
      */
     record Entry(AuditEvent event, String outcome, String actorId, String userId, String familyId, String subjectName,
                  String subject, List<String> before, List<String> after) {
+
+        Entry notCommitted() {
+            return new Entry(event, outcome + NOT_COMMITTED, actorId, userId, familyId, subjectName, subject, before, after);
+        }
     }
 
     private void write(Entry entry, ClientInfo client) {
+        int status = transactions == null ? Status.STATUS_NO_TRANSACTION : transactions.getTransactionStatus();
+        if (status == Status.STATUS_ACTIVE) {
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                /** Called only when a commit is tried, never before a rollback. */
+                private boolean commitTried;
+
+                @Override
+                public void beforeCompletion() {
+                    commitTried = true;
+                }
+
+                @Override
+                public void afterCompletion(int outcome) {
+                    emit(commitTried && outcome != Status.STATUS_COMMITTED ? entry.notCommitted() : entry, client);
+                }
+            });
+        } else {
+            emit(entry, client);
+        }
+    }
+
+    private void emit(Entry entry, ClientInfo client) {
         JsonObjectBuilder line = JsonValues.createObjectBuilder()
                 .add("event", entry.event().code())
                 .add("outcome", entry.outcome());
