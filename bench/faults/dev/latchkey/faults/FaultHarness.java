@@ -267,7 +267,7 @@ public final class FaultHarness {
         }
 
         private boolean serves(URI node) {
-            History.Answer ready = history.send(http, "recovery", "readiness", node, HttpRequest.newBuilder(node.resolve("/health/ready")).GET(), null, null);
+            History.Answer ready = history.send(http, "recovery", Invariants.READINESS, node, HttpRequest.newBuilder(node.resolve("/health/ready")).GET(), null, null);
             if (ready.status() != 200) {
                 return false;
             }

@@ -8,12 +8,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import org.infinispan.AdvancedCache;
 import org.infinispan.Cache;
 import org.infinispan.configuration.parsing.ConfigurationBuilderHolder;
 import org.infinispan.configuration.parsing.ParserRegistry;
 import org.infinispan.health.HealthStatus;
 import org.infinispan.manager.DefaultCacheManager;
+import org.infinispan.partitionhandling.AvailabilityMode;
+import org.infinispan.remoting.transport.Address;
 import org.infinispan.remoting.transport.jgroups.JGroupsTransport;
+import org.infinispan.topology.CacheTopology;
 import org.jgroups.JChannel;
 import org.jgroups.protocols.AUTH;
 import org.jgroups.protocols.TP;
@@ -30,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Properties;
 import java.util.logging.Logger;
 
@@ -66,6 +71,9 @@ public class CacheContainer {
 
     private final ClockOffsets clockOffsets = new ClockOffsets();
 
+    /** Null unless clustered: a single node has no view to doubt. */
+    private ViewConfirmation viewConfirmation;
+
     @PostConstruct
     void start() {
         Properties placeholders = new Properties();
@@ -101,6 +109,9 @@ public class CacheContainer {
                 .description("Members of the cluster as this node sees it (1 when not clustered)").register(metrics.registry());
         Gauge.builder("latchkey.cluster.degraded", this, container -> container.isHealthy() ? 0 : 1)
                 .description("1 while this node's caches are not all available (a lost quorum, a partition)").register(metrics.registry());
+        Gauge.builder("latchkey.cluster.view.unconfirmed", this, container -> container.isViewConfirmed() ? 0 : 1)
+                .description("1 while this node, after its JVM stood still, has not yet heard from every member of its view")
+                .register(metrics.registry());
         Gauge.builder("latchkey.cluster.clock.offset.max", this, container -> Math.abs(container.clockCheck().largestOffsetMillis()))
                 .baseUnit("milliseconds")
                 .description("The largest difference between this node's clock and a peer's").register(metrics.registry());
@@ -124,7 +135,15 @@ public class CacheContainer {
                 throw new IllegalStateException("The JGroups stack " + settings.jgroupsStack()
                         + " must not declare ChannelSeal or AUTH: Latchkey adds both itself");
             }
-            ChannelSeal seal = new ChannelSeal(keys.sealKey(), settings.clusterName(), clock, clockOffsets, settings.maxClockOffset());
+            if (protocols.getTransport().supportsMulticasting()) {
+                // IP multicast reaches members a view has excluded, and ViewConfirmation takes a
+                // member's multicast as its word that it still counts this node in.
+                throw new IllegalStateException("The JGroups stack " + settings.jgroupsStack()
+                        + " must use a TCP transport, not IP multicast (UDP): see docs/cluster.md");
+            }
+            viewConfirmation = new ViewConfirmation(System::nanoTime, clock::millis, settings.maxClockOffset(), this::cachesCaughtUp);
+            ChannelSeal seal = new ChannelSeal(keys.sealKey(), settings.clusterName(), clock, clockOffsets, settings.maxClockOffset(),
+                    viewConfirmation);
             protocols.insertProtocol(seal, ProtocolStack.Position.ABOVE, TP.class);
             AUTH auth = new AUTH().setAuthToken(new SecretProofToken(keys.joinKey()));
             protocols.insertProtocol(auth, ProtocolStack.Position.BELOW, GMS.class);
@@ -179,6 +198,38 @@ public class CacheContainer {
     public boolean isHealthy() {
         return manager.getStatus().allowInvocations()
                 && manager.getHealth().getClusterHealth().getHealthStatus() != HealthStatus.DEGRADED;
+    }
+
+    /**
+     * False while this node, after its JVM stood still for seconds, has not yet heard from every
+     * member of its view that they still count it in ({@link ViewConfirmation}): the others may
+     * have excluded it, and then its replica misses their revocations.
+     */
+    public boolean isViewConfirmed() {
+        return viewConfirmation == null || viewConfirmation.isConfirmed();
+    }
+
+    /**
+     * The revocations' topology holds every member of the view (every node starts that cache at
+     * boot, the others only when first used), and no running cache is transferring or merging state.
+     */
+    private boolean cachesCaughtUp() {
+        if (manager == null || !manager.getStatus().allowInvocations()) {
+            return false;
+        }
+        List<Address> view = manager.getMembers();
+        for (String name : List.of(REVOCATIONS, RATE_LIMITS, DPOP_PROOFS)) {
+            if (!manager.isRunning(name)) {
+                continue;
+            }
+            AdvancedCache<?, ?> cache = manager.getCache(name).getAdvancedCache();
+            CacheTopology topology = cache.getDistributionManager().getCacheTopology();
+            if (cache.getAvailability() != AvailabilityMode.AVAILABLE || topology.getPhase() != CacheTopology.Phase.NO_REBALANCE
+                    || (name.equals(REVOCATIONS) && !topology.getActualMembers().containsAll(view))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** How this node's clock compares with its peers' (nothing to compare on a single node). */

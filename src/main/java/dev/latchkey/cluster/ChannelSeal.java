@@ -17,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
@@ -40,12 +42,15 @@ import java.util.stream.Collectors;
  *
  * <p>Each sealed message also carries the sender's clock, which feeds {@link ClockOffsets}: the
  * clock check rides on traffic every member sends anyway (FD_ALL3 heartbeats every two seconds).
+ * The members' multicasts (heartbeats among them), and the views passing down, feed
+ * {@link ViewConfirmation}, whose tick runs on the channel's timer while the channel runs.
  */
 public final class ChannelSeal extends Protocol {
 
     private static final Logger LOG = Logger.getLogger(ChannelSeal.class.getName());
     private static final byte VERSION = 1;
     private static final int CLOCK_BYTES = Long.BYTES;
+    private static final long TICK_MILLIS = 500;
 
     private final AesGcm cipher;
     private final byte[] associatedData;
@@ -54,14 +59,34 @@ public final class ChannelSeal extends Protocol {
     private final Duration maxClockOffset;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicBoolean outOfSync = new AtomicBoolean();
+    private final ViewConfirmation viewConfirmation;
+    private Future<?> tick;
 
-    ChannelSeal(byte[] sealKey, String clusterName, Clock clock, ClockOffsets offsets, Duration maxClockOffset) {
+    ChannelSeal(byte[] sealKey, String clusterName, Clock clock, ClockOffsets offsets, Duration maxClockOffset,
+                ViewConfirmation viewConfirmation) {
         this.cipher = AesGcm.withKey(sealKey);
         // Bound to the cluster name: a message of another cluster sharing the secret does not open here.
         this.associatedData = ("latchkey/cluster/message/v1|" + clusterName).getBytes(StandardCharsets.UTF_8);
         this.clock = clock;
         this.offsets = offsets;
         this.maxClockOffset = maxClockOffset;
+        this.viewConfirmation = viewConfirmation;
+    }
+
+    @Override
+    public void start() throws Exception {
+        super.start();
+        viewConfirmation.startWatching();
+        tick = getTransport().getTimer().scheduleWithFixedDelay(viewConfirmation::running, TICK_MILLIS, TICK_MILLIS,
+                TimeUnit.MILLISECONDS, false);
+    }
+
+    @Override
+    public void stop() {
+        if (tick != null) {
+            tick.cancel(false);
+        }
+        super.stop();
     }
 
     @Override
@@ -116,6 +141,7 @@ public final class ChannelSeal extends Protocol {
         if (evt.getType() == Event.VIEW_CHANGE) {
             View view = evt.getArg();
             offsets.retainOnly(view.getMembers().stream().map(Address::toString).collect(Collectors.toSet()));
+            viewConfirmation.viewInstalled(String.valueOf(local_addr), view.getMembers().stream().map(Address::toString).toList());
         }
         return down_prot.down(evt);
     }
@@ -142,6 +168,7 @@ public final class ChannelSeal extends Protocol {
             LOG.log(Level.WARNING, "Dropped a sealed cluster message from " + sender + " that does not parse", e);
             return null;
         }
+        boolean multicast = inner.getDest() == null;
         if (inner.getDest() == null) {
             inner.setDest(outer.getDest());
         }
@@ -149,6 +176,11 @@ public final class ChannelSeal extends Protocol {
             inner.setSrc(sender);
         }
         clockSample(inner.getSrc(), sentAt);
+        // Over TCP a multicast goes to the members of the sender's view only (CacheContainer refuses
+        // a transport with IP multicast), so one is the sender's word that it counts this node in.
+        if (multicast && inner.getSrc() != null && !inner.getSrc().equals(local_addr)) {
+            viewConfirmation.multicastFrom(inner.getSrc().toString(), sentAt);
+        }
         return inner;
     }
 

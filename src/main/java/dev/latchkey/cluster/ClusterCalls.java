@@ -4,11 +4,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.infinispan.commons.CacheException;
 import org.infinispan.commons.TimeoutException;
+import org.infinispan.partitionhandling.AvailabilityException;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The one bound on how long a request waits for the cache cluster. A replicated operation on a
@@ -17,6 +19,10 @@ import java.util.concurrent.TimeUnit;
  * request deadline, answered 500). Past {@code latchkey.cluster.operation-timeout-seconds} the
  * request gets Infinispan's {@link TimeoutException}, which the problem mapper answers {@code 503}
  * with {@code Retry-After}; the operation itself may still complete in the background.
+ *
+ * <p>And the one gate: while this node's view of the cluster is unconfirmed after its JVM stood
+ * still ({@link ViewConfirmation}), no operation is started at all. The caller gets Infinispan's
+ * {@link AvailabilityException}, as on the minority side of a partition, and answers 503.
  */
 @ApplicationScoped
 public class ClusterCalls {
@@ -24,17 +30,24 @@ public class ClusterCalls {
     @Inject
     ClusterSettings settings;
 
+    @Inject
+    CacheContainer container;
+
     /** For CDI. */
     protected ClusterCalls() {
     }
 
-    /** For code outside a container (unit tests). */
+    /** For code outside a container (unit tests): a single node, never in doubt about its view. */
     public ClusterCalls(ClusterSettings settings) {
         this.settings = settings;
     }
 
-    public <T> T await(CompletionStage<T> operation) {
-        return await(operation, settings.operationTimeout());
+    /** Starts the operation, unless this node's view is in doubt, and waits for it within the bound. */
+    public <T> T call(Supplier<? extends CompletionStage<T>> operation) {
+        if (container != null && !container.isViewConfirmed()) {
+            throw new AvailabilityException("This node's view of the cluster is unconfirmed since its JVM stood still");
+        }
+        return await(operation.get(), settings.operationTimeout());
     }
 
     static <T> T await(CompletionStage<T> operation, Duration bound) {

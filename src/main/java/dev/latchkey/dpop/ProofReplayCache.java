@@ -64,7 +64,7 @@ public class ProofReplayCache implements SingleUseChecker<DPoPProofUse> {
         String key = use.getIssuer().getValue() + "|" + use.getJWTID().getValue();
         long lifespanSeconds = settings.proofMaxAge().toSeconds() + 2 * settings.clockSkew().toSeconds();
         try {
-            if (cluster.await(cache.putIfAbsentAsync(key, "1", lifespanSeconds, TimeUnit.SECONDS)) != null) {
+            if (cluster.call(() -> cache.putIfAbsentAsync(key, "1", lifespanSeconds, TimeUnit.SECONDS)) != null) {
                 throw new AlreadyUsedException("The DPoP proof was used before");
             }
         } catch (AvailabilityException e) {

@@ -108,15 +108,18 @@ public class ReadinessChecks {
      * minority partition, which may be missing revocations) whose clocks agree with its own:
      * revocation entries live as long as a duration computed on the node that wrote them, while
      * every verifier judges {@code exp} by its own clock, so a node whose clock lags accepts a
-     * revoked token for the difference (docs/cluster.md).
+     * revoked token for the difference (docs/cluster.md). Nor a node that stood still and has not
+     * yet heard that its view's members still count it in (issue 19's pause).
      */
     @Produces
     @Readiness
     HealthCheck cluster() {
         return onceStarted("cluster", check -> {
             CacheContainer.ClockCheck clock = container.clockCheck();
-            return check.status(container.isHealthy() && clock.inSync())
+            boolean viewConfirmed = container.isViewConfirmed();
+            return check.status(container.isHealthy() && clock.inSync() && viewConfirmed)
                     .withData("clustered", container.isClustered())
+                    .withData("viewConfirmed", viewConfirmed)
                     .withData("members", container.memberCount())
                     .withData("clockInSync", clock.inSync())
                     .withData("largestClockOffsetMillis", clock.largestOffsetMillis())

@@ -132,7 +132,7 @@ public class RateLimiter {
     /** The password was right, so the attempt was not a failure: its token goes back. */
     public void passwordAttemptSucceeded(String account) {
         if (settings.enabled()) {
-            cluster.await(bucket(accountKey(account), loginFailuresPerAccount).addTokens(1));
+            cluster.call(() -> bucket(accountKey(account), loginFailuresPerAccount).addTokens(1));
         }
     }
 
@@ -166,7 +166,7 @@ public class RateLimiter {
         if (!settings.enabled()) {
             return true;
         }
-        boolean allowed = cluster.await(bucket("account-mail-address:" + digest(address), accountMailPerAddress).tryConsume(1));
+        boolean allowed = cluster.call(() -> bucket("account-mail-address:" + digest(address), accountMailPerAddress).tryConsume(1));
         if (!allowed) {
             rejections.increment(Budget.ACCOUNT_MAIL_ADDRESS);
         }
@@ -194,7 +194,7 @@ public class RateLimiter {
         if (!settings.enabled()) {
             return;
         }
-        ConsumptionProbe probe = cluster.await(bucket(key, configuration).tryConsumeAndReturnRemaining(1));
+        ConsumptionProbe probe = cluster.call(() -> bucket(key, configuration).tryConsumeAndReturnRemaining(1));
         if (!probe.isConsumed()) {
             rejections.increment(budget);
             throw tooManyRequests(probe.getNanosToWaitForRefill());

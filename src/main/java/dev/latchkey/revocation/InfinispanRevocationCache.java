@@ -49,7 +49,7 @@ public class InfinispanRevocationCache implements RevocationCache {
     @Override
     public Optional<Revocation> get(String key) {
         try {
-            return Optional.ofNullable(cluster.await(cache.getAsync(key))).map(InfinispanRevocationCache::decode);
+            return Optional.ofNullable(cluster.call(() -> cache.getAsync(key))).map(InfinispanRevocationCache::decode);
         } catch (AvailabilityException e) {
             throw new RevocationStateUnavailableException(e);
         }
@@ -64,14 +64,14 @@ public class InfinispanRevocationCache implements RevocationCache {
     public void put(String key, Revocation revocation) {
         try {
             for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                String existing = cluster.await(cache.putIfAbsentAsync(key, encode(revocation), lifespanMillis(revocation), TimeUnit.MILLISECONDS));
+                String existing = cluster.call(() -> cache.putIfAbsentAsync(key, encode(revocation), lifespanMillis(revocation), TimeUnit.MILLISECONDS));
                 if (existing == null) {
                     return;
                 }
                 Revocation widened = decode(existing).widenedBy(revocation);
                 String encoded = encode(widened);
                 if (encoded.equals(existing)
-                        || cluster.await(cache.replaceAsync(key, existing, encoded, lifespanMillis(widened), TimeUnit.MILLISECONDS))) {
+                        || cluster.call(() -> cache.replaceAsync(key, existing, encoded, lifespanMillis(widened), TimeUnit.MILLISECONDS))) {
                     return;
                 }
             }
@@ -96,7 +96,7 @@ public class InfinispanRevocationCache implements RevocationCache {
     @Override
     public void remove(String key) {
         try {
-            cluster.await(cache.removeAsync(key));
+            cluster.call(() -> cache.removeAsync(key));
         } catch (AvailabilityException e) {
             throw new RevocationStateUnavailableException(e);
         }

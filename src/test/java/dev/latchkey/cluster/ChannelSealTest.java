@@ -46,16 +46,44 @@ class ChannelSealTest {
     }
 
     private static ChannelSeal seal(byte[] key, String cluster, Clock clock, ClockOffsets offsets, Capture neighbour) {
-        ChannelSeal seal = new ChannelSeal(key, cluster, clock, offsets, Duration.ofSeconds(5));
+        return seal(key, cluster, clock, offsets, neighbour, new ViewConfirmation(System::nanoTime, clock::millis, Duration.ofSeconds(5), () -> true));
+    }
+
+    private static ChannelSeal seal(byte[] key, String cluster, Clock clock, ClockOffsets offsets, Capture neighbour,
+                                    ViewConfirmation viewConfirmation) {
+        ChannelSeal seal = new ChannelSeal(key, cluster, clock, offsets, Duration.ofSeconds(5), viewConfirmation);
         seal.setDownProtocol(neighbour);
         seal.setUpProtocol(neighbour);
         return seal;
     }
 
     private static Message sealedBy(byte[] key, String cluster, Clock clock, Address from) {
+        return sealedBy(key, cluster, clock, from, null);
+    }
+
+    private static Message sealedBy(byte[] key, String cluster, Clock clock, Address from, Address to) {
         Capture wire = new Capture();
-        seal(key, cluster, clock, new ClockOffsets(), wire).down(new BytesMessage(null, PAYLOAD).setSrc(from));
+        seal(key, cluster, clock, new ClockOffsets(), wire).down(new BytesMessage(to, PAYLOAD).setSrc(from));
         return wire.messages.get(0);
+    }
+
+    @Test
+    void aMemberCastingToItsViewAfterAPauseConfirmsItAUnicastDoesNot() {
+        Address peer = UUID.randomUUID();
+        Address self = UUID.randomUUID();
+        long[] nanos = {0};
+        ViewConfirmation confirmation = new ViewConfirmation(() -> nanos[0], () -> NOW.minusSeconds(10).toEpochMilli(), Duration.ofSeconds(5),
+                () -> true);
+        confirmation.viewInstalled(self.toString(), List.of(self.toString(), peer.toString()));
+        nanos[0] += Duration.ofSeconds(20).toNanos();
+        assertFalse(confirmation.isConfirmed());
+
+        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+        ChannelSeal receiver = seal(KEY, "latchkey", clock, new ClockOffsets(), new Capture(), confirmation);
+        receiver.up(sealedBy(KEY, "latchkey", clock, peer, self));
+        assertFalse(confirmation.isConfirmed(), "a unicast (a merge probe reaches excluded nodes too) is no proof");
+        receiver.up(sealedBy(KEY, "latchkey", clock, peer, null));
+        assertTrue(confirmation.isConfirmed());
     }
 
     @Test
