@@ -6,6 +6,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.infinispan.AdvancedCache;
@@ -36,6 +37,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.logging.Logger;
 
 /**
@@ -68,6 +71,9 @@ public class CacheContainer {
 
     @Inject
     Metrics metrics;
+
+    @Inject
+    Event<ReplicaReloadRequested> reloadRequested;
 
     private final ClockOffsets clockOffsets = new ClockOffsets();
 
@@ -141,7 +147,7 @@ public class CacheContainer {
                 throw new IllegalStateException("The JGroups stack " + settings.jgroupsStack()
                         + " must use a TCP transport, not IP multicast (UDP): see docs/cluster.md");
             }
-            viewConfirmation = new ViewConfirmation(System::nanoTime, clock::millis, settings.maxClockOffset(), this::cachesCaughtUp);
+            viewConfirmation = new ViewConfirmation(System::nanoTime, clock::millis, settings.maxClockOffset(), new CachesAfterPause());
             ChannelSeal seal = new ChannelSeal(keys.sealKey(), settings.clusterName(), clock, clockOffsets, settings.maxClockOffset(),
                     viewConfirmation);
             protocols.insertProtocol(seal, ProtocolStack.Position.ABOVE, TP.class);
@@ -209,27 +215,45 @@ public class CacheContainer {
         return viewConfirmation == null || viewConfirmation.isConfirmed();
     }
 
-    /**
-     * The revocations' topology holds every member of the view (every node starts that cache at
-     * boot, the others only when first used), and no running cache is transferring or merging state.
-     */
-    private boolean cachesCaughtUp() {
-        if (manager == null || !manager.getStatus().allowInvocations()) {
-            return false;
+    /** What {@link ViewConfirmation} asks of this node's caches after a pause. */
+    private final class CachesAfterPause implements ViewConfirmation.Caches {
+
+        @Override
+        public int topologyId() {
+            return manager == null ? -1 : manager.getCache(REVOCATIONS).getAdvancedCache().getDistributionManager().getCacheTopology()
+                    .getTopologyId();
         }
-        List<Address> view = manager.getMembers();
-        for (String name : List.of(REVOCATIONS, RATE_LIMITS, DPOP_PROOFS)) {
-            if (!manager.isRunning(name)) {
-                continue;
-            }
-            AdvancedCache<?, ?> cache = manager.getCache(name).getAdvancedCache();
-            CacheTopology topology = cache.getDistributionManager().getCacheTopology();
-            if (cache.getAvailability() != AvailabilityMode.AVAILABLE || topology.getPhase() != CacheTopology.Phase.NO_REBALANCE
-                    || (name.equals(REVOCATIONS) && !topology.getActualMembers().containsAll(view))) {
+
+        /**
+         * The revocations' topology holds every member of the view (every node starts that cache at
+         * boot, the others only when first used), and every running cache is available and neither
+         * transferring nor merging state.
+         */
+        @Override
+        public boolean settled() {
+            if (manager == null || !manager.getStatus().allowInvocations()) {
                 return false;
             }
+            List<Address> view = manager.getMembers();
+            for (String name : List.of(REVOCATIONS, RATE_LIMITS, DPOP_PROOFS)) {
+                if (!manager.isRunning(name)) {
+                    continue;
+                }
+                AdvancedCache<?, ?> cache = manager.getCache(name).getAdvancedCache();
+                CacheTopology topology = cache.getDistributionManager().getCacheTopology();
+                if (cache.getAvailability() != AvailabilityMode.AVAILABLE || topology.getPhase() != CacheTopology.Phase.NO_REBALANCE
+                        || (name.equals(REVOCATIONS) && !topology.getActualMembers().containsAll(view))) {
+                    return false;
+                }
+            }
+            return true;
         }
-        return true;
+
+        @Override
+        public CompletionStage<Void> reload() {
+            return reloadRequested == null ? CompletableFuture.completedFuture(null)
+                    : reloadRequested.fireAsync(new ReplicaReloadRequested()).thenApply(event -> null);
+        }
     }
 
     /** How this node's clock compares with its peers' (nothing to compare on a single node). */

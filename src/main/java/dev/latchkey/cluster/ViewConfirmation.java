@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -19,18 +20,27 @@ import java.util.logging.Logger;
  * other nodes was accepted on the resumed one for up to 41 s, until the partitions merged.
  *
  * <p>So a node that finds it did not run for {@link #PAUSE} (its own clock-driven tick, or a request,
- * finds the gap) counts its view unconfirmed until it has received a multicast from every other
- * member of its current view that was sent after the pause: a failure-detection heartbeat, which
- * every member casts every two seconds unless it cast something else meanwhile, or anything else it
- * cast. Over TCP a member casts only to the members of its own view, so one multicast from every
- * member proves they all still count this node in; a new view (the merge, or the others gone) changes whose heartbeats are
- * awaited to its members. And then the caches must have caught up: every member of the view in
- * every cache's topology, no state transfer or conflict resolution running. A merge installs the
- * view first and merges the caches' entries afterwards; the fault run caught a revocation written
- * on another node in that gap and accepted on the resumed one. Messages sent during the pause arrive in a burst at resume and must not count, so a
- * multicast counts only if the sender's clock read at least the pause's end plus the largest clock
- * offset the cluster tolerates. While unconfirmed, every cache operation and so every revocation
- * check is refused (503 with {@code Retry-After}) and readiness is {@code DOWN}: failing closed.
+ * finds the gap) counts its view unconfirmed until three things have happened, in this order:
+ * <ol>
+ *   <li>It has received a multicast from every other member of its current view that was sent
+ *       after the pause: a failure-detection heartbeat, which every member casts every two seconds
+ *       unless it cast something else meanwhile, or anything else it cast. Over TCP a member casts
+ *       only to the members of its own view, so one multicast from every member proves they all
+ *       still count this node in; a new view (the merge, or the others gone) changes whose word is
+ *       awaited to its members. Messages sent during the pause arrive in a burst at resume and
+ *       must not count, so a multicast counts only if the sender's clock read at least the pause's
+ *       end plus the largest clock offset the cluster tolerates.</li>
+ *   <li>The caches have settled ({@link Caches#settled}) and, if the view changed since the pause,
+ *       in a topology installed after it. A merge installs the view first and merges the caches
+ *       afterwards, and until then this node's topology is the one from before the pause, which
+ *       still lists every member: the fault run caught a revocation written on another node at
+ *       the merge and accepted here.</li>
+ *   <li>The durable revocations have been read into this node's replica again ({@link Caches#reload}):
+ *       whatever the others revoked while they did not send to this node is in the database, and
+ *       from the topology of step 2 on they send it everything new.</li>
+ * </ol>
+ * While unconfirmed, every cache operation and so every revocation check is refused (503 with
+ * {@code Retry-After}) and readiness is {@code DOWN}: failing closed.
  *
  * <p>The threshold is well above scheduling delays (requests and the tick both count as running)
  * and below what failure detection needs to exclude a member ({@code FD_ALL3} timeout 10 s).
@@ -41,10 +51,23 @@ final class ViewConfirmation {
 
     private static final Logger LOG = Logger.getLogger(ViewConfirmation.class.getName());
 
+    /** What the confirmation needs of the caches; never asked on a JGroups thread but {@link #topologyId}. */
+    interface Caches {
+
+        /** The revocations cache's current topology id on this node. */
+        int topologyId();
+
+        /** Every cache available and not rebalancing, and every member of the view in the revocations' topology. */
+        boolean settled();
+
+        /** Reads every durable revocation into this node's replica again; completes when done. */
+        CompletionStage<Void> reload();
+    }
+
     private final LongSupplier nanoTime;
     private final LongSupplier wallMillis;
     private final long clockMarginMillis;
-    private final BooleanSupplier cachesCaughtUp;
+    private final Caches caches;
 
     private final AtomicLong lastRunningNanos;
     /** Fast path for every request: no lock while nothing is pending. */
@@ -52,20 +75,19 @@ final class ViewConfirmation {
 
     private String self;
     private List<String> members = List.of();
+    private long pauses;
     private long pauseEndedNanos;
     private long heartbeatsFromMillis;
+    private int topologyAtPause;
+    private boolean viewChangedSincePause;
+    private boolean reloading;
     private final Set<String> heardSincePause = new HashSet<>();
 
-    /**
-     * @param cachesCaughtUp whether every cache's topology holds every member of the view, with no
-     *                       state transfer running; asked only while the view is in doubt, and never
-     *                       on a JGroups thread
-     */
-    ViewConfirmation(LongSupplier nanoTime, LongSupplier wallMillis, Duration clockMargin, BooleanSupplier cachesCaughtUp) {
+    ViewConfirmation(LongSupplier nanoTime, LongSupplier wallMillis, Duration clockMargin, Caches caches) {
         this.nanoTime = nanoTime;
         this.wallMillis = wallMillis;
         this.clockMarginMillis = clockMargin.toMillis();
-        this.cachesCaughtUp = cachesCaughtUp;
+        this.caches = caches;
         this.lastRunningNanos = new AtomicLong(nanoTime.getAsLong());
     }
 
@@ -74,7 +96,7 @@ final class ViewConfirmation {
         lastRunningNanos.set(nanoTime.getAsLong());
     }
 
-    /** False from a pause until every member of the view is heard from again. */
+    /** False from a pause until the view is confirmed again (see the class comment). */
     boolean isConfirmed() {
         running();
         if (pending) {
@@ -94,19 +116,25 @@ final class ViewConfirmation {
     }
 
     private synchronized void paused(long now, long gapNanos) {
+        pauses++;
         pauseEndedNanos = now;
         heartbeatsFromMillis = wallMillis.getAsLong() + clockMarginMillis;
+        topologyAtPause = caches.topologyId();
+        viewChangedSincePause = false;
         heardSincePause.clear();
         pending = true;
         LOG.warning(() -> "This node did not run for " + Duration.ofNanos(gapNanos).toMillis() + " ms (a garbage-collection pause,"
                 + " a stunned VM, a stopped process): the cluster may have excluded it meanwhile. Cache operations, revocation"
                 + " checks included, answer 503 and /health/ready reports DOWN until every member of its view " + others()
-                + " is heard from again, or a new view is installed, and its caches have caught up");
+                + " is heard from again, or a new view is installed, its caches have settled and its revocations are reloaded");
     }
 
     synchronized void viewInstalled(String localMember, List<String> viewMembers) {
         self = localMember;
         members = List.copyOf(viewMembers);
+        if (pending) {
+            viewChangedSincePause = true;
+        }
     }
 
     /** A message the sender cast to its view, stamped with the sender's clock. */
@@ -122,7 +150,24 @@ final class ViewConfirmation {
     }
 
     private synchronized void settle() {
-        if (pending && heardSincePause.containsAll(others()) && cachesCaughtUp.getAsBoolean()) {
+        if (!pending || reloading || !heardSincePause.containsAll(others()) || !caches.settled()
+                || (viewChangedSincePause && caches.topologyId() <= topologyAtPause)) {
+            return;
+        }
+        reloading = true;
+        long pause = pauses;
+        caches.reload().whenComplete((done, failure) -> reloaded(pause, failure));
+    }
+
+    private synchronized void reloaded(long pause, Throwable failure) {
+        reloading = false;
+        if (failure != null) {
+            // The next check tries again; until then the node stays out.
+            LOG.log(Level.WARNING, "Reloading the revocations after a pause failed with {0}; tried again at the next check",
+                    failure.getClass().getName());
+            return;
+        }
+        if (pending && pause == pauses) {
             pending = false;
             long waited = Duration.ofNanos(nanoTime.getAsLong() - pauseEndedNanos).toMillis();
             LOG.info(() -> "This node's view of the cluster " + members + " is confirmed again, " + waited + " ms after the pause");

@@ -1,5 +1,6 @@
 package dev.latchkey.revocation;
 
+import dev.latchkey.cluster.ReplicaReloadRequested;
 import dev.latchkey.metrics.CountersByTag;
 import dev.latchkey.metrics.Metrics;
 import dev.latchkey.token.TokenSettings;
@@ -10,6 +11,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 
@@ -84,6 +86,17 @@ public class RevocationList {
         loaded = true;
         LOG.info(() -> "Revocation list loaded: " + live.size() + " live entries from the database, "
                 + cache.size() + " in the cache");
+    }
+
+    /**
+     * After this node's JVM stood still, the others may have revoked tokens while they no longer
+     * sent it their writes ({@code cluster.ViewConfirmation}): every durable revocation again, as at
+     * boot. Until this is done the node refuses every revocation check.
+     */
+    void reloadAfterPause(@ObservesAsync ReplicaReloadRequested requested) {
+        Map<String, Revocation> live = repository.findLive(clock.instant());
+        cache.putAll(live);
+        LOG.info(() -> "Revocation list reloaded after a pause: " + live.size() + " live entries from the database");
     }
 
     /** True once this node holds every durable revocation: until then it must not serve authenticated traffic. */

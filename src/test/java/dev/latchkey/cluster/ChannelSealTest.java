@@ -46,7 +46,8 @@ class ChannelSealTest {
     }
 
     private static ChannelSeal seal(byte[] key, String cluster, Clock clock, ClockOffsets offsets, Capture neighbour) {
-        return seal(key, cluster, clock, offsets, neighbour, new ViewConfirmation(System::nanoTime, clock::millis, Duration.ofSeconds(5), () -> true));
+        return seal(key, cluster, clock, offsets, neighbour,
+                new ViewConfirmation(System::nanoTime, clock::millis, Duration.ofSeconds(5), ViewConfirmationTest.settledCaches()));
     }
 
     private static ChannelSeal seal(byte[] key, String cluster, Clock clock, ClockOffsets offsets, Capture neighbour,
@@ -73,7 +74,7 @@ class ChannelSealTest {
         Address self = UUID.randomUUID();
         long[] nanos = {0};
         ViewConfirmation confirmation = new ViewConfirmation(() -> nanos[0], () -> NOW.minusSeconds(10).toEpochMilli(), Duration.ofSeconds(5),
-                () -> true);
+                ViewConfirmationTest.settledCaches());
         confirmation.viewInstalled(self.toString(), List.of(self.toString(), peer.toString()));
         nanos[0] += Duration.ofSeconds(20).toNanos();
         assertFalse(confirmation.isConfirmed());

@@ -5,7 +5,10 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,14 +20,42 @@ class ViewConfirmationTest {
 
     private static final Duration CLOCK_MARGIN = Duration.ofSeconds(5);
 
+    /** Caches whose state each test sets; a reload completes when the test says so. */
+    static final class Caches implements ViewConfirmation.Caches {
+        int topologyId = 7;
+        boolean settled = true;
+        int reloads;
+        CompletableFuture<Void> reload = CompletableFuture.completedFuture(null);
+
+        @Override
+        public int topologyId() {
+            return topologyId;
+        }
+
+        @Override
+        public boolean settled() {
+            return settled;
+        }
+
+        @Override
+        public CompletionStage<Void> reload() {
+            reloads++;
+            return reload;
+        }
+    }
+
+    static ViewConfirmation.Caches settledCaches() {
+        return new Caches();
+    }
+
     private long nanos = 1_000_000_000L;
     private long millis = 1_800_000_000_000L;
-    private boolean cachesCaughtUp = true;
+    private final Caches caches = new Caches();
     private ViewConfirmation confirmation;
 
     @BeforeEach
     void threeMembers() {
-        confirmation = new ViewConfirmation(() -> nanos, () -> millis, CLOCK_MARGIN, () -> cachesCaughtUp);
+        confirmation = new ViewConfirmation(() -> nanos, () -> millis, CLOCK_MARGIN, caches);
         confirmation.viewInstalled("a", List.of("a", "b", "c"));
     }
 
@@ -33,36 +64,43 @@ class ViewConfirmationTest {
         millis += duration.toMillis();
     }
 
-    private void runningEvery(Duration step, Duration total) {
-        for (Duration passed = Duration.ZERO; passed.compareTo(total) < 0; passed = passed.plus(step)) {
-            pass(step);
-            confirmation.running();
+    private void pause() {
+        pass(Duration.ofSeconds(20));
+        confirmation.running();
+    }
+
+    private void everyOtherMemberCasts(String... members) {
+        for (String member : members) {
+            confirmation.multicastFrom(member, millis + CLOCK_MARGIN.toMillis());
         }
     }
 
     @Test
     void aNodeThatKeepsRunningNeverDoubtsItsView() {
-        runningEvery(Duration.ofMillis(500), Duration.ofMinutes(2));
+        for (int tick = 0; tick < 240; tick++) {
+            pass(Duration.ofMillis(500));
+            confirmation.running();
+        }
         assertTrue(confirmation.isConfirmed());
         pass(ViewConfirmation.PAUSE.minusMillis(1));
         assertTrue(confirmation.isConfirmed(), "a gap just under the threshold is scheduling, not a pause");
+        assertEquals(0, caches.reloads);
     }
 
     @Test
     void afterAPauseTheViewIsInDoubtUntilEveryOtherMemberCastsAfterIt() {
         pass(Duration.ofSeconds(20));
         assertFalse(confirmation.isConfirmed(), "the first check after the pause finds the gap itself");
-        long resumedAt = millis;
-        confirmation.multicastFrom("b", resumedAt + CLOCK_MARGIN.toMillis() + 100);
+        everyOtherMemberCasts("b");
         assertFalse(confirmation.isConfirmed(), "c has not spoken yet");
-        confirmation.multicastFrom("c", resumedAt + CLOCK_MARGIN.toMillis() + 200);
+        everyOtherMemberCasts("c");
         assertTrue(confirmation.isConfirmed());
+        assertEquals(1, caches.reloads, "the durable record was read again before the view was trusted");
     }
 
     @Test
     void whatWasSentDuringThePauseOrWithinTheClockMarginDoesNotCount() {
-        pass(Duration.ofSeconds(20));
-        confirmation.running();
+        pause();
         long resumedAt = millis;
         confirmation.multicastFrom("b", resumedAt - 8_000);
         confirmation.multicastFrom("c", resumedAt - 1);
@@ -72,47 +110,73 @@ class ViewConfirmationTest {
     }
 
     @Test
-    void aNewViewChangesWhoseWordIsAwaited() {
-        pass(Duration.ofSeconds(20));
-        confirmation.running();
-        long fresh = millis + CLOCK_MARGIN.toMillis();
-        confirmation.multicastFrom("b", fresh);
+    void aNewViewChangesWhoseWordIsAwaitedAndNeedsATopologyInstalledAfterThePause() {
+        pause();
+        everyOtherMemberCasts("b");
         confirmation.viewInstalled("a", List.of("a", "b", "d"));
-        assertFalse(confirmation.isConfirmed(), "d joined and has not spoken");
-        confirmation.multicastFrom("d", fresh);
+        everyOtherMemberCasts("d");
+        assertFalse(confirmation.isConfirmed(), "the merged view is in, but the caches still have the topology from before the pause");
+        caches.topologyId = 9;
         assertTrue(confirmation.isConfirmed());
     }
 
     @Test
-    void aViewOfThisNodeAloneEndsTheDoubtForTheCachesPartitionHandlingTakesOver() {
-        pass(Duration.ofSeconds(20));
-        confirmation.running();
+    void unsettledCachesOrAReloadNotYetDoneKeepTheNodeOut() {
+        pause();
+        caches.settled = false;
+        caches.reload = new CompletableFuture<>();
+        everyOtherMemberCasts("b", "c");
+        assertFalse(confirmation.isConfirmed(), "state transfer or a merge of entries still running");
+        caches.settled = true;
+        assertFalse(confirmation.isConfirmed(), "the reload has started, not finished");
+        assertFalse(confirmation.isConfirmed());
+        assertEquals(1, caches.reloads, "one reload at a time");
+        caches.reload.complete(null);
+        assertTrue(confirmation.isConfirmed());
+    }
+
+    @Test
+    void aFailedReloadIsTriedAgain() {
+        pause();
+        caches.reload = CompletableFuture.failedFuture(new IllegalStateException("database down"));
+        everyOtherMemberCasts("b", "c");
+        assertFalse(confirmation.isConfirmed());
+        caches.reload = CompletableFuture.completedFuture(null);
+        assertTrue(confirmation.isConfirmed());
+        assertEquals(2, caches.reloads);
+    }
+
+    @Test
+    void aViewOfThisNodeAloneNeedsNoWordButStillSettledCaches() {
+        pause();
         confirmation.viewInstalled("a", List.of("a"));
-        assertTrue(confirmation.isConfirmed());
-    }
-
-    @Test
-    void everyMembersWordIsNotEnoughUntilTheCachesHaveCaughtUp() {
-        pass(Duration.ofSeconds(20));
-        confirmation.running();
-        cachesCaughtUp = false;
-        confirmation.multicastFrom("b", millis + CLOCK_MARGIN.toMillis());
-        confirmation.multicastFrom("c", millis + CLOCK_MARGIN.toMillis());
-        assertFalse(confirmation.isConfirmed(), "the merged view is installed, the entries not yet merged");
-        cachesCaughtUp = true;
+        caches.settled = false;
+        assertFalse(confirmation.isConfirmed(), "alone after a split, the caches are degraded");
+        caches.settled = true;
+        caches.topologyId = 8;
         assertTrue(confirmation.isConfirmed());
     }
 
     @Test
     void aSecondPauseBeforeTheFirstIsSettledStartsTheCountAgain() {
-        pass(Duration.ofSeconds(20));
-        confirmation.running();
-        confirmation.multicastFrom("b", millis + CLOCK_MARGIN.toMillis());
-        pass(Duration.ofSeconds(20));
-        confirmation.running();
-        confirmation.multicastFrom("c", millis + CLOCK_MARGIN.toMillis());
+        pause();
+        everyOtherMemberCasts("b");
+        pause();
+        everyOtherMemberCasts("c");
         assertFalse(confirmation.isConfirmed(), "b's word came before the second pause");
-        confirmation.multicastFrom("b", millis + CLOCK_MARGIN.toMillis());
+        everyOtherMemberCasts("b");
         assertTrue(confirmation.isConfirmed());
+    }
+
+    @Test
+    void aReloadStartedBeforeASecondPauseDoesNotConfirmAfterIt() {
+        pause();
+        caches.reload = new CompletableFuture<>();
+        everyOtherMemberCasts("b", "c");
+        assertFalse(confirmation.isConfirmed());
+        CompletableFuture<Void> first = caches.reload;
+        pause();
+        first.complete(null);
+        assertFalse(confirmation.isConfirmed(), "the first reload answers for the first pause only");
     }
 }
