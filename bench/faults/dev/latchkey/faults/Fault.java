@@ -18,46 +18,57 @@ enum Fault {
 
     KILL("kill", "kill -9 of node 1 while it serves, restarted 5 s later", Duration.ofSeconds(5)) {
         @Override
-        void inject(LatchkeyCluster cluster) {
+        void inject(LatchkeyCluster cluster, MailServer mail) {
             cluster.kill(1);
         }
 
         @Override
-        void heal(LatchkeyCluster cluster) {
+        void heal(LatchkeyCluster cluster, MailServer mail) {
             cluster.start(1);
         }
     },
     PAUSE("pause", "SIGSTOP of node 2 for 20 s (failure detection takes 10 s), then SIGCONT", Duration.ofSeconds(20)) {
         @Override
-        void inject(LatchkeyCluster cluster) {
+        void inject(LatchkeyCluster cluster, MailServer mail) {
             cluster.pause(2);
         }
 
         @Override
-        void heal(LatchkeyCluster cluster) {
+        void heal(LatchkeyCluster cluster, MailServer mail) {
             cluster.resume(2);
         }
     },
     DATABASE_RESTART("db-restart", "PostgreSQL restarted (pg_ctlcluster restart, fast shutdown)", Duration.ZERO) {
         @Override
-        void inject(LatchkeyCluster cluster) {
+        void inject(LatchkeyCluster cluster, MailServer mail) {
             postgresql("restart");
         }
 
         @Override
-        void heal(LatchkeyCluster cluster) {
+        void heal(LatchkeyCluster cluster, MailServer mail) {
             // The restart is the whole fault.
         }
     },
     DATABASE_STOP("db-stop", "PostgreSQL stopped for 20 s, then started", Duration.ofSeconds(20)) {
         @Override
-        void inject(LatchkeyCluster cluster) {
+        void inject(LatchkeyCluster cluster, MailServer mail) {
             postgresql("stop");
         }
 
         @Override
-        void heal(LatchkeyCluster cluster) {
+        void heal(LatchkeyCluster cluster, MailServer mail) {
             postgresql("start");
+        }
+    },
+    SMTP_DOWN("smtp-down", "SMTP server stopped for 60 s, then started", Duration.ofSeconds(60)) {
+        @Override
+        void inject(LatchkeyCluster cluster, MailServer mail) {
+            mail.stop();
+        }
+
+        @Override
+        void heal(LatchkeyCluster cluster, MailServer mail) {
+            mail.start();
         }
     };
 
@@ -71,9 +82,9 @@ enum Fault {
         this.held = held;
     }
 
-    abstract void inject(LatchkeyCluster cluster);
+    abstract void inject(LatchkeyCluster cluster, MailServer mail);
 
-    abstract void heal(LatchkeyCluster cluster);
+    abstract void heal(LatchkeyCluster cluster, MailServer mail);
 
     static List<Fault> parse(String names) {
         List<Fault> faults = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.latchkey.faults;
 
+import dev.latchkey.mail.MailSettings;
 import dev.latchkey.testsupport.client.LatchkeyCluster;
 import dev.latchkey.testsupport.client.SharedDatabase;
 
@@ -24,18 +25,19 @@ import java.util.stream.Collectors;
 
 /**
  * Issue 19's fault injection: three Latchkey nodes (Payara Micro) on PostgreSQL behind a
- * round-robin balancer, a closed-loop load of sign-ins, reads, refreshes (some three at once on
- * one token), logouts and password changes, and one fault a phase while it runs. After the run
- * the invariants ({@link Invariants}) are checked against the clients' history; after every phase
- * every ended session is presented again to every node. A violated invariant fails the run and
+ * round-robin balancer, with a real SMTP server ({@link MailServer}), a closed-loop load of
+ * sign-ins, reads, refreshes (some three at once on one token), logouts and password changes, and
+ * one fault a phase while it runs. After the run the invariants ({@link Invariants}) are checked
+ * against the clients' history and the mail the SMTP server received; after every phase every
+ * ended session is presented again to every node. A violated invariant fails the run and
  * prints the offending pair of requests.
  *
  * <pre>
  * mvn -B -Pfaults -DskipTests package exec:java@faults                                    # every phase
- * mvn -B -Pfaults -DskipTests package exec:java@faults -Dfaults.phases=kill,db-restart    # CI's short run
+ * mvn -B -Pfaults -DskipTests package exec:java@faults -Dfaults.phases=kill,pause,db-restart    # CI's short run
  * </pre>
  *
- * Options ({@code -D}): {@code faults.phases} (kill, pause, db-restart, db-stop; default all),
+ * Options ({@code -D}): {@code faults.phases} (kill, pause, db-restart, db-stop, smtp-down; default all),
  * {@code faults.clients} (default 6), {@code faults.calm-seconds} (load before each fault and after
  * each recovery, default 20), {@code faults.recovery-seconds} (the bound, counted from the end of
  * the fault, default 240: a killed node's restart under the full load of two cores took 111 to
@@ -49,7 +51,7 @@ public final class FaultHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Fault> faults = Fault.parse(System.getProperty("faults.phases", "kill,pause,db-restart,db-stop"));
+        List<Fault> faults = Fault.parse(System.getProperty("faults.phases", "kill,pause,db-restart,db-stop,smtp-down"));
         int clients = Integer.getInteger("faults.clients", 6);
         Duration calm = Duration.ofSeconds(Integer.getInteger("faults.calm-seconds", 20));
         Duration recoveryBound = Duration.ofSeconds(Integer.getInteger("faults.recovery-seconds", 240));
@@ -62,8 +64,11 @@ public final class FaultHarness {
         Instant startedAt = Instant.now();
         History history = new History();
         List<Phase> phases = new ArrayList<>();
-        try (SharedDatabase database = SharedDatabase.forCluster("latchkey_faults");
-             LatchkeyCluster cluster = new LatchkeyCluster(3, withDriverTimeouts(database.settings()))) {
+        List<MailServer.Delivered> mailDelivered = List.of();
+        try (MailServer mail = new MailServer();
+             SharedDatabase database = SharedDatabase.forCluster("latchkey_faults");
+             LatchkeyCluster cluster = withMail(new LatchkeyCluster(3, withDriverTimeouts(database.settings())), mail)) {
+            mail.start();
             log("starting three nodes on PostgreSQL");
             cluster.start(0);
             cluster.start(1, 2);
@@ -85,16 +90,18 @@ public final class FaultHarness {
                 load.start();
                 phases.add(calmPhase(history, calm));
                 for (Fault fault : faults) {
-                    phases.add(faultPhase(fault, cluster, history, recovery, nodes, proxy, calm, recoveryBound));
+                    phases.add(faultPhase(fault, cluster, mail, history, recovery, nodes, proxy, calm, recoveryBound));
                 }
                 load.stop();
+                mailDelivered = awaitMail(history, mail);
             }
         } finally {
             Fault.ensurePostgresqlRunning();
         }
-        List<Invariants.Violation> violations = Invariants.check(history.exchanges(), history.revocations(), phases,
-                recoveryBound.toSeconds());
-        String report = Report.of(startedAt, clients, history, phases, violations);
+        List<Invariants.Violation> violations = new ArrayList<>(Invariants.check(history.exchanges(), history.revocations(), phases,
+                recoveryBound.toSeconds()));
+        violations.addAll(Invariants.mailOnce(history.exchanges(), mailDelivered));
+        String report = Report.of(startedAt, clients, history, phases, mailDelivered, violations);
         Path file = Path.of("target", "faults", "report.md");
         Files.createDirectories(file.getParent());
         Files.writeString(file, report);
@@ -117,6 +124,37 @@ public final class FaultHarness {
         return withTimeouts;
     }
 
+    /**
+     * Every node sends its mail to the harness's SMTP server, retrying as {@code OutboxClusterIT}'s
+     * nodes do (one or two seconds between attempts, a timer every second), so that what an outage
+     * queued arrives within seconds of its end.
+     */
+    private static LatchkeyCluster withMail(LatchkeyCluster cluster, MailServer mail) {
+        return cluster.property(MailSettings.HOST, "127.0.0.1")
+                .property(MailSettings.PORT, String.valueOf(mail.port()))
+                .property(MailSettings.TLS, "none")
+                .property(MailSettings.FIRST_RETRY, "1")
+                .property(MailSettings.LONGEST_RETRY, "2")
+                .property(MailSettings.POLL_INTERVAL, "1");
+    }
+
+    /**
+     * After the load: until every password change answered 200 has its notice, or two minutes,
+     * then ten seconds more, so that a row sent twice by racing nodes would show up too.
+     */
+    private static List<MailServer.Delivered> awaitMail(History history, MailServer mail) {
+        log("waiting for the outbox to deliver every notice of a password change answered 200");
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline && !Invariants.mailOnce(history.exchanges(), mail.delivered()).stream()
+                .allMatch(violation -> violation.detail().startsWith(Invariants.SENT_TWICE))) {
+            RoundRobinProxy.sleep(1_000);
+        }
+        RoundRobinProxy.sleep(10_000);
+        List<MailServer.Delivered> delivered = mail.delivered();
+        log(delivered.size() + " messages delivered in all");
+        return delivered;
+    }
+
     private static Phase calmPhase(History history, Duration calm) {
         long start = history.now();
         log("calm: load only, " + calm.toSeconds() + " s");
@@ -124,16 +162,16 @@ public final class FaultHarness {
         return new Phase("calm", "load only, no fault", start, -1, -1, -1, true, history.now());
     }
 
-    private static Phase faultPhase(Fault fault, LatchkeyCluster cluster, History history, Recovery recovery, List<URI> nodes,
+    private static Phase faultPhase(Fault fault, LatchkeyCluster cluster, MailServer mail, History history, Recovery recovery, List<URI> nodes,
                                     RoundRobinProxy proxy, Duration calm, Duration recoveryBound) throws InterruptedException {
         long start = history.now();
         log(fault.name + ": load for " + calm.toSeconds() + " s, then " + fault.description);
         RoundRobinProxy.sleep(calm.toMillis());
         long faultAt = history.now();
-        fault.inject(cluster);
+        fault.inject(cluster, mail);
         RoundRobinProxy.sleep(fault.held.toMillis());
         long healedAt = history.now();
-        fault.heal(cluster);
+        fault.heal(cluster, mail);
         log(fault.name + ": fault over; waiting for full service");
         // The bound counts from the end of the fault: for a killed node, from its restart's launch,
         // so the node's own start is part of the time to full service.
@@ -306,7 +344,8 @@ public final class FaultHarness {
             }
         }
 
-        static String of(Instant startedAt, int clients, History history, List<Phase> phases, List<Invariants.Violation> violations) {
+        static String of(Instant startedAt, int clients, History history, List<Phase> phases, List<MailServer.Delivered> mail,
+                         List<Invariants.Violation> violations) {
             List<Exchange> exchanges = history.exchanges();
             StringBuilder out = new StringBuilder();
             out.append("## Fault run, ").append(startedAt).append(", ").append(clients).append(" clients, ")
@@ -327,6 +366,11 @@ public final class FaultHarness {
             }
             out.append("\nEnded sessions (logouts answered 204, other sessions of a password change answered 200): ")
                     .append(history.revocations().size()).append("; each presented again to every node after every phase.\n\n");
+            long changed = exchanges.stream().filter(exchange -> exchange.operation().equals(LoadClient.CHANGE_PASSWORD)
+                    && exchange.status() == 200).count();
+            long notices = mail.stream().filter(message -> Invariants.PASSWORD_CHANGED.equals(message.subject())).count();
+            out.append("Mail: ").append(mail.size()).append(" messages received by the SMTP server, ").append(notices)
+                    .append(" of them password-change notices, for ").append(changed).append(" password changes answered 200.\n\n");
             out.append("| invariant | result |\n|---|---|\n");
             for (String invariant : Invariants.ALL) {
                 long broken = violations.stream().filter(violation -> violation.invariant().equals(invariant)).count();

@@ -17,7 +17,12 @@ final class Invariants {
     static final String READINESS = "readiness";
     static final String NO_SERVER_ERROR = "no 5xx but a 503 with Retry-After while a fault lasted, and every error a problem+json";
     static final String RECOVERY = "full service again without operator action within the bound";
-    static final List<String> ALL = List.of(ONE_SUCCESSOR, REVOKED_STAYS_REVOKED, NO_SERVER_ERROR, RECOVERY);
+    static final String MAIL_ONCE = "no queued mail lost or sent twice";
+    static final List<String> ALL = List.of(ONE_SUCCESSOR, REVOKED_STAYS_REVOKED, NO_SERVER_ERROR, RECOVERY, MAIL_ONCE);
+    static final String LOST = "lost: ";
+    static final String SENT_TWICE = "sent twice: ";
+    /** The subject of the notice every password change queues (templates/password-changed.txt). */
+    static final String PASSWORD_CHANGED = "Your Latchkey password was changed";
 
     record Violation(String invariant, String phase, String detail) {
     }
@@ -95,6 +100,50 @@ final class Invariants {
                 }
             }
         }
+    }
+
+    /**
+     * Every password change answered 200 queued exactly one notice to the client's address: at
+     * least that many arrived (none lost), and no more than the changes that may have committed
+     * (those answered 200, and those answered by nobody or with a 5xx, whose fate the client
+     * cannot know), so none was sent twice.
+     */
+    static List<Violation> mailOnce(List<Exchange> exchanges, List<MailServer.Delivered> delivered) {
+        Map<String, Long> confirmed = new HashMap<>();
+        Map<String, Long> possible = new HashMap<>();
+        for (Exchange exchange : exchanges) {
+            if (exchange.operation().equals(LoadClient.CHANGE_PASSWORD)) {
+                if (exchange.status() == 200) {
+                    confirmed.merge(exchange.client(), 1L, Long::sum);
+                }
+                if (exchange.status() == 200 || exchange.status() == 0 || exchange.status() >= 500) {
+                    possible.merge(exchange.client(), 1L, Long::sum);
+                }
+            }
+        }
+        Map<String, Long> notices = new HashMap<>();
+        for (MailServer.Delivered message : delivered) {
+            if (PASSWORD_CHANGED.equals(message.subject())) {
+                LoadClient.clientOf(message.recipient()).ifPresent(client -> notices.merge(client, 1L, Long::sum));
+            }
+        }
+        List<Violation> violations = new ArrayList<>();
+        for (String client : possible.keySet()) {
+            long arrived = notices.getOrDefault(client, 0L);
+            long atLeast = confirmed.getOrDefault(client, 0L);
+            long atMost = possible.get(client);
+            if (arrived < atLeast) {
+                violations.add(new Violation(MAIL_ONCE, "after the phases", LOST + client + ": " + atLeast
+                        + " password changes answered 200, " + arrived + " notices delivered"));
+            } else if (arrived > atMost) {
+                violations.add(new Violation(MAIL_ONCE, "after the phases", SENT_TWICE + client + ": " + atMost
+                        + " password changes that may have committed, " + arrived + " notices delivered"));
+            }
+        }
+        notices.keySet().stream().filter(client -> !possible.containsKey(client)).forEach(client -> violations.add(
+                new Violation(MAIL_ONCE, "after the phases", SENT_TWICE + client + ": no password change, "
+                        + notices.get(client) + " notices delivered")));
+        return violations;
     }
 
     static String phaseOf(Exchange exchange, List<Phase> phases) {

@@ -11,11 +11,14 @@ import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntPredicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One client of the closed-loop load: an account of its own, used through the balancer the way
@@ -29,6 +32,11 @@ final class LoadClient implements Runnable {
 
     /** The operations that present an ended session's tokens: the report counts them apart. */
     static final String ENDED_ACCESS = "ended session's access token";
+    static final String CHANGE_PASSWORD = "change password";
+    /** A client's address: this prefix, its number, a dash, a time (so runs never share one). */
+    private static final String ADDRESS_PREFIX = "faults-";
+    private static final String NAME_PREFIX = "client-";
+    private static final Pattern ADDRESS = Pattern.compile(Pattern.quote(ADDRESS_PREFIX) + "(\\d+)-\\d+@example\\.test");
     static final String ENDED_REFRESH = "ended session's refresh token";
 
     private final int number;
@@ -60,14 +68,20 @@ final class LoadClient implements Runnable {
 
     LoadClient(int number, History history, URI balancer, List<URI> nodes, IntPredicate nodeReady, BooleanSupplier running) {
         this.number = number;
-        this.name = "client-" + number;
+        this.name = NAME_PREFIX + number;
         this.history = history;
         this.balancer = balancer;
         this.nodes = List.copyOf(nodes);
         this.running = running;
         this.nodeReady = nodeReady;
-        this.email = "faults-" + number + "-" + System.nanoTime() + "@example.test";
+        this.email = ADDRESS_PREFIX + number + "-" + System.nanoTime() + "@example.test";
         this.password = passwordNumber(0);
+    }
+
+    /** The load client whose address this is, if it is one of theirs. */
+    static Optional<String> clientOf(String address) {
+        Matcher matcher = ADDRESS.matcher(address);
+        return matcher.matches() ? Optional.of(NAME_PREFIX + matcher.group(1)) : Optional.empty();
     }
 
     @Override
@@ -174,7 +188,7 @@ final class LoadClient implements Runnable {
         }
         String newPassword = passwordNumber(++passwordChanges);
         String body = Json.createObjectBuilder().add("current_password", password).add("new_password", newPassword).build().toString();
-        History.Answer answer = send("change password", balancer, HttpRequest.newBuilder(balancer.resolve("/auth/password/change"))
+        History.Answer answer = send(CHANGE_PASSWORD, balancer, HttpRequest.newBuilder(balancer.resolve("/auth/password/change"))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + session.accessToken)
                 .POST(HttpRequest.BodyPublishers.ofString(body)), session.accessToken, null);
         if (answer.status() != 200) {
