@@ -20,7 +20,8 @@ final class Invariants {
     static final String MAIL_ONCE = "no queued mail lost or sent twice";
     static final List<String> ALL = List.of(ONE_SUCCESSOR, REVOKED_STAYS_REVOKED, NO_SERVER_ERROR, RECOVERY, MAIL_ONCE);
     static final String LOST = "lost: ";
-    static final String SENT_TWICE = "sent twice: ";
+    private static final String SENT_TWICE = "sent twice: ";
+    private static final String AFTER_THE_PHASES = "after the phases";
     /** The subject of the notice every password change queues (templates/password-changed.txt). */
     static final String PASSWORD_CHANGED = "Your Latchkey password was changed";
 
@@ -133,20 +134,20 @@ final class Invariants {
             long atLeast = confirmed.getOrDefault(client, 0L);
             long atMost = possible.get(client);
             if (arrived < atLeast) {
-                violations.add(new Violation(MAIL_ONCE, "after the phases", LOST + client + ": " + atLeast
+                violations.add(new Violation(MAIL_ONCE, AFTER_THE_PHASES, LOST + client + ": " + atLeast
                         + " password changes answered 200, " + arrived + " notices delivered"));
             } else if (arrived > atMost) {
-                violations.add(new Violation(MAIL_ONCE, "after the phases", SENT_TWICE + client + ": " + atMost
+                violations.add(new Violation(MAIL_ONCE, AFTER_THE_PHASES, SENT_TWICE + client + ": " + atMost
                         + " password changes that may have committed, " + arrived + " notices delivered"));
             }
         }
         notices.keySet().stream().filter(client -> !possible.containsKey(client)).forEach(client -> violations.add(
-                new Violation(MAIL_ONCE, "after the phases", SENT_TWICE + client + ": no password change, "
+                new Violation(MAIL_ONCE, AFTER_THE_PHASES, SENT_TWICE + client + ": no password change, "
                         + notices.get(client) + " notices delivered")));
         return violations;
     }
 
     static String phaseOf(Exchange exchange, List<Phase> phases) {
-        return phases.stream().filter(phase -> phase.contains(exchange)).map(Phase::name).findFirst().orElse("after the phases");
+        return phases.stream().filter(phase -> phase.contains(exchange)).map(Phase::name).findFirst().orElse(AFTER_THE_PHASES);
     }
 }

@@ -169,7 +169,7 @@ public final class ChannelSeal extends Protocol {
             return null;
         }
         boolean multicast = inner.getDest() == null;
-        if (inner.getDest() == null) {
+        if (multicast) {
             inner.setDest(outer.getDest());
         }
         if (inner.getSrc() == null) {

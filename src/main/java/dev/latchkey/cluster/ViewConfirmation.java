@@ -42,12 +42,13 @@ import java.util.logging.Logger;
  * While unconfirmed, every cache operation and so every revocation check is refused (503 with
  * {@code Retry-After}) and readiness is {@code DOWN}: failing closed.
  *
- * <p>The threshold is well above scheduling delays (requests and the tick both count as running)
+ * <p>The threshold is well above scheduling delays of the tick (every 0.5 s on the channel's timer)
  * and below what failure detection needs to exclude a member ({@code FD_ALL3} timeout 10 s).
  */
 final class ViewConfirmation {
 
     static final Duration PAUSE = Duration.ofSeconds(5);
+    private static final long PAUSE_NANOS = PAUSE.toNanos();
 
     private static final Logger LOG = Logger.getLogger(ViewConfirmation.class.getName());
 
@@ -96,21 +97,31 @@ final class ViewConfirmation {
         lastRunningNanos.set(nanoTime.getAsLong());
     }
 
-    /** False from a pause until the view is confirmed again (see the class comment). */
+    /**
+     * False from a pause until the view is confirmed again (see the class comment). On every
+     * cache operation, so it only reads while the tick keeps the time fresh: the first check after
+     * a pause, which may come before the tick runs again, finds the gap itself.
+     */
     boolean isConfirmed() {
-        running();
+        long now = nanoTime.getAsLong();
+        if (now - lastRunningNanos.get() >= PAUSE_NANOS) {
+            running(now);
+        }
         if (pending) {
             settle();
         }
         return !pending;
     }
 
-    /** Called by a periodic tick and by every check: a long gap since the last call is a pause. */
+    /** Called by the periodic tick: a long gap since the last call is a pause. */
     void running() {
-        long now = nanoTime.getAsLong();
+        running(nanoTime.getAsLong());
+    }
+
+    private void running(long now) {
         // Only the first caller after a pause sees the gap; a caller that read the time earlier never moves it back.
         long last = lastRunningNanos.getAndAccumulate(now, Math::max);
-        if (now - last >= PAUSE.toNanos()) {
+        if (now - last >= PAUSE_NANOS) {
             paused(now, now - last);
         }
     }
@@ -126,7 +137,7 @@ final class ViewConfirmation {
         LOG.warning(() -> "This node did not run for " + Duration.ofNanos(gapNanos).toMillis() + " ms (a garbage-collection pause,"
                 + " a stunned VM, a stopped process): the cluster may have excluded it meanwhile. Cache operations, revocation"
                 + " checks included, answer 503 and /health/ready reports DOWN until every member of its view " + others()
-                + " is heard from again, or a new view is installed, its caches have settled and its revocations are reloaded");
+                + " (or of the view that replaces it) is heard from again, its caches have settled and its revocations are reloaded");
     }
 
     synchronized void viewInstalled(String localMember, List<String> viewMembers) {
