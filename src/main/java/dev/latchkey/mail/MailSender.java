@@ -21,7 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -34,6 +36,14 @@ import java.util.logging.Logger;
  * are retried with exponential back-off until {@code latchkey.mail.give-up-after-seconds}, then
  * the message is dropped with an audit event. SMTP being slow or down only ever delays this
  * background work: no HTTP request waits for it.
+ *
+ * <p>Delivery is at least once, and once whenever this node lives: a message the SMTP server
+ * accepted is never attempted again from here, even when the database refused the delete that
+ * follows (issue 19's fault run: a notice mailed twice when PostgreSQL restarted between the two).
+ * Such rows are kept in {@link #acceptedNotRemoved} and their delete is retried first in every
+ * round. What can still send a message twice is the node dying in that gap, or the database staying
+ * away longer than the claim (four SMTP timeouts): then another node's claim sends it again, because
+ * losing a password-reset link or a security notice is worse than receiving it twice.
  */
 @ApplicationScoped
 public class MailSender {
@@ -79,6 +89,8 @@ public class MailSender {
     private final String node = UUID.randomUUID().toString();
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean wokenWhileDraining = new AtomicBoolean();
+    /** Ids of rows whose message the SMTP server accepted, and whose delete the database has not taken yet. */
+    private final Set<String> acceptedNotRemoved = ConcurrentHashMap.newKeySet();
     private ScheduledFuture<?> timer;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object started) {
@@ -92,7 +104,7 @@ public class MailSender {
     }
 
     /** The backlog as the last delivery round found it (every poll interval at least). */
-    private void registerMeters() {
+    void registerMeters() {
         deliveries = metrics.countersByTag("latchkey.mail.deliveries", "Delivery attempts by outcome", "outcome", Delivery.class);
         Gauge.builder("latchkey.mail.outbox.queued", this, sender -> sender.backlog.messages())
                 .description("Messages in the outbox (all nodes), as of the last delivery round").register(metrics.registry());
@@ -151,9 +163,13 @@ public class MailSender {
         }
     }
 
-    private void deliverDue() {
+    void deliverDue() {
+        List.copyOf(acceptedNotRemoved).forEach(this::remove);
         List<String> due = repository.due(clock.instant(), BATCH);
         for (String id : due) {
+            if (acceptedNotRemoved.contains(id)) {
+                continue;
+            }
             Instant now = clock.instant();
             Duration lease = settings.timeout().multipliedBy(4);
             Optional<OutboxMessage> claimed = repository.claim(id, node, now, now.plus(lease));
@@ -172,9 +188,6 @@ public class MailSender {
         }
         try {
             delivery.deliver(row.id(), MailMessage.fromBytes(opened.get()));
-            repository.delete(row.id(), node);
-            deliveries.increment(Delivery.SENT);
-            lastSentAt = Optional.of(clock.instant());
         } catch (Exception e) {
             deliveries.increment(Delivery.FAILED);
             if (!now.isBefore(row.createdAt().plus(settings.giveUpAfter()))) {
@@ -187,6 +200,23 @@ public class MailSender {
             LOG.log(Level.WARNING, "Mail {0} ({1}) not delivered on attempt {2} ({3}); retrying in {4} s",
                     new Object[] {row.id(), row.purpose(), failed, e.getClass().getSimpleName(), delay.toSeconds()});
             repository.retryAt(row.id(), node, now.plus(delay));
+            return;
+        }
+        deliveries.increment(Delivery.SENT);
+        lastSentAt = Optional.of(clock.instant());
+        remove(row.id());
+    }
+
+    /** The delete after an accepted message; when the database refuses it, kept for the next round. */
+    private void remove(String id) {
+        try {
+            repository.delete(id, node);
+            acceptedNotRemoved.remove(id);
+        } catch (Exception databaseAway) {
+            if (acceptedNotRemoved.add(id)) {
+                LOG.log(Level.WARNING, "Mail {0} delivered; its outbox row will be removed when the database answers ({1})",
+                        new Object[] {id, databaseAway.getClass().getSimpleName()});
+            }
         }
     }
 
