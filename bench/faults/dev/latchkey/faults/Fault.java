@@ -18,59 +18,75 @@ enum Fault {
 
     KILL("kill", "kill -9 of node 1 while it serves, restarted 5 s later", Duration.ofSeconds(5)) {
         @Override
-        void inject(LatchkeyCluster cluster, MailServer mail) {
-            cluster.kill(1);
+        void inject(Targets targets) {
+            targets.cluster().kill(1);
         }
 
         @Override
-        void heal(LatchkeyCluster cluster, MailServer mail) {
-            cluster.start(1);
+        void heal(Targets targets) {
+            targets.cluster().start(1);
         }
     },
     PAUSE("pause", "SIGSTOP of node 2 for 20 s (failure detection takes 10 s), then SIGCONT", Duration.ofSeconds(20)) {
         @Override
-        void inject(LatchkeyCluster cluster, MailServer mail) {
-            cluster.pause(2);
+        void inject(Targets targets) {
+            targets.cluster().pause(2);
         }
 
         @Override
-        void heal(LatchkeyCluster cluster, MailServer mail) {
-            cluster.resume(2);
+        void heal(Targets targets) {
+            targets.cluster().resume(2);
         }
     },
     DATABASE_RESTART("db-restart", "PostgreSQL restarted (pg_ctlcluster restart, fast shutdown)", Duration.ZERO) {
         @Override
-        void inject(LatchkeyCluster cluster, MailServer mail) {
+        void inject(Targets targets) {
             postgresql("restart");
         }
 
         @Override
-        void heal(LatchkeyCluster cluster, MailServer mail) {
+        void heal(Targets targets) {
             // The restart is the whole fault.
         }
     },
     DATABASE_STOP("db-stop", "PostgreSQL stopped for 20 s, then started", Duration.ofSeconds(20)) {
         @Override
-        void inject(LatchkeyCluster cluster, MailServer mail) {
+        void inject(Targets targets) {
             postgresql("stop");
         }
 
         @Override
-        void heal(LatchkeyCluster cluster, MailServer mail) {
+        void heal(Targets targets) {
             postgresql("start");
+        }
+    },
+    PARTITION("partition", "node 0 (the first started, JGroups' coordinator) cut off from nodes 1 and 2 for 30 s, "
+            + "still reached by the balancer and the database, then healed", Duration.ofSeconds(30)) {
+        @Override
+        void inject(Targets targets) {
+            targets.network().isolate(0);
+        }
+
+        @Override
+        void heal(Targets targets) {
+            targets.network().heal(0);
         }
     },
     SMTP_DOWN("smtp-down", "SMTP server stopped for 60 s, then started", Duration.ofSeconds(60)) {
         @Override
-        void inject(LatchkeyCluster cluster, MailServer mail) {
-            mail.stop();
+        void inject(Targets targets) {
+            targets.mail().stop();
         }
 
         @Override
-        void heal(LatchkeyCluster cluster, MailServer mail) {
-            mail.start();
+        void heal(Targets targets) {
+            targets.mail().start();
         }
     };
+
+    /** What a fault acts on; {@code network} only when the nodes run in network namespaces. */
+    record Targets(LatchkeyCluster cluster, MailServer mail, NetworkNamespaces network) {
+    }
 
     final String name;
     final String description;
@@ -82,9 +98,9 @@ enum Fault {
         this.held = held;
     }
 
-    abstract void inject(LatchkeyCluster cluster, MailServer mail);
+    abstract void inject(Targets targets);
 
-    abstract void heal(LatchkeyCluster cluster, MailServer mail);
+    abstract void heal(Targets targets);
 
     static List<Fault> parse(String names) {
         List<Fault> faults = new ArrayList<>();

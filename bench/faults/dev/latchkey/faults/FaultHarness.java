@@ -37,13 +37,15 @@ import java.util.stream.Collectors;
  * mvn -B -Pfaults -DskipTests package exec:java@faults -Dfaults.phases=kill,pause,db-restart    # CI's short run
  * </pre>
  *
- * Options ({@code -D}): {@code faults.phases} (kill, pause, db-restart, db-stop, smtp-down; default all),
+ * Options ({@code -D}): {@code faults.phases} (kill, pause, db-restart, db-stop, partition, smtp-down; default all),
  * {@code faults.clients} (default 6), {@code faults.calm-seconds} (load before each fault and after
  * each recovery, default 20), {@code faults.recovery-seconds} (the bound, counted from the end of
  * the fault, default 240: a killed node's restart under the full load of two cores took 111 to
  * 163 s), {@code faults.postgresql-version}. It needs PostgreSQL on 127.0.0.1:5432 (database {@code test},
  * user {@code postgres}, no password), a schema of its own ({@code latchkey_faults}, emptied first),
- * and the right to run {@code pg_ctlcluster} on it. It writes {@code target/faults/report.md}.
+ * and the right to run {@code pg_ctlcluster} on it; the partition needs root and iproute2 too
+ * ({@link NetworkNamespaces}, whose subnet {@code faults.partition.subnet} moves). It writes
+ * {@code target/faults/report.md}.
  */
 public final class FaultHarness {
 
@@ -51,36 +53,42 @@ public final class FaultHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Fault> faults = Fault.parse(System.getProperty("faults.phases", "kill,pause,db-restart,db-stop,smtp-down"));
+        List<Fault> faults = Fault.parse(System.getProperty("faults.phases", "kill,pause,db-restart,db-stop,partition,smtp-down"));
         int clients = Integer.getInteger("faults.clients", 6);
         Duration calm = Duration.ofSeconds(Integer.getInteger("faults.calm-seconds", 20));
         Duration recoveryBound = Duration.ofSeconds(Integer.getInteger("faults.recovery-seconds", 240));
 
         System.setProperty("latchkey.it.datasource.class-name", "org.postgresql.ds.PGSimpleDataSource");
-        System.setProperty("latchkey.it.datasource.url", System.getProperty("faults.datasource.url",
-                "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=latchkey_faults"));
+        String databaseUrl = System.getProperty("faults.datasource.url", "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=latchkey_faults");
+        System.setProperty("latchkey.it.datasource.url", databaseUrl);
         System.setProperty("latchkey.it.datasource.user", System.getProperty("faults.datasource.user", "postgres"));
         System.setProperty("latchkey.it.datasource.password", "");
         Instant startedAt = Instant.now();
         History history = new History();
         List<Phase> phases = new ArrayList<>();
         List<MailServer.Delivered> mailDelivered = List.of();
-        try (MailServer mail = new MailServer();
+        // Network namespaces only for a run with the partition: they need root, which the other
+        // phases do not (the database phases need the right to run pg_ctlcluster only).
+        try (NetworkNamespaces network = faults.contains(Fault.PARTITION) ? new NetworkNamespaces(3) : null;
+             MailServer mail = new MailServer();
              SharedDatabase database = SharedDatabase.forCluster("latchkey_faults");
-             LatchkeyCluster cluster = withMail(new LatchkeyCluster(3, withDriverTimeouts(database.settings())), mail)) {
+             LatchkeyCluster cluster = withMail(new LatchkeyCluster(3, withDriverTimeouts(database.settings()),
+                     network == null ? LatchkeyCluster.NodeHosts.LOOPBACK : network), mail)) {
+            if (network != null) {
+                network.relayLoopback(URI.create(databaseUrl.substring("jdbc:".length())).getPort(), mail.port());
+            }
             mail.start();
             log("starting three nodes on PostgreSQL");
             cluster.start(0);
             cluster.start(1, 2);
             List<URI> nodes = new ArrayList<>();
-            List<Integer> ports = new ArrayList<>();
             for (int node = 0; node < 3; node++) {
-                URI uri = URI.create("http://127.0.0.1:" + cluster.url(node).getPort());
+                URI uri = URI.create("http://" + cluster.url(node).getAuthority());
                 nodes.add(uri);
-                ports.add(uri.getPort());
                 history.name(uri, "node " + node);
             }
-            try (RoundRobinProxy proxy = new RoundRobinProxy(ports)) {
+            Fault.Targets targets = new Fault.Targets(cluster, mail, network);
+            try (RoundRobinProxy proxy = new RoundRobinProxy(nodes)) {
                 URI balancer = URI.create("http://127.0.0.1:" + proxy.port());
                 history.name(balancer, "balancer");
                 Recovery recovery = new Recovery(history, nodes);
@@ -90,7 +98,7 @@ public final class FaultHarness {
                 load.start();
                 phases.add(calmPhase(history, calm));
                 for (Fault fault : faults) {
-                    phases.add(faultPhase(fault, cluster, mail, history, recovery, nodes, proxy, calm, recoveryBound));
+                    phases.add(faultPhase(fault, targets, history, recovery, nodes, proxy, calm, recoveryBound));
                 }
                 load.stop();
                 mailDelivered = awaitMail(history, mail);
@@ -162,16 +170,16 @@ public final class FaultHarness {
         return new Phase("calm", "load only, no fault", start, -1, -1, -1, true, history.now());
     }
 
-    private static Phase faultPhase(Fault fault, LatchkeyCluster cluster, MailServer mail, History history, Recovery recovery, List<URI> nodes,
+    private static Phase faultPhase(Fault fault, Fault.Targets targets, History history, Recovery recovery, List<URI> nodes,
                                     RoundRobinProxy proxy, Duration calm, Duration recoveryBound) throws InterruptedException {
         long start = history.now();
         log(fault.name + ": load for " + calm.toSeconds() + " s, then " + fault.description);
         RoundRobinProxy.sleep(calm.toMillis());
         long faultAt = history.now();
-        fault.inject(cluster, mail);
+        fault.inject(targets);
         RoundRobinProxy.sleep(fault.held.toMillis());
         long healedAt = history.now();
-        fault.heal(cluster, mail);
+        fault.heal(targets);
         log(fault.name + ": fault over; waiting for full service");
         // The bound counts from the end of the fault: for a killed node, from its restart's launch,
         // so the node's own start is part of the time to full service.
@@ -188,8 +196,8 @@ public final class FaultHarness {
             List<Integer> restarted = new ArrayList<>();
             for (int node = 0; node < nodes.size(); node++) {
                 if (!proxy.isReady(node)) {
-                    cluster.stop(node);
-                    cluster.start(node);
+                    targets.cluster().stop(node);
+                    targets.cluster().start(node);
                     restarted.add(node);
                 }
             }
@@ -358,8 +366,8 @@ public final class FaultHarness {
                 List<Exchange> load = inPhase.stream().filter(exchange -> !presentsAnEndedSession(exchange)).toList();
                 List<Exchange> probes = inPhase.stream().filter(Report::presentsAnEndedSession).toList();
                 out.append("| ").append(phase.name()).append(" | ").append(phase.description()).append(" | ")
-                        .append(load.size()).append(" | ").append(statuses(load))
-                        .append(" | ").append(probes.size()).append(" | ").append(statuses(probes))
+                        .append(load.size()).append(" | ").append(statuses(load, true))
+                        .append(" | ").append(probes.size()).append(" | ").append(statuses(probes, false))
                         .append(" | ")
                         .append(phase.faultAt() < 0 ? "n/a" : phase.recovered() ? phase.recoverySeconds() + " s" : "not within the bound")
                         .append(" |\n");
@@ -387,9 +395,18 @@ public final class FaultHarness {
             return exchange.operation().startsWith(LoadClient.ENDED_ACCESS) || exchange.operation().startsWith(LoadClient.ENDED_REFRESH);
         }
 
-        private static String statuses(List<Exchange> exchanges) {
-            return exchanges.stream().collect(Collectors.groupingBy(Exchange::status, TreeMap::new, Collectors.counting()))
-                    .entrySet().stream().map(entry -> entry.getKey() + ": " + entry.getValue()).collect(Collectors.joining(", "));
+        /** Each status with its count; with {@code explained}, a refusal (4xx, 5xx) or no answer (0) also by operation and target. */
+        private static String statuses(List<Exchange> exchanges, boolean explained) {
+            return exchanges.stream().collect(Collectors.groupingBy(Exchange::status, TreeMap::new, Collectors.toList()))
+                    .entrySet().stream().map(entry -> entry.getKey() + ": " + entry.getValue().size()
+                            + (!explained || entry.getKey() >= 200 && entry.getKey() < 400 ? "" : " (" + byOperation(entry.getValue()) + ")"))
+                    .collect(Collectors.joining(", "));
+        }
+
+        private static String byOperation(List<Exchange> exchanges) {
+            return exchanges.stream().collect(Collectors.groupingBy(exchange -> exchange.operation() + " on " + exchange.target(),
+                            TreeMap::new, Collectors.counting()))
+                    .entrySet().stream().map(entry -> entry.getKey() + " " + entry.getValue()).collect(Collectors.joining("; "));
         }
 
         private static String load() {

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 final class RoundRobinProxy implements AutoCloseable {
 
-    private final List<Integer> nodePorts;
+    private final List<URI> nodes;
     private final AtomicIntegerArray ready;
     private final AtomicInteger next = new AtomicInteger();
     private final ServerSocket listener;
@@ -34,9 +34,9 @@ final class RoundRobinProxy implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(1)).build();
     private volatile boolean open = true;
 
-    RoundRobinProxy(List<Integer> nodePorts) {
-        this.nodePorts = List.copyOf(nodePorts);
-        this.ready = new AtomicIntegerArray(nodePorts.size());
+    RoundRobinProxy(List<URI> nodes) {
+        this.nodes = List.copyOf(nodes);
+        this.ready = new AtomicIntegerArray(nodes.size());
         try {
             listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -57,10 +57,10 @@ final class RoundRobinProxy implements AutoCloseable {
 
     private void checkReadiness() {
         while (open) {
-            for (int node = 0; node < nodePorts.size(); node++) {
+            for (int node = 0; node < nodes.size(); node++) {
                 int status;
                 try {
-                    status = checks.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nodePorts.get(node) + "/health/ready"))
+                    status = checks.send(HttpRequest.newBuilder(nodes.get(node).resolve("/health/ready"))
                             .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                 } catch (IOException down) {
                     status = 0;
@@ -93,7 +93,7 @@ final class RoundRobinProxy implements AutoCloseable {
 
     /** The next ready node in turn; when none is ready, the next one that accepts a connection. */
     private Socket connectToNextReadyNode() {
-        int size = nodePorts.size();
+        int size = nodes.size();
         for (boolean readyOnly : new boolean[] {true, false}) {
             for (int tried = 0; tried < size; tried++) {
                 int node = Math.floorMod(next.getAndIncrement(), size);
@@ -102,7 +102,7 @@ final class RoundRobinProxy implements AutoCloseable {
                 }
                 try {
                     Socket server = new Socket();
-                    server.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), nodePorts.get(node)), 1000);
+                    server.connect(new InetSocketAddress(nodes.get(node).getHost(), nodes.get(node).getPort()), 1000);
                     return server;
                 } catch (IOException refused) {
                     // try the next node

@@ -37,11 +37,35 @@ import java.util.stream.Collectors;
  * own tooling launches it (wildfly-launcher), so that the process is the server's JVM itself and
  * {@link #kill} and {@link #pause} reach it.
  *
+ * <p>Each node runs where {@link NodeHosts} puts it: on loopback, or (the fault harness's network
+ * partition) in a network namespace of its own, at an address of its own.
+ *
  * <p>Secrets reach the nodes through the environment, as in production ({@code LATCHKEY_CLUSTER_SECRET}),
  * never as {@code -D} options: a test can then check that the node itself copies none of them into
  * its system properties. {@link #environment} gives one node a different value (a wrong secret).
  */
 public final class LatchkeyCluster implements AutoCloseable {
+
+    /** Where each node runs: the address it binds and is reached at, and what its command runs under. */
+    public interface NodeHosts {
+        /** Every node on 127.0.0.1, in this machine's own network namespace. */
+        NodeHosts LOOPBACK = new NodeHosts() {
+            @Override
+            public String address(int node) {
+                return "127.0.0.1";
+            }
+
+            @Override
+            public List<String> launchPrefix(int node) {
+                return List.of();
+            }
+        };
+
+        String address(int node);
+
+        /** The words before the node's own command (for instance {@code ip netns exec <name>}). */
+        List<String> launchPrefix(int node);
+    }
 
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
 
@@ -53,6 +77,7 @@ public final class LatchkeyCluster implements AutoCloseable {
             java.util.regex.Pattern.compile("<deployments>.*?</deployments>", java.util.regex.Pattern.DOTALL);
 
     private final int size;
+    private final NodeHosts hosts;
     private final Path work;
     private final Path war;
     private final Map<String, String> sharedProperties;
@@ -72,7 +97,19 @@ public final class LatchkeyCluster implements AutoCloseable {
      * @param database the JDBC settings every node shares: class-name, url, user, password
      */
     public LatchkeyCluster(int size, Map<String, String> database) {
+        this(size, database, NodeHosts.LOOPBACK);
+    }
+
+    /**
+     * @param database the JDBC settings every node shares: class-name, url, user, password
+     * @param hosts where each node runs; on WildFly only {@link NodeHosts#LOOPBACK}
+     */
+    public LatchkeyCluster(int size, Map<String, String> database, NodeHosts hosts) {
         this.size = size;
+        this.hosts = hosts;
+        if (hosts != NodeHosts.LOOPBACK && server == ServerUnderTest.WILDFLY) {
+            throw new IllegalArgumentException("WildFly nodes run on loopback only (their stock interfaces bind 127.0.0.1)");
+        }
         try {
             this.work = Files.createTempDirectory(Path.of("target"), "cluster-");
             this.war = work.resolve("latchkey.war");
@@ -102,14 +139,13 @@ public final class LatchkeyCluster implements AutoCloseable {
             claimed.add(jgroupsPorts[i]);
             claimed.add(jgroupsPorts[i] + 100);
         }
-        String initialHosts = java.util.Arrays.stream(jgroupsPorts).mapToObj(p -> "127.0.0.1[" + p + "]")
+        String initialHosts = java.util.stream.IntStream.range(0, size).mapToObj(node -> hosts.address(node) + "[" + jgroupsPorts[node] + "]")
                 .collect(Collectors.joining(","));
         byte[] csrfSecret = new byte[32];
         new SecureRandom().nextBytes(csrfSecret);
         this.sharedProperties = new java.util.LinkedHashMap<>(Map.of(
                 "latchkey.cluster.enabled", "true",
                 "latchkey.cluster.name", "latchkey-it-" + jgroupsPorts[0],
-                "latchkey.cluster.bind-address", "127.0.0.1",
                 "latchkey.cluster.initial-hosts", initialHosts,
                 "latchkey.cluster.failure-detection-port-offset", "100",
                 // The development key directory holds the key-encryption key that seals the signing
@@ -189,7 +225,7 @@ public final class LatchkeyCluster implements AutoCloseable {
 
     public URL url(int node) {
         try {
-            return URI.create("http://127.0.0.1:" + httpPorts[node] + "/").toURL();
+            return URI.create("http://" + hosts.address(node) + ":" + httpPorts[node] + "/").toURL();
         } catch (java.net.MalformedURLException e) {
             throw new IllegalStateException(e);
         }
@@ -297,7 +333,8 @@ public final class LatchkeyCluster implements AutoCloseable {
     }
 
     private void launch(int node) {
-        List<String> command = server == ServerUnderTest.WILDFLY ? wildflyCommand(node) : payaraMicroCommand(node);
+        List<String> command = new ArrayList<>(hosts.launchPrefix(node));
+        command.addAll(server == ServerUnderTest.WILDFLY ? wildflyCommand(node) : payaraMicroCommand(node));
         try {
             File log = log(node).toFile();
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -318,6 +355,7 @@ public final class LatchkeyCluster implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
         sharedProperties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-Dlatchkey.cluster.bind-address=" + hosts.address(node));
         command.add("-Dlatchkey.cluster.bind-port=" + jgroupsPorts[node]);
         command.addAll(List.of("-jar", payaraMicroJar(), "--nocluster",
                 "--port", String.valueOf(httpPorts[node]), "--contextroot", "/",
@@ -351,6 +389,7 @@ public final class LatchkeyCluster implements AutoCloseable {
                 .addJavaOption("-Djboss.socket.binding.port-offset=" + portOffsets[node])
                 // Each server's transaction manager needs a name of its own (docs/deploy-wildfly.md).
                 .addJavaOption("-Djboss.tx.node.id=latchkey-" + node)
+                .addJavaOption("-Dlatchkey.cluster.bind-address=" + hosts.address(node))
                 .addJavaOption("-Dlatchkey.cluster.bind-port=" + jgroupsPorts[node]);
         // The data source's password is the server's, from the environment only (wildflyDataSourceEnvironment).
         sharedProperties.forEach((key, value) -> {
@@ -409,7 +448,7 @@ public final class LatchkeyCluster implements AutoCloseable {
         // MicroProfile Health is beside Latchkey on Payara, on the management interface on WildFly.
         int port = path.startsWith("/health/") && server == ServerUnderTest.WILDFLY ? managementPorts[node] : httpPorts[node];
         try {
-            return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            return client.send(HttpRequest.newBuilder(URI.create("http://" + hosts.address(node) + ":" + port + path))
                     .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -22,19 +22,31 @@ public final class TcpProxy implements AutoCloseable {
 
     private final String targetHost;
     private final int targetPort;
+    private final InetAddress address;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
 
+    /** On a free port of 127.0.0.1. */
     public TcpProxy(String targetHost, int targetPort) {
+        this(InetAddress.getLoopbackAddress(), freePort(), targetHost, targetPort);
+    }
+
+    /** On the given address and port (the fault harness's relays into and out of its network namespaces). */
+    public TcpProxy(InetAddress address, int port, String targetHost, int targetPort) {
         this.targetHost = targetHost;
         this.targetPort = targetPort;
+        this.address = address;
+        this.port = port;
+        restore();
+    }
+
+    private static int freePort() {
         try (ServerSocket probe = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            this.port = probe.getLocalPort();
+            return probe.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        restore();
     }
 
     public int port() {
@@ -48,7 +60,7 @@ public final class TcpProxy implements AutoCloseable {
         try {
             ServerSocket socket = new ServerSocket();
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            socket.bind(new InetSocketAddress(address, port));
             listener = socket;
             Thread accepting = new Thread(() -> accept(socket), "tcp-proxy-" + port);
             accepting.setDaemon(true);
@@ -75,14 +87,20 @@ public final class TcpProxy implements AutoCloseable {
 
     private void accept(ServerSocket socket) {
         while (!socket.isClosed()) {
+            Socket client;
             try {
-                Socket client = socket.accept();
+                client = socket.accept();
+            } catch (IOException closed) {
+                continue; // cut() closed the listener: the loop ends
+            }
+            try {
                 Socket server = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(server);
                 splice(client, server, open::remove);
-            } catch (IOException closedOrRefused) {
-                // cut() closed the listener, or the target refused: the client sees its socket close.
+            } catch (IOException refused) {
+                // The target is down (the database stopped): the client sees its socket close.
+                closeQuietly(client);
             }
         }
     }
