@@ -29,6 +29,12 @@
 #      not fall into the next measurement), and reports the seeding time;
 #   5. reports rows, table, index and total sizes of token_family and refresh_token;
 #   6. seeded database: the same refresh measurement with fresh sessions;
+#   6b. the database's own ceiling for refresh (issue 20, part 3): BENCH_CEILING_ROUNDS rounds
+#      (3; 0 skips) of a Latchkey refresh window and then a pgbench window of the same length with
+#      the same number of connections, running the refresh's own transaction
+#      (bench/refresh-storage/refresh-transaction.sql) on the same seeded database, each idle while
+#      the other is measured; each round's ratio is Latchkey's refreshes/s over pgbench's
+#      transactions/s (the target: at least 0.5), and the median with its spread is reported;
 #   7. prunes a day's worth with the server's own housekeeping: restarts Latchkey with
 #      latchkey.housekeeping.interval-seconds=10 and log_min_duration_statement=0 on the database,
 #      and takes the duration of SessionService.prune's transaction (first statement to COMMIT) and
@@ -43,14 +49,15 @@
 #
 # Knobs: BENCH_SECONDS (measured window, 30), BENCH_WARMUP_SECONDS (20), BENCH_WARMUP_PASSES (3),
 # BENCH_FIRST_WARMUP_PASSES (9: the first measured phase warms the cold JVM too),
-# BENCH_CONNECTIONS (16), BENCH_FAMILIES (1000000), BENCH_HISTORY (10000000), BENCH_SEED_USERS
+# BENCH_CONNECTIONS (16), BENCH_ALG (the signing key's algorithm, RS256; ES256 signs about 25 times
+# faster, see docs/benchmarks.md), BENCH_CEILING_ROUNDS (3), BENCH_SKIP_PRUNE=1, BENCH_FAMILIES (1000000), BENCH_HISTORY (10000000), BENCH_SEED_USERS
 # (250000), BENCH_PORT (8191), BENCH_HEAP (1g), BENCH_SKIP_EMPTY=1, BENCH_WORK
 # (/tmp/latchkey-bench-refresh-storage), BENCH_DATABASE (latchkey_bench_refresh), BENCH_PG_LOG,
 # BENCH_PRUNE_TIMEOUT (seconds to wait for housekeeping, 1800), BENCH_LATCHKEY_OPTS (extra -D
 # settings for Latchkey's JVM, as in bench/load).
 #
 # Needs: JDK 17, Maven (with the project's dependencies in ~/.m2, unless BENCH_WAR is given),
-# wrk (apt-get install wrk), curl, psql, rsync, unzip, and PostgreSQL on 127.0.0.1:5432 accepting the user
+# wrk (apt-get install wrk), pgbench (postgresql-client or the server's package), curl, psql, rsync, unzip, and PostgreSQL on 127.0.0.1:5432 accepting the user
 # postgres without a password, its log (log_line_prefix starting '%m [%p] ') readable at
 # $BENCH_PG_LOG. The database stays afterwards for inspection.
 set -euo pipefail
@@ -65,6 +72,8 @@ SECONDS_WARMUP=${BENCH_WARMUP_SECONDS:-20}
 WARMUP_PASSES=${BENCH_WARMUP_PASSES:-3}
 FIRST_WARMUP_PASSES=${BENCH_FIRST_WARMUP_PASSES:-9}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
+CEILING_ROUNDS=${BENCH_CEILING_ROUNDS:-3}
+ALG=${BENCH_ALG:-RS256}
 FAMILIES=${BENCH_FAMILIES:-1000000}
 HISTORY=${BENCH_HISTORY:-10000000}
 SEED_USERS=${BENCH_SEED_USERS:-250000}
@@ -88,12 +97,13 @@ record() { printf '%s\n' "$*" | tee -a "$RESULTS" >&2; }
 # load_line <label>: the time and uptime's load averages
 load_line() { record "LOAD $1 $(date -u +%FT%TZ) load average: $(uptime | sed 's/.*load average: //')"; }
 
-for tool in java curl psql wrk unzip; do
+for tool in java curl psql wrk unzip pgbench; do
   command -v "$tool" >/dev/null || fail "$tool is missing (wrk: apt-get install wrk)"
 done
 [ "$DB" != test ] || fail "the database \"test\" belongs to the test suite; choose another BENCH_DATABASE"
 [[ $DB =~ ^[a-z_][a-z0-9_]*$ ]] || fail "BENCH_DATABASE must be a plain lower-case identifier"
-for n in "$SECONDS_MEASURED" "$SECONDS_WARMUP" "$WARMUP_PASSES" "$FIRST_WARMUP_PASSES" "$CONNECTIONS" "$FAMILIES" "$HISTORY" "$SEED_USERS" "$PORT"; do
+[[ $ALG =~ ^(RS256|ES256|EdDSA)$ ]] || fail "BENCH_ALG must be RS256, ES256 or EdDSA"
+for n in "$SECONDS_MEASURED" "$SECONDS_WARMUP" "$WARMUP_PASSES" "$FIRST_WARMUP_PASSES" "$CONNECTIONS" "$CEILING_ROUNDS" "$FAMILIES" "$HISTORY" "$SEED_USERS" "$PORT"; do
   [[ $n =~ ^[0-9]+$ ]] || fail "not a number: $n"
 done
 [ "$FAMILIES" -ge 1 ] || fail "BENCH_FAMILIES must be at least 1"
@@ -116,7 +126,7 @@ start_latchkey() {
   export LATCHKEY_KEYS_KEK
   if [ "$1" = first ]; then
     rm -rf "$BENCH_WORK/latchkey-keys"
-    "$ROOT/server-config/keytool.sh" "$WAR" generate --alg RS256 >&2
+    "$ROOT/server-config/keytool.sh" "$WAR" generate --alg "$ALG" >&2
     "$ROOT/server-config/keytool.sh" "$WAR" promote --force >&2
   fi
   # As bench/load: the per-IP limits are raised because every virtual user shares 127.0.0.1 (the
@@ -242,6 +252,70 @@ refresh_phase() {
   after=$(counters)
   requests=$(awk '$1 == "RESULT" { print $8 }' "$BENCH_WORK/$scenario.out")
   per_refresh "$scenario" "$before" "$after" "$requests"
+}
+
+# --- Ceiling --------------------------------------------------------------------------------
+
+# pgbench_window <name>: the refresh transaction by pgbench for one measured window, with a
+# per-transaction log from which the same RESULT line as wrk's is made:
+# RESULT <name> <transactions/s> <p50 ms> <p95 ms> <p99 ms> <failed> <transactions>.
+pgbench_window() {
+  local dir="$BENCH_WORK/$1"
+  rm -rf "$dir" && mkdir -p "$dir"
+  (cd "$dir" && pgbench -n -M prepared -h 127.0.0.1 -U postgres -c "$CONNECTIONS" -j "$(nproc)" -T "$SECONDS_MEASURED" \
+    -f "$HERE/refresh-transaction.sql" -l --log-prefix=tx "$DB" > pgbench.out 2>&1) \
+    || fail "pgbench failed; see $dir/pgbench.out"
+  # Log lines: client, transaction, latency in microseconds, script, epoch seconds, microseconds.
+  # A failed transaction is not logged with a latency; pgbench counts them in its summary.
+  cat "$dir"/tx.* | awk '{ print $3 / 1000 }' | sort -n | awk -v name="$1" -v seconds="$SECONDS_MEASURED" \
+    -v failed="$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$dir/pgbench.out")" '
+      { latency[NR] = $1 }
+      END {
+        if (NR == 0) { print "RESULT " name " no transactions"; exit }
+        printf "RESULT %s %.1f %.2f %.2f %.2f %d %d\n", name, NR / seconds, latency[int(NR * 0.50) + 1],
+          latency[int(NR * 0.95) + 1], latency[int(NR * 0.99) + 1], failed + 0, NR }' | tee -a "$RESULTS" >&2
+}
+
+# ceiling: rounds of a Latchkey refresh window and a pgbench window, then each round's ratio and
+# their median. The sessions pgbench rotates are copies of seeded ones (new ids and hashes), one
+# per pgbench client, as each wrk connection rotates one session of its own.
+ceiling() {
+  [ "$CEILING_ROUNDS" -ge 1 ] || return 0
+  sql "DELETE FROM token_family WHERE id LIKE 'pgbench-%'" > /dev/null
+  "${PSQL[@]}" -d "$DB" >&2 <<SQL
+CREATE TEMP TABLE pgbench_sessions AS
+  SELECT f.* FROM token_family f
+  WHERE f.revoked_at IS NULL AND f.absolute_expires_at > (extract(epoch FROM now()) * 1000)::bigint
+  LIMIT $CONNECTIONS;
+UPDATE pgbench_sessions s SET id = 'pgbench-' || n.client, current_token_hash = md5(random()::text)
+  FROM (SELECT ctid AS row_id, row_number() OVER () - 1 AS client FROM pgbench_sessions) n WHERE s.ctid = n.row_id;
+INSERT INTO token_family SELECT * FROM pgbench_sessions;
+SQL
+  [ "$(sql "SELECT count(*) FROM token_family WHERE id LIKE 'pgbench-%'")" = "$CONNECTIONS" ] \
+    || fail "could not copy $CONNECTIONS live sessions for pgbench"
+  log "Ceiling: $CEILING_ROUNDS rounds of Latchkey's refresh, then pgbench's, ${SECONDS_MEASURED}s each ($CONNECTIONS connections)"
+  local round
+  for round in $(seq 1 "$CEILING_ROUNDS"); do
+    fresh_sessions
+    sleep 5
+    load_line "ceiling-latchkey-$round before"
+    wrk_run "ceiling-latchkey-$round" "$SECONDS_MEASURED"
+    load_line "ceiling-latchkey-$round after"
+    grep '^RESULT ' "$BENCH_WORK/ceiling-latchkey-$round.out" | tee -a "$RESULTS" >&2 || fail "no RESULT line from wrk"
+    sleep 5
+    load_line "ceiling-pgbench-$round before"
+    pgbench_window "ceiling-pgbench-$round"
+    load_line "ceiling-pgbench-$round after"
+  done
+  awk '$1 == "RESULT" && $2 ~ /^ceiling-latchkey-/ { split($2, n, "-"); latchkey[n[3]] = $3 }
+       $1 == "RESULT" && $2 ~ /^ceiling-pgbench-/ { split($2, n, "-"); pgbench[n[3]] = $3 }
+       END {
+         for (r in latchkey) if (pgbench[r] > 0) { ratio[++count] = latchkey[r] / pgbench[r]; line = line sprintf(" %s:%.3f", r, latchkey[r] / pgbench[r]) }
+         if (count == 0) { print "RESULT ceiling-ratio none"; exit }
+         for (i = 1; i <= count; i++) for (j = i + 1; j <= count; j++) if (ratio[j] < ratio[i]) { t = ratio[i]; ratio[i] = ratio[j]; ratio[j] = t }
+         printf "RESULT ceiling-ratio median=%.3f min=%.3f max=%.3f rounds:%s (Latchkey refreshes/s over pgbench transactions/s; target >= 0.5)\n",
+           ratio[int((count + 1) / 2)], ratio[1], ratio[count], line }' "$RESULTS" | tee -a "$RESULTS" >&2
+  sql "DELETE FROM token_family WHERE id LIKE 'pgbench-%'" > /dev/null
 }
 
 has_history() { [ "$(sql "SELECT to_regclass('refresh_token') IS NOT NULL")" = t ]; }
@@ -463,7 +537,7 @@ main() {
   record "RUN $(date -u +%FT%TZ) $(nproc) cores $(awk '/MemTotal/ { printf "%.0fGiB", $2 / 1048576 }' /proc/meminfo)" \
     "BENCH_SECONDS=$SECONDS_MEASURED BENCH_WARMUP_SECONDS=$SECONDS_WARMUP BENCH_WARMUP_PASSES=$WARMUP_PASSES BENCH_FIRST_WARMUP_PASSES=$FIRST_WARMUP_PASSES" \
     "BENCH_CONNECTIONS=$CONNECTIONS BENCH_FAMILIES=$FAMILIES BENCH_HISTORY=$HISTORY BENCH_SEED_USERS=$SEED_USERS" \
-    "BENCH_SKIP_EMPTY=${BENCH_SKIP_EMPTY:-} BENCH_LATCHKEY_OPTS=${BENCH_LATCHKEY_OPTS:-}"
+    "BENCH_SKIP_EMPTY=${BENCH_SKIP_EMPTY:-} BENCH_SKIP_PRUNE=${BENCH_SKIP_PRUNE:-} BENCH_CEILING_ROUNDS=$CEILING_ROUNDS BENCH_ALG=$ALG BENCH_LATCHKEY_OPTS=${BENCH_LATCHKEY_OPTS:-}"
   build
   record "WAR $WAR ($(sha256sum "$WAR" | cut -c1-16)) $(java -version 2>&1 | head -1) $("${PSQL[@]}" -d postgres -t -A -c 'SHOW server_version')"
 
@@ -485,9 +559,12 @@ main() {
   sizes
 
   refresh_phase refresh-seeded
+  ceiling
 
-  prune
-  sizes
+  if [ -z "${BENCH_SKIP_PRUNE:-}" ]; then
+    prune
+    sizes
+  fi
 
   log "Results ($RESULTS)"
   cat "$RESULTS"
