@@ -72,10 +72,23 @@ final class Invariants {
             }
             Optional.ofNullable(exchange.accessToken()).map(byAccessToken::get)
                     .or(() -> Optional.ofNullable(exchange.presented()).map(byRefreshToken::get))
-                    .filter(revocation -> revocation.acknowledgedAt() < exchange.sentAt())
+                    .filter(revocation -> sentAfter(revocation, exchange))
                     .ifPresent(revocation -> violations.add(new Violation(REVOKED_STAYS_REVOKED, phaseOf(exchange, phases),
                             "ended by " + revocation.acknowledgement() + "\n    yet " + exchange)));
         }
+    }
+
+    /**
+     * Whether the request was sent after the client learnt that the session ended. The clock is
+     * in milliseconds, and a client presents an ended session right after the answer that ended
+     * it, often within the same millisecond: for the client's own requests the order of its
+     * history decides (an exchange is recorded when its answer came, and the client sends its
+     * next request only then); for another client's, a later millisecond.
+     */
+    private static boolean sentAfter(Revocation revocation, Exchange exchange) {
+        Exchange acknowledgement = revocation.acknowledgement();
+        return acknowledgement.client().equals(exchange.client()) ? exchange.id() > acknowledgement.id()
+                : acknowledgement.answeredAt() < exchange.sentAt();
     }
 
     private static Revocation earlier(Revocation one, Revocation other) {
