@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  *
  * <pre>
  * mvn -B -Pfaults -DskipTests package exec:java@faults                                    # every phase
- * mvn -B -Pfaults -DskipTests package exec:java@faults -Dfaults.phases=kill,pause,db-restart    # CI's short run
+ * mvn -B -Pfaults -DskipTests package exec:java@faults -Dfaults.phases=pause,db-restart    # CI's short run
  * </pre>
  *
  * Options ({@code -D}): {@code faults.phases} (kill, pause, db-restart, db-stop, partition, smtp-down; default all),
