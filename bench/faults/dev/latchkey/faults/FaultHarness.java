@@ -378,12 +378,14 @@ public final class FaultHarness {
                     .append(history.revocations().size()).append("; each presented again to every node after every phase.\n\n");
             long changed = exchanges.stream().filter(exchange -> exchange.operation().equals(LoadClient.CHANGE_PASSWORD)
                     && exchange.status() == 200).count();
-            long notices = mail.stream().filter(message -> Invariants.PASSWORD_CHANGED.equals(message.subject())).count();
+            long notices = mail.stream().filter(message -> Invariants.PASSWORD_CHANGED.equals(message.subject()))
+                    .map(MailServer.Delivered::messageId).distinct().count();
             out.append("Mail: ").append(mail.size()).append(" messages received by the SMTP server, ").append(notices)
-                    .append(" of them password-change notices, for ").append(changed).append(" password changes answered 200.");
+                    .append(" distinct password-change notices among them (by Message-ID), for ").append(changed)
+                    .append(" password changes answered 200.");
             if (resentAfterKill > 0) {
-                out.append(" ").append(resentAfterKill).append(" notice(s) more than the changes explain, no more than the nodes killed"
-                        + " with kill -9: resent after a node died between the SMTP server's acceptance and the outbox's delete"
+                out.append(" ").append(resentAfterKill).append(" copy (copies) of a notice, with its Message-ID, no more than the nodes"
+                        + " killed with kill -9: resent after a node died between the SMTP server's acceptance and the outbox's delete"
                         + " (at-least-once, docs/mail.md), not counted as sent twice.");
             }
             out.append("\n\n");

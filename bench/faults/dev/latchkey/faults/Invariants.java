@@ -2,8 +2,10 @@ package dev.latchkey.faults;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,7 @@ final class Invariants {
     static final List<String> ALL = List.of(ONE_SUCCESSOR, REVOKED_STAYS_REVOKED, NO_SERVER_ERROR, RECOVERY, MAIL_ONCE);
     static final String LOST = "lost: ";
     private static final String SENT_TWICE = "sent twice: ";
+    private static final String QUEUED_TWICE = "queued twice: ";
     private static final String AFTER_THE_PHASES = "after the phases";
     /** The subject of the notice every password change queues (templates/password-changed.txt). */
     static final String PASSWORD_CHANGED = "Your Latchkey password was changed";
@@ -118,15 +121,16 @@ final class Invariants {
 
     /**
      * Every password change answered 200 queued exactly one notice to the client's address: at
-     * least that many arrived (none lost), and no more than the changes that may have committed
-     * (those answered 200, and those answered by nobody or with a 5xx, whose fate the client
-     * cannot know), so none was sent twice.
+     * least that many distinct notices arrived (none lost), and no more than the changes that may
+     * have committed (those answered 200, and those answered by nobody or with a 5xx, whose fate
+     * the client cannot know), so none was queued twice. A notice is told apart from another by
+     * its Message-ID, which names its outbox row (docs/mail.md).
      *
-     * <p>One exception, the outbox's documented one (docs/mail.md): a node killed between the SMTP
-     * server's acceptance of a message and the delete of its row leaves the row to another node,
-     * which sends it again. A node delivers one message at a time, so each {@code kill -9} can
-     * explain at most one notice more; up to that many are reported in {@code resentAfterKill},
-     * not as violations, and any more are all violations.
+     * <p>A copy of a notice (a second message with the same Message-ID) is the outbox's documented
+     * exception: a node killed between the SMTP server's acceptance of a message and the delete of
+     * its row leaves the row to another node, which sends it again. A node delivers one message at
+     * a time, so each {@code kill -9} can explain at most one copy; up to that many are reported in
+     * {@code resentAfterKill}, not as violations, and any more are all violations.
      */
     record MailResult(List<Violation> violations, long resentAfterKill) {
     }
@@ -144,39 +148,42 @@ final class Invariants {
                 }
             }
         }
-        Map<String, Long> notices = new HashMap<>();
+        Map<String, Set<String>> notices = new HashMap<>();
+        Map<String, Long> copies = new HashMap<>();
         for (MailServer.Delivered message : delivered) {
             if (PASSWORD_CHANGED.equals(message.subject())) {
-                LoadClient.clientOf(message.recipient()).ifPresent(client -> notices.merge(client, 1L, Long::sum));
+                LoadClient.clientOf(message.recipient()).ifPresent(client -> {
+                    if (!notices.computeIfAbsent(client, any -> new HashSet<>()).add(message.messageId())) {
+                        copies.merge(client + " " + message.messageId(), 1L, Long::sum);
+                    }
+                });
             }
         }
         List<Violation> violations = new ArrayList<>();
-        List<Violation> sentTwice = new ArrayList<>();
-        long beyond = 0;
         for (String client : possible.keySet()) {
-            long arrived = notices.getOrDefault(client, 0L);
+            long arrived = notices.getOrDefault(client, Set.of()).size();
             long atLeast = confirmed.getOrDefault(client, 0L);
             long atMost = possible.get(client);
             if (arrived < atLeast) {
                 violations.add(new Violation(MAIL_ONCE, AFTER_THE_PHASES, LOST + client + ": " + atLeast
-                        + " password changes answered 200, " + arrived + " notices delivered"));
+                        + " password changes answered 200, " + arrived + " distinct notices delivered"));
             } else if (arrived > atMost) {
-                beyond += arrived - atMost;
-                sentTwice.add(new Violation(MAIL_ONCE, AFTER_THE_PHASES, SENT_TWICE + client + ": " + atMost
-                        + " password changes that may have committed, " + arrived + " notices delivered"));
+                violations.add(new Violation(MAIL_ONCE, AFTER_THE_PHASES, QUEUED_TWICE + client + ": " + atMost
+                        + " password changes that may have committed, " + arrived + " distinct notices delivered"));
             }
         }
-        for (Map.Entry<String, Long> unexplained : notices.entrySet()) {
+        for (Map.Entry<String, Set<String>> unexplained : notices.entrySet()) {
             if (!possible.containsKey(unexplained.getKey())) {
-                beyond += unexplained.getValue();
-                sentTwice.add(new Violation(MAIL_ONCE, AFTER_THE_PHASES, SENT_TWICE + unexplained.getKey() + ": no password change, "
-                        + unexplained.getValue() + " notices delivered"));
+                violations.add(new Violation(MAIL_ONCE, AFTER_THE_PHASES, QUEUED_TWICE + unexplained.getKey()
+                        + ": no password change, " + unexplained.getValue().size() + " distinct notices delivered"));
             }
         }
-        if (beyond <= nodesKilled) {
-            return new MailResult(violations, beyond);
+        long resent = copies.values().stream().mapToLong(Long::longValue).sum();
+        if (resent <= nodesKilled) {
+            return new MailResult(violations, resent);
         }
-        violations.addAll(sentTwice);
+        copies.forEach((clientAndId, count) -> violations.add(new Violation(MAIL_ONCE, AFTER_THE_PHASES,
+                SENT_TWICE + clientAndId + ": " + count + " more copies than one")));
         return new MailResult(violations, 0);
     }
 

@@ -25,8 +25,8 @@ import java.util.Locale;
  */
 final class MailServer implements AutoCloseable {
 
-    /** One message as the invariant needs it. */
-    record Delivered(String recipient, String subject) {
+    /** One message as the invariant needs it: its Message-ID tells a copy from another message. */
+    record Delivered(String recipient, String subject, String messageId) {
     }
 
     private final int port;
@@ -91,10 +91,10 @@ final class MailServer implements AutoCloseable {
         List<Delivered> each = new ArrayList<>();
         try {
             for (Address recipient : message.getRecipients(Message.RecipientType.TO)) {
-                each.add(new Delivered(recipient.toString().toLowerCase(Locale.ROOT), message.getSubject()));
+                each.add(new Delivered(recipient.toString().toLowerCase(Locale.ROOT), message.getSubject(), message.getMessageID()));
             }
         } catch (MessagingException unreadable) {
-            each.add(new Delivered("unreadable", "unreadable"));
+            each.add(new Delivered("unreadable", "unreadable", "unreadable"));
         }
         return each;
     }

@@ -72,7 +72,7 @@ public class MailDelivery {
     }
 
     void deliver(String id, MailMessage message) throws MessagingException, IOException {
-        MimeMessage mime = mime(message);
+        MimeMessage mime = mime(id, message);
         if (settings.host().isEmpty()) {
             writeToDirectory(id, mime);
             return;
@@ -87,8 +87,25 @@ public class MailDelivery {
         }
     }
 
-    private MimeMessage mime(MailMessage message) throws MessagingException {
-        MimeMessage mime = new MimeMessage(session);
+    /**
+     * The Message-ID names the outbox row, not the attempt. Delivery is at least once (a node that
+     * dies between the SMTP server's acceptance and the row's delete leaves the row to another,
+     * docs/mail.md), and a second copy with the same Message-ID is one that receiving systems and
+     * people can recognise as the same message; the row id is a random UUID and says nothing else.
+     */
+    static String messageId(String outboxId, InternetAddress from) {
+        String address = from.getAddress();
+        return "<" + outboxId + ".outbox@" + address.substring(address.lastIndexOf('@') + 1) + ">";
+    }
+
+    private MimeMessage mime(String id, MailMessage message) throws MessagingException {
+        String messageId = messageId(id, settings.from());
+        MimeMessage mime = new MimeMessage(session) {
+            @Override
+            protected void updateMessageID() throws MessagingException {
+                setHeader("Message-ID", messageId);
+            }
+        };
         mime.setFrom(settings.from());
         mime.setRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(message.to(), true));
         mime.setSubject(message.subject(), StandardCharsets.UTF_8.name());

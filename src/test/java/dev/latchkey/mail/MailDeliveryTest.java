@@ -49,6 +49,25 @@ class MailDeliveryTest {
     }
 
     @Test
+    void aSecondDeliveryOfOneRowCarriesTheSameMessageIdAndAnotherRowAnother() throws Exception {
+        int port = freePort();
+        try (TestMailServer smtp = TestMailServer.onPort(port).start()) {
+            MailDelivery delivery = delivery(Map.of(MailSettings.HOST, "127.0.0.1", MailSettings.PORT, String.valueOf(port),
+                    MailSettings.TLS, "none", MailSettings.FROM, "Accounts <accounts@example.com>"));
+            String row = "0b7e6c1a-3f27-4d59-9a51-2c8e8f4f1d11";
+            delivery.deliver(row, MESSAGE);
+            delivery.deliver(row, MESSAGE);
+            delivery.deliver("5d0f3a9e-8b1c-4e2a-b6f4-7a9c0e1d2b33", MESSAGE);
+
+            List<MimeMessage> received = smtp.messagesTo("alice@example.com");
+            assertEquals(3, received.size());
+            assertEquals("<" + row + ".outbox@example.com>", received.get(0).getMessageID());
+            assertEquals(received.get(0).getMessageID(), received.get(1).getMessageID());
+            assertEquals("<5d0f3a9e-8b1c-4e2a-b6f4-7a9c0e1d2b33.outbox@example.com>", received.get(2).getMessageID());
+        }
+    }
+
+    @Test
     void aServerThatDoesNotOfferStarttlsGetsNothing() throws Exception {
         int port = freePort();
         try (TestMailServer plainOnly = TestMailServer.onPort(port).start()) {
