@@ -26,13 +26,18 @@ build() {
   PAYARA="$BENCH_WORK/tree/target/payara-micro/payara-micro.jar"
 }
 
+# stop_pid <pid>: SIGTERM, up to 60 s to exit, then SIGKILL.
+stop_pid() {
+  if [ -n "$1" ] && kill -0 "$1" 2>/dev/null; then
+    kill "$1"
+    for _ in $(seq 1 60); do kill -0 "$1" 2>/dev/null || break; sleep 1; done
+    kill -9 "$1" 2>/dev/null || true
+  fi
+}
+
 LATCHKEY_PID=
 stop_latchkey() {
-  if [ -n "$LATCHKEY_PID" ] && kill -0 "$LATCHKEY_PID" 2>/dev/null; then
-    kill "$LATCHKEY_PID"
-    for _ in $(seq 1 60); do kill -0 "$LATCHKEY_PID" 2>/dev/null || break; sleep 1; done
-    kill -9 "$LATCHKEY_PID" 2>/dev/null || true
-  fi
+  stop_pid "$LATCHKEY_PID"
   LATCHKEY_PID=
 }
 

@@ -19,6 +19,9 @@
 #             -> 200 {"access_token","refresh_token",...}; a used refresh token -> 400 invalid_grant
 #   userinfo  GET  http://127.0.0.1:PORT/realms/bench/protocol/openid-connect/userinfo
 #             Authorization: Bearer <access_token>          (the peer of Latchkey's GET /api/me)
+#   introspect POST http://127.0.0.1:PORT/realms/bench/protocol/openid-connect/token/introspect
+#             Authorization: Basic bench-introspector:bench-introspector-secret, token=<access_token>
+#             -> 200 {"active":true,...}                      (the peer of Latchkey's POST /auth/introspect)
 #   login     POST .../token  grant_type=password&client_id=bench-client&scope=openid&username=userN&password=...
 #             scope=openid is required: without it userinfo answers 403 "Missing openid scope".
 #             The refresh grant keeps the scope, so refreshed access tokens work on userinfo too.
@@ -43,6 +46,8 @@
 #   KEYCLOAK_JAVA_HOME      JDK to run Keycloak with (default: `java` on PATH)
 #   KEYCLOAK_START_TIMEOUT  seconds to wait for readiness (default 240)
 #   KEYCLOAK_STOP_TIMEOUT   seconds between SIGTERM and SIGKILL (default 30)
+#   KEYCLOAK_START_OPTS     extra options for `kc.sh start`, split on spaces (default none); bench/peers
+#                           sets Keycloak's argon2 parameters with it to match Latchkey's
 
 KEYCLOAK_VERSION=26.7.3
 : "${BENCH_WORK:=/tmp/latchkey-bench}"
@@ -51,6 +56,7 @@ KEYCLOAK_VERSION=26.7.3
 : "${KEYCLOAK_JAVA_HOME:=}"
 : "${KEYCLOAK_START_TIMEOUT:=240}"
 : "${KEYCLOAK_STOP_TIMEOUT:=30}"
+: "${KEYCLOAK_START_OPTS:=}"
 KEYCLOAK_DB=keycloak_bench
 KEYCLOAK_REALM=bench
 KEYCLOAK_CLIENT=bench-client
@@ -58,6 +64,14 @@ KEYCLOAK_CLIENT=bench-client
 KEYCLOAK_CLIENT_ID=$KEYCLOAK_CLIENT
 KEYCLOAK_TOKEN_PATH=/realms/$KEYCLOAK_REALM/protocol/openid-connect/token
 KEYCLOAK_USERINFO_PATH=/realms/$KEYCLOAK_REALM/protocol/openid-connect/userinfo
+# RFC 7662 introspection, for a confidential client (Keycloak introspects for no public one), the
+# peer of Latchkey's POST /auth/introspect for a registered resource server. Since Keycloak 26.6.2
+# the introspecting client must be in the token's audience, so bench-client's access tokens name it
+# (an audience mapper, as a deployment with a resource server would have); without it every answer
+# is {"active":false}.
+KEYCLOAK_INTROSPECT_PATH=/realms/$KEYCLOAK_REALM/protocol/openid-connect/token/introspect
+KEYCLOAK_INTROSPECTOR=bench-introspector
+KEYCLOAK_INTROSPECTOR_SECRET=bench-introspector-secret
 # The java process's PID, set by keycloak_start (also in $BENCH_WORK/keycloak.pid), cleared by keycloak_stop.
 KEYCLOAK_PID=
 KEYCLOAK_USER_PASSWORD='Bench-password-0001!'
@@ -192,6 +206,7 @@ keycloak_start() {
       --http-management-port="$KEYCLOAK_MGMT_PORT" \
       --cache=local \
       --db-url="jdbc:postgresql://127.0.0.1:5432/$KEYCLOAK_DB" --db-username=postgres \
+      $KEYCLOAK_START_OPTS \
       >>"$log" 2>&1 </dev/null &
   launcher=$!
   printf '%s\n' "$launcher" >"$BENCH_WORK/keycloak-launcher.pid"
@@ -268,7 +283,24 @@ keycloak_setup() {
     "implicitFlowEnabled": false,
     "directAccessGrantsEnabled": true,
     "serviceAccountsEnabled": false,
-    "attributes": { "use.refresh.tokens": "true" }
+    "attributes": { "use.refresh.tokens": "true" },
+    "protocolMappers": [{
+      "name": "introspector-audience",
+      "protocol": "openid-connect",
+      "protocolMapper": "oidc-audience-mapper",
+      "config": { "included.client.audience": "$KEYCLOAK_INTROSPECTOR", "access.token.claim": "true",
+                  "id.token.claim": "false", "introspection.token.claim": "true" }
+    }]
+  }, {
+    "clientId": "$KEYCLOAK_INTROSPECTOR",
+    "enabled": true,
+    "protocol": "openid-connect",
+    "publicClient": false,
+    "secret": "$KEYCLOAK_INTROSPECTOR_SECRET",
+    "standardFlowEnabled": false,
+    "implicitFlowEnabled": false,
+    "directAccessGrantsEnabled": false,
+    "serviceAccountsEnabled": false
   }]
 }
 JSON
