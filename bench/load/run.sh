@@ -14,8 +14,14 @@
 #   3. runs the scenarios with wrk (one wrk thread per connection, so each connection is one
 #      virtual user with its own session): the floor (GET /ping), GET /api/me with RS256 and with
 #      ES256 bearer tokens, GET /api/me/token (answered from the verified RS256 token alone, no
-#      database read; BENCH_TOKEN_ONLY_ROUNDS alternating windows against the floor), refresh
+#      database read; BENCH_TOKEN_ONLY_ROUNDS alternating windows against the floor and against
+#      the same JSON answered by stock MicroProfile JWT, below), refresh
 #      rotation, login, and /api/me under a concurrent login flood;
+#   3b. stock MicroProfile JWT, the peer users get for free (issue 20, part 2): the interop consumer
+#      application of the tests (src/test/java/dev/latchkey/interop/consumer, which ResourceServerIT
+#      shows answers GET /token with exactly /api/me/token's JSON) in a second Payara Micro with the
+#      same heap, trusting Latchkey's JWKS with nothing but mp.jwt.* settings, no revocation check;
+#      it runs beside Latchkey throughout and is idle while Latchkey is measured, and the reverse;
 #   4. stops Latchkey; fetches Keycloak 26.7.3 with Maven, starts it on the same PostgreSQL
 #      (database keycloak_bench), sets up a realm with "Revoke Refresh Token" on, and runs the
 #      same token-verification (userinfo) and refresh scenarios; stops it;
@@ -36,6 +42,7 @@ TOKEN_ONLY_ROUNDS=${BENCH_TOKEN_ONLY_ROUNDS:-3}
 CONNECTIONS=${BENCH_CONNECTIONS:-16}
 USERS=${BENCH_USERS:-$CONNECTIONS}
 LATCHKEY_PORT=${BENCH_LATCHKEY_PORT:-8180}
+CONSUMER_PORT=${BENCH_CONSUMER_PORT:-8181}
 KEYCLOAK_PORT=${BENCH_KEYCLOAK_PORT:-8280}
 HEAP=${BENCH_HEAP:-1g}
 CORES=$(nproc)
@@ -103,12 +110,12 @@ async_profiler() {
   echo "$dir/linux-x64/libasyncProfiler.so"
 }
 profile_start() {
-  if [ -n "${BENCH_PROFILE:-}" ] && [ -n "$LATCHKEY_PID" ] && [[ $1 != keycloak* ]]; then
+  if [ -n "${BENCH_PROFILE:-}" ] && [ -n "$LATCHKEY_PID" ] && [[ $1 != keycloak* && $1 != stock* ]]; then
     jcmd "$LATCHKEY_PID" JVMTI.agent_load "$(async_profiler)" '"start,event=itimer,interval=1ms"' >/dev/null
   fi
 }
 profile_stop() {
-  if [ -n "${BENCH_PROFILE:-}" ] && [ -n "$LATCHKEY_PID" ] && [[ $1 != keycloak* ]]; then
+  if [ -n "${BENCH_PROFILE:-}" ] && [ -n "$LATCHKEY_PID" ] && [[ $1 != keycloak* && $1 != stock* ]]; then
     jcmd "$LATCHKEY_PID" JVMTI.agent_load "$(async_profiler)" "\"stop,collapsed,file=$BENCH_WORK/$1.collapsed\"" >/dev/null
   fi
 }
@@ -182,6 +189,43 @@ start_latchkey() {
   wait_for_latchkey "$LATCHKEY_URL"
 }
 
+# --- Stock MicroProfile JWT ----------------------------------------------------------------------
+
+CONSUMER_PID=
+CONSUMER_URL="http://127.0.0.1:$CONSUMER_PORT"
+
+# start_consumer: the tests' consumer application, packed from the build's test classes with the
+# configuration docs/protecting-your-application.md gives, in a Payara Micro of its own.
+start_consumer() {
+  local dir="$BENCH_WORK/consumer" classes
+  classes="$(dirname "$WAR")/test-classes/dev/latchkey/interop/consumer"
+  [ -d "$classes" ] || fail "no compiled consumer application in $classes (mvn -DskipTests package compiles it)"
+  rm -rf "$dir"
+  mkdir -p "$dir/war/WEB-INF/classes/META-INF" "$dir/war/WEB-INF/classes/dev/latchkey/interop/consumer"
+  cp "$classes"/*.class "$dir/war/WEB-INF/classes/dev/latchkey/interop/consumer/"
+  printf '%s\n' "mp.jwt.verify.publickey.location=$LATCHKEY_URL/.well-known/jwks.json" \
+    "mp.jwt.verify.issuer=http://localhost:8080" "mp.jwt.verify.audiences=latchkey" \
+    > "$dir/war/WEB-INF/classes/META-INF/microprofile-config.properties"
+  # bean-discovery-mode="all": CDI must see @LoginConfig on the Application class (ConsumerServer).
+  echo '<beans xmlns="https://jakarta.ee/xml/ns/jakartaee" version="4.0" bean-discovery-mode="all"/>' > "$dir/war/WEB-INF/beans.xml"
+  (cd "$dir/war" && jar cf ../consumer.war .)
+  java -Xms"$HEAP" -Xmx"$HEAP" -jar "$PAYARA" --nocluster --port "$CONSUMER_PORT" --contextroot / \
+    --rootdir "$dir/root" --deploy "$dir/consumer.war" > "$BENCH_WORK/consumer.log" 2>&1 &
+  CONSUMER_PID=$!
+  local started=$SECONDS
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$CONSUMER_URL/token")" = 401 ]; do
+    kill -0 "$CONSUMER_PID" 2>/dev/null || fail "the consumer Payara Micro stopped; see $BENCH_WORK/consumer.log"
+    [ $((SECONDS - started)) -lt 300 ] || fail "the consumer not ready after 300 s; see $BENCH_WORK/consumer.log"
+    sleep 1
+  done
+  log "Stock MicroProfile JWT consumer ready in $((SECONDS - started)) s (pid $CONSUMER_PID)"
+}
+
+stop_consumer() {
+  stop_pid "$CONSUMER_PID"
+  CONSUMER_PID=
+}
+
 # latchkey_login <email>: prints "<access token> <refresh token> <csrf token>"
 latchkey_login() {
   local headers body
@@ -252,6 +296,7 @@ latchkey_scenarios() {
     warm_up latchkey-me-rs256 "${get[@]}" BENCH_PATH=/api/me BENCH_TOKENS="$rs256"
     warm_up latchkey-me-es256 "${get[@]}" BENCH_PATH=/api/me BENCH_TOKENS="$es256"
     warm_up latchkey-token-only-rs256 "${get[@]}" BENCH_PATH=/api/me/token BENCH_TOKENS="$rs256"
+    warm_up stock-mp-jwt-rs256 "$CONSUMER_URL" "$CONNECTIONS" get.lua BENCH_PATH=/token BENCH_TOKENS="$rs256"
     fresh_sessions
     warm_up latchkey-refresh "${refreshing[@]}"
   done
@@ -266,6 +311,7 @@ latchkey_scenarios() {
   for round in $(seq 1 "$TOKEN_ONLY_ROUNDS"); do
     measure "floor-round-$round" "${get[@]}" BENCH_PATH=/ping
     measure "latchkey-token-only-rs256-round-$round" "${get[@]}" BENCH_PATH=/api/me/token BENCH_TOKENS="$rs256"
+    measure "stock-mp-jwt-rs256-round-$round" "$CONSUMER_URL" "$CONNECTIONS" get.lua BENCH_PATH=/token BENCH_TOKENS="$rs256"
   done
 
   local before after
@@ -356,6 +402,7 @@ report() {
     echo "| /api/me ES256 ÷ /api/me RS256 | $(ratio latchkey-me-es256 latchkey-me-rs256) | >= 0.80 |"
     for round in $(seq 1 "$TOKEN_ONLY_ROUNDS"); do
       echo "| /api/me/token RS256 ÷ floor, round $round | $(ratio "latchkey-token-only-rs256-round-$round" "floor-round-$round") | >= 0.90 |"
+      echo "| /api/me/token RS256 (revocation checked) ÷ stock MicroProfile JWT /token (none), round $round | $(ratio "latchkey-token-only-rs256-round-$round" "stock-mp-jwt-rs256-round-$round") | >= 1.0 |"
     done
     echo "| Latchkey refresh ÷ Keycloak refresh | $(ratio latchkey-refresh keycloak-refresh) | >= 3 |"
     echo "| Latchkey /api/me RS256 ÷ Keycloak userinfo | $(ratio latchkey-me-rs256 keycloak-userinfo) | |"
@@ -375,7 +422,9 @@ main() {
   (cd "$ROOT" && mvn -B -q -DskipTests package)
 
   start_latchkey
+  start_consumer
   latchkey_scenarios
+  stop_consumer
   stop_latchkey
 
   if [ -z "${BENCH_SKIP_KEYCLOAK:-}" ]; then
@@ -391,6 +440,6 @@ main() {
 KEK=$(head -c 32 /dev/urandom | base64)
 # Sourced (for a hand-run experiment), it only defines the functions.
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
-  trap 'stop_latchkey; keycloak_stop 2>/dev/null || true' EXIT
+  trap 'stop_consumer; stop_latchkey; keycloak_stop 2>/dev/null || true' EXIT
   main
 fi

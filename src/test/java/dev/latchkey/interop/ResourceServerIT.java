@@ -113,6 +113,23 @@ class ResourceServerIT extends DeployedLatchkeyTest {
     }
 
     /**
+     * The consumer's {@code token} route is the peer of Latchkey's {@code /api/me/token} in issue
+     * 20's benchmark: for one token, the two answer the same JSON, so the benchmark compares the
+     * checks, not the answers.
+     */
+    @Test
+    void theConsumersTokenRouteAnswersWhatLatchkeysTokenOnlyEndpointAnswers() {
+        String token = http.registerAndLogin(Http.uniqueEmail(), PASSWORD);
+
+        HttpResponse<String> stock = atConsumer("token", token);
+        HttpResponse<String> latchkey = http.getWithBearer("/api/me/token", token);
+        assertEquals(200, stock.statusCode(), stock.body());
+        assertEquals(200, latchkey.statusCode(), latchkey.body());
+        assertEquals(json(latchkey), json(stock));
+        assertEquals(401, atConsumer("token", token.substring(0, token.length() - 2)).statusCode(), "a broken signature");
+    }
+
+    /**
      * docs/mfa.md: an application demands a second factor for its own routes by reading {@code amr}.
      * A recovery code completes the login here, so no step of the clock is involved.
      */

@@ -6,6 +6,7 @@ import jakarta.inject.Inject;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonString;
+import jakarta.json.spi.JsonProvider;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,13 +16,22 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 @Path("/")
 @RequestScoped
 public class WhoAmIResource {
+
+    /**
+     * Looked up once: {@code Json.createObjectBuilder()} looks the provider up through the service
+     * loader on every call, which would make the benchmark's peer pay for JSON-P, not for its
+     * token check (Latchkey's own resources build JSON through one cached provider too).
+     */
+    private static final JsonProvider JSON = JsonProvider.provider();
 
     @Inject
     JsonWebToken jwt;
@@ -41,6 +51,42 @@ public class WhoAmIResource {
                 .add("groups", Json.createArrayBuilder(new TreeSet<>(jwt.getGroups())))
                 .add("admin", security.isUserInRole("admin"))
                 .build().toString();
+    }
+
+    /**
+     * The same JSON as Latchkey's {@code GET /api/me/token}, from the token alone, checked by stock
+     * MicroProfile JWT (no revocation list): the peer issue 20 measures Latchkey's token-only
+     * endpoint against ({@code bench/load/run.sh}), and {@code ResourceServerIT} shows the two
+     * answers are the same.
+     */
+    @GET
+    @Path("token")
+    @RolesAllowed("user")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String token() {
+        return JSON.createObjectBuilder()
+                .add("sub", jwt.getSubject())
+                .add("sid", text(jwt.getClaim("sid")))
+                .add("groups", JSON.createArrayBuilder(new TreeSet<>(jwt.getGroups())))
+                .add("amr", JSON.createArrayBuilder(texts(jwt.getClaim("amr"))))
+                .add("iat", jwt.getIssuedAtTime())
+                .add("exp", jwt.getExpirationTime())
+                .build().toString();
+    }
+
+    private static String text(Object claim) {
+        return claim instanceof JsonString string ? string.getString() : String.valueOf(claim);
+    }
+
+    /** A claim that is an array, in its order: Payara gives a JsonArray, SmallRye (WildFly) may give a collection. */
+    private static List<String> texts(Object claim) {
+        List<String> values = new ArrayList<>();
+        if (claim instanceof JsonArray array) {
+            array.getValuesAs(JsonString.class).forEach(value -> values.add(value.getString()));
+        } else if (claim instanceof Collection<?> collection) {
+            collection.forEach(value -> values.add(text(value)));
+        }
+        return values;
     }
 
     /**
