@@ -93,7 +93,7 @@ public class MailDelivery {
      * docs/mail.md), and a second copy with the same Message-ID is one that receiving systems and
      * people can recognise as the same message; the row id is a random UUID and says nothing else.
      */
-    static String messageId(String outboxId, InternetAddress from) {
+    private static String messageId(String outboxId, InternetAddress from) {
         String address = from.getAddress();
         return "<" + outboxId + ".outbox@" + address.substring(address.lastIndexOf('@') + 1) + ">";
     }

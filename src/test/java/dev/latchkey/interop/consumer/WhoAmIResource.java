@@ -98,13 +98,7 @@ public class WhoAmIResource {
     @Path("needs-second-factor")
     @RolesAllowed("user")
     public Response needsSecondFactor() {
-        Set<String> methods = new TreeSet<>();
-        Object amr = jwt.getClaim("amr");
-        if (amr instanceof JsonArray array) {
-            array.getValuesAs(JsonString.class).forEach(method -> methods.add(method.getString()));
-        } else if (amr instanceof Collection<?> values) {
-            values.forEach(value -> methods.add(value instanceof JsonString text ? text.getString() : String.valueOf(value)));
-        }
+        Set<String> methods = new TreeSet<>(texts(jwt.getClaim("amr")));
         if (!methods.contains("otp") && !methods.contains("mfa")) {
             return Response.status(Response.Status.FORBIDDEN).entity("second factor required").build();
         }
