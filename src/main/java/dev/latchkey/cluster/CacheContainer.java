@@ -57,6 +57,7 @@ public class CacheContainer {
     public static final String REVOCATIONS = "revocations";
     public static final String RATE_LIMITS = "rate-limits";
     public static final String DPOP_PROOFS = "dpop-proofs";
+    public static final String ROLE_PERMISSIONS = "role-permissions";
     private static final String JDBC_PING_PASSWORD = "latchkey.cluster.jdbc-ping.password";
 
     private static final Logger LOG = Logger.getLogger(CacheContainer.class.getName());
@@ -235,7 +236,7 @@ public class CacheContainer {
                 return false;
             }
             List<Address> view = manager.getMembers();
-            for (String name : List.of(REVOCATIONS, RATE_LIMITS, DPOP_PROOFS)) {
+            for (String name : List.of(REVOCATIONS, RATE_LIMITS, DPOP_PROOFS, ROLE_PERMISSIONS)) {
                 if (!manager.isRunning(name)) {
                     continue;
                 }

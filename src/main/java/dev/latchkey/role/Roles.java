@@ -33,6 +33,9 @@ public class Roles {
     @Inject
     Clock clock;
 
+    @Inject
+    RolePermissionCache permissionCache;
+
     /** What the tokens issued to the user now say: one query. */
     public AccessRights rightsOf(String userId) {
         return AccessRights.fromRows(em.createQuery("SELECT a.roleName, p.permission FROM RoleAssignment a"
@@ -59,13 +62,19 @@ public class Roles {
         return byUser;
     }
 
-    /** The union of the roles' permissions as they are defined now, sorted: what introspection answers. */
+    /**
+     * The union of the roles' permissions as they are defined now, sorted: what introspection
+     * answers. From the cluster's cache, which a change through {@link #define} or {@link #delete}
+     * invalidates on every node before it returns.
+     */
     public List<String> permissionsOf(Collection<String> roleNames) {
-        if (roleNames.isEmpty()) {
-            return List.of();
-        }
-        return List.copyOf(new TreeSet<>(em.createQuery("SELECT p.permission FROM RolePermission p WHERE p.roleName IN :roles", String.class)
-                .setParameter("roles", roleNames)
+        return permissionCache.permissionsOf(roleNames, this::storedPermissionsOf);
+    }
+
+    /** Sorted here rather than by the database, whose collation may not order them as Java does. */
+    private List<String> storedPermissionsOf(String roleName) {
+        return List.copyOf(new TreeSet<>(em.createQuery("SELECT p.permission FROM RolePermission p WHERE p.roleName = :role", String.class)
+                .setParameter("role", roleName)
                 .getResultList()));
     }
 
@@ -166,7 +175,8 @@ public class Roles {
     public Redefinition define(String name, String description, Set<String> permissions) {
         Role role = em.find(Role.class, name, LockModeType.PESSIMISTIC_WRITE);
         boolean created = role == null;
-        List<String> before = created ? List.of() : permissionsOf(List.of(name));
+        permissionCache.changing(name);
+        List<String> before = created ? List.of() : storedPermissionsOf(name);
         if (created) {
             role = new Role(name, description, clock.instant());
             em.persist(role);
@@ -199,7 +209,11 @@ public class Roles {
      */
     @Transactional
     public Deletion delete(String name, boolean force) {
-        Role role = find(name).orElseThrow(Roles::noSuchRole);
+        // Locked, as define locks it: two changes of one role never overlap (RolePermissionCache relies on it).
+        Role role = RoleNames.isRole(name) ? em.find(Role.class, name, LockModeType.PESSIMISTIC_WRITE) : null;
+        if (role == null) {
+            throw noSuchRole();
+        }
         if (role.isBuiltIn()) {
             throw new ProblemException(Problem.of(409, "built-in-role", "Conflict",
                     "The roles user and admin are built in and cannot be deleted."));
@@ -210,8 +224,9 @@ public class Roles {
             throw new ProblemException(Problem.of(409, "role-in-use", "Conflict",
                     "The role is held by " + holders.size() + " users. Take it from them first, or delete with ?force=true."));
         }
+        permissionCache.changing(name);
         em.createQuery("DELETE FROM RoleAssignment a WHERE a.roleName = :role").setParameter("role", name).executeUpdate();
-        List<String> permissions = permissionsOf(List.of(name));
+        List<String> permissions = storedPermissionsOf(name);
         em.createQuery("DELETE FROM RolePermission p WHERE p.roleName = :role").setParameter("role", name).executeUpdate();
         em.remove(role);
         return new Deletion(permissions, holders);

@@ -12,6 +12,7 @@ import dev.latchkey.testsupport.client.SharedDatabase;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.json;
@@ -231,6 +233,52 @@ class ClusterRevocationIT implements ClusterRevocationChecks {
         JsonObject introspected = new ResourceServerClient(cluster.http(C)).introspect(token);
         assertEquals("DPoP", introspected.getString("token_type"));
         assertEquals(client.key.thumbprint(), introspected.getJsonObject("cnf").getString("jkt"));
+    }
+
+    /**
+     * Issue 20: introspection answers a role's permissions from a replicated cache rather than the
+     * database. Every node first answers the role's definition (so each holds it), then the role is
+     * redefined on another node: the first introspection on every node after that change returned
+     * answers the new permissions, for a token issued after it.
+     */
+    @Test
+    void aRoleRedefinedOnOneNodeIsIntrospectedWithItsNewPermissionsOnEveryNodeAtOnce() {
+        Http onA = cluster.http(A);
+        onA.register(ADMIN, PASSWORD);
+        String adminToken = json(onA.login(ADMIN, PASSWORD)).getString("access_token");
+        String role = "reports-" + Long.toHexString(System.nanoTime());
+        assertEquals(201, asAdmin(A, adminToken, "/admin/roles/" + role, "{\"permissions\":[\"reports:read\"]}").statusCode());
+        BrowserSession user = loginOn(A);
+        String userId = json(user.me()).getString("sub");
+        assertEquals(204, asAdmin(A, adminToken, "/admin/users/" + userId + "/roles", "{\"roles\":[\"user\",\"" + role + "\"]}")
+                .statusCode());
+        assertEquals(200, user.refresh().statusCode());
+        String before = user.accessToken();
+        for (int node = 0; node < cluster.size(); node++) {
+            assertEquals(List.of("reports:read"), permissions(new ResourceServerClient(cluster.http(node)).introspect(before)), "node " + node);
+        }
+
+        HttpResponse<String> redefined = asAdmin(B, adminToken, "/admin/roles/" + role,
+                "{\"permissions\":[\"reports:read\",\"reports:export\"]}");
+        assertEquals(200, redefined.statusCode(), redefined.body());
+
+        assertEquals(200, user.refresh().statusCode(), "the holder's old token was cut off; the session goes on");
+        for (int node = 0; node < cluster.size(); node++) {
+            assertEquals(List.of("reports:export", "reports:read"),
+                    permissions(new ResourceServerClient(cluster.http(node)).introspect(user.accessToken())), "node " + node);
+        }
+    }
+
+    private static HttpResponse<String> asAdmin(int node, String adminToken, String path, String json) {
+        Http http = cluster.http(node);
+        return http.send(http.request(path).header("Authorization", "Bearer " + adminToken).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    private static List<String> permissions(JsonObject introspected) {
+        assertTrue(introspected.getBoolean("active"), introspected.toString());
+        return introspected.getJsonArray("permissions").getValuesAs(JsonString.class).stream()
+                .map(JsonString::getString).toList();
     }
 
     /**
