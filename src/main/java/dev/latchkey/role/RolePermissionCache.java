@@ -11,7 +11,6 @@ import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
-import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
 import jakarta.transaction.TransactionSynchronizationRegistry;
 import org.infinispan.Cache;
@@ -115,14 +114,16 @@ public class RolePermissionCache {
     /**
      * Every node reads every role from the database again. The previous epochs' entries are removed
      * so that they do not pile up over restarts; nobody stores into them any more except a reader
-     * that read the old epoch just before, and nobody reads what it stores.
+     * that read the old epoch just before, and nobody reads what it stores. The current epoch is
+     * read again before each removal: when two nodes start at once, the other's epoch may be the
+     * current one by then, and removing its entries would bring them back to absent.
      */
     void startNewEpoch() {
         String epoch = marker(UNKNOWN).substring(1);
         cluster.call(() -> cache.putAsync(EPOCH, epoch));
         epochStarted = true;
         for (String key : Set.copyOf(cache.getAdvancedCache().withFlags(Flag.CACHE_MODE_LOCAL).keySet())) {
-            if (!key.equals(EPOCH) && !key.startsWith(epoch + "/")) {
+            if (!key.equals(EPOCH) && !key.startsWith(epoch() + "/")) {
                 cluster.call(() -> cache.removeAsync(key));
             }
         }
@@ -187,7 +188,6 @@ public class RolePermissionCache {
                     LOG.log(Level.WARNING, "The permission cache of a changed role could not be settled: {0}",
                             notSettled.getClass().getName());
                 }
-                LOG.fine(() -> "Role change " + (status == Status.STATUS_COMMITTED ? "committed" : "rolled back"));
             }
         });
     }
