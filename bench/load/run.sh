@@ -253,6 +253,16 @@ register_users() {
   done
 }
 
+# access_tokens <credentials file> <tokens file>: one fresh access token per user, signed by
+# whichever key is active now.
+access_tokens() {
+  : > "$2"
+  while read -r email _; do
+    read -r access _ _ <<< "$(latchkey_login "$email")"
+    echo "$access" >> "$2"
+  done < "$1"
+}
+
 latchkey_scenarios() {
   log "Latchkey: $USERS users"
   local credentials="$BENCH_WORK/latchkey-credentials.txt"
@@ -260,15 +270,7 @@ latchkey_scenarios() {
 
   local rs256="$BENCH_WORK/latchkey-rs256-tokens.txt" es256="$BENCH_WORK/latchkey-es256-tokens.txt"
   local sessions="$BENCH_WORK/latchkey-sessions.txt"
-  # access_tokens <file>: one fresh access token per user, signed by whichever key is active now.
-  access_tokens() {
-    : > "$1"
-    while read -r email _; do
-      read -r access _ _ <<< "$(latchkey_login "$email")"
-      echo "$access" >> "$1"
-    done < "$credentials"
-  }
-  access_tokens "$rs256"
+  access_tokens "$credentials" "$rs256"
   [ "$(token_algorithm "$(head -1 "$rs256")")" = RS256 ] || fail "expected RS256 tokens first"
 
   log "Latchkey: promoting an ES256 key with the key tool (RS256 tokens stay valid)"
@@ -276,7 +278,7 @@ latchkey_scenarios() {
   keytool generate --alg ES256 >&2
   keytool promote --force >&2
   sleep 3
-  access_tokens "$es256"
+  access_tokens "$credentials" "$es256"
   [ "$(token_algorithm "$(head -1 "$es256")")" = ES256 ] || fail "the ES256 key did not become active"
 
   # A refresh run needs chains nobody else advanced: every run starts from fresh logins.

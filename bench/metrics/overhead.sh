@@ -33,11 +33,7 @@ one_round() {
   BENCH_LATCHKEY_OPTS="-Dlatchkey.metrics.enabled=$enabled" start_latchkey
   local credentials="$BENCH_WORK/credentials.txt" tokens="$BENCH_WORK/tokens.txt"
   register_users "$credentials"
-  : > "$tokens"
-  while read -r email _; do
-    read -r access _ _ <<< "$(latchkey_login "$email")"
-    echo "$access" >> "$tokens"
-  done < "$credentials"
+  access_tokens "$credentials" "$tokens"
   local get=("$LATCHKEY_URL" "$CONNECTIONS" get.lua BENCH_PATH=/api/me BENCH_TOKENS="$tokens")
   for _ in $(seq 1 "$WARMUP_PASSES"); do
     warm_up "metrics-$mode" "${get[@]}"
