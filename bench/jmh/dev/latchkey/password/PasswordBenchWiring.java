@@ -1,7 +1,10 @@
 package dev.latchkey.password;
 
-import java.util.Map;
 import dev.latchkey.config.SettingsSource;
+import dev.latchkey.metrics.Metrics;
+
+import java.util.Map;
+
 /** The password hasher and policy with the production defaults of every {@code latchkey.password.*} setting, for the JMH benchmarks (bench/jmh). */
 public final class PasswordBenchWiring {
 
@@ -12,6 +15,7 @@ public final class PasswordBenchWiring {
     public static PasswordHasher hasher(String algorithm) {
         PasswordHasher hasher = new PasswordHasher();
         hasher.settings = PasswordSettings.from(SettingsSource.of(Map.of(PasswordSettings.ALGORITHM, algorithm)));
+        hasher.metrics = Metrics.inMemory();
         hasher.init();
         return hasher;
     }

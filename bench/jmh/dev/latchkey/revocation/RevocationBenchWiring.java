@@ -1,6 +1,8 @@
 package dev.latchkey.revocation;
 
 import dev.latchkey.cluster.CacheContainer;
+import dev.latchkey.cluster.ClusterCalls;
+import dev.latchkey.cluster.ClusterSettings;
 import dev.latchkey.crypto.RandomTokens;
 import dev.latchkey.token.TokenSettings;
 import java.time.Clock;
@@ -28,6 +30,7 @@ public final class RevocationBenchWiring {
         InfinispanRevocationCache cache = new InfinispanRevocationCache();
         cache.container = container;
         cache.clock = clock;
+        cache.cluster = new ClusterCalls(ClusterSettings.defaults());
         cache.init();
         RevocationList list = new RevocationList();
         list.cache = cache;

@@ -1,12 +1,14 @@
 package dev.latchkey.security;
 
+import dev.latchkey.http.CookieSettings;
 import dev.latchkey.revocation.RevocationList;
 import dev.latchkey.token.AccessTokenVerifier;
 
 /**
  * Wires the authentication mechanism for the JMH benchmarks (bench/jmh). Only what a bearer-token
  * request that succeeds touches is set: the CSRF guard and CORS policy are for cookie requests and
- * refusals, and the cookie settings are read only when no Authorization header is sent.
+ * refusals. The cookie settings are the defaults: a request is checked for a duplicated access
+ * cookie whatever else it carries.
  */
 public final class SecurityBenchWiring {
 
@@ -24,6 +26,7 @@ public final class SecurityBenchWiring {
         TokenAuthenticationMechanism mechanism = new TokenAuthenticationMechanism();
         RequestAuthentication authentication = new RequestAuthentication();
         authentication.credentials = new PresentedCredentials();
+        authentication.credentials.cookies = CookieSettings.defaults();
         authentication.trustedTokens = trusted;
         mechanism.authentication = authentication;
         return mechanism;

@@ -10,13 +10,18 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
+import dev.latchkey.crypto.RandomTokens;
+
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The refresh-token work of a login and of every rotation ({@code SessionService}): a new token
- * ({@link RefreshTokens#generate}, 256 bits from SecureRandom), its SHA-256 ({@link RefreshTokens#hash},
- * also what a presented token costs before its lookup), and sealing the successor under a key
- * derived from the previous token ({@link RefreshTokens#seal}: HMAC-SHA256 then AES-256-GCM).
+ * ({@link RefreshTokens#mint}: family, generation and 256 bits from SecureRandom, under an
+ * HMAC-SHA256), reading a presented one ({@link RefreshTokens#identify}: the HMAC checked in constant
+ * time), its SHA-256 ({@link RefreshTokens#hash}), and sealing the successor under a key derived
+ * from the previous token ({@link RefreshTokens#seal}: HMAC-SHA256 then AES-256-GCM).
  * In this package because {@link RefreshTokens} is package-private.
  */
 @State(Scope.Thread)
@@ -25,21 +30,30 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class RefreshTokenBenchmark {
 
+    private final String familyId = UUID.randomUUID().toString();
+    private RefreshTokens tokens;
     private String previous;
     private String successor;
 
     @Setup(Level.Trial)
     public void setUp() {
-        previous = RefreshTokens.generate();
-        successor = RefreshTokens.generate();
-        if (!RefreshTokens.unseal(RefreshTokens.seal(successor, previous), previous).orElseThrow().equals(successor)) {
-            throw new IllegalStateException("seal does not round-trip");
+        tokens = RefreshTokens.with(SessionSettings.defaults(), RandomTokens.bytes(32));
+        previous = tokens.mint(familyId, 1);
+        successor = tokens.mint(familyId, 2);
+        if (!RefreshTokens.unseal(RefreshTokens.seal(successor, previous), previous).orElseThrow().equals(successor)
+                || tokens.identify(successor).orElseThrow().generation() != 2) {
+            throw new IllegalStateException("the fixture does not round-trip");
         }
     }
 
     @Benchmark
-    public String generate() {
-        return RefreshTokens.generate();
+    public String mint() {
+        return tokens.mint(familyId, 3);
+    }
+
+    @Benchmark
+    public Optional<RefreshTokens.Identity> identify() {
+        return tokens.identify(successor);
     }
 
     @Benchmark

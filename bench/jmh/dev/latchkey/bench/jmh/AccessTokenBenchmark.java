@@ -25,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -74,7 +75,7 @@ public class AccessTokenBenchmark {
         issuer = TokenBeans.issuer(keys, production, issuing);
         uncachedVerifier = TokenBeans.verifier(keys, noCache, verifying);
         cachedVerifier = TokenBeans.verifier(keys, production, verifying);
-        token = issuer.issue(new AccessTokenClaims(subject, groups, List.of(), familyId, true, List.of("pwd"), ISSUED_AT)).value();
+        token = issuer.issue(new AccessTokenClaims(subject, groups, List.of(), familyId, true, List.of("pwd"), ISSUED_AT, Optional.empty())).value();
         // Fail the run at once, rather than measure a refusal, if the fixture is wrong.
         for (AccessTokenVerifier verifier : new AccessTokenVerifier[] {uncachedVerifier, cachedVerifier}) {
             VerifiedAccessToken verified = verifier.verify(token);
@@ -86,7 +87,7 @@ public class AccessTokenBenchmark {
 
     @Benchmark
     public IssuedAccessToken sign() {
-        return issuer.issue(new AccessTokenClaims(subject, groups, List.of(), familyId, true, List.of("pwd"), ISSUED_AT));
+        return issuer.issue(new AccessTokenClaims(subject, groups, List.of(), familyId, true, List.of("pwd"), ISSUED_AT, Optional.empty()));
     }
 
     @Benchmark

@@ -37,6 +37,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -99,7 +100,7 @@ public class MechanismBenchmark {
         context = protectedResourceContext();
 
         String subject = UUID.randomUUID().toString();
-        String token = issuer.issue(new AccessTokenClaims(subject, List.of("user"), List.of(), UUID.randomUUID().toString(), true, List.of("pwd"), Instant.EPOCH)).value();
+        String token = issuer.issue(new AccessTokenClaims(subject, List.of("user"), List.of(), UUID.randomUUID().toString(), true, List.of("pwd"), Instant.EPOCH, Optional.empty())).value();
         request = requestWithAuthorization("Bearer " + token);
 
         // The fixture must authenticate, and a revoked session must really be refused.
@@ -107,7 +108,7 @@ public class MechanismBenchmark {
             throw new IllegalStateException("The benchmark token was not accepted");
         }
         String revokedFamily = UUID.randomUUID().toString();
-        String revoked = issuer.issue(new AccessTokenClaims(subject, List.of("user"), List.of(), revokedFamily, true, List.of("pwd"), Instant.EPOCH)).value();
+        String revoked = issuer.issue(new AccessTokenClaims(subject, List.of("user"), List.of(), revokedFamily, true, List.of("pwd"), Instant.EPOCH, Optional.empty())).value();
         RevocationBenchWiring.revokeSessionInCache(revocationList, revokedFamily);
         try {
             trusted.check(revoked);
@@ -150,8 +151,19 @@ public class MechanismBenchmark {
                 new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> switch (method.getName()) {
                     case "getHeaders" -> "Authorization".equalsIgnoreCase((String) args[0])
                             ? Collections.enumeration(List.of(authorization))
+                            : "Host".equalsIgnoreCase((String) args[0]) ? Collections.enumeration(List.of("127.0.0.1:8080"))
                             : Collections.emptyEnumeration();
                     case "getMethod" -> "GET";
+                    case "getHeader" -> "Authorization".equalsIgnoreCase((String) args[0]) ? authorization : null;
+                    case "getRequestURI", "getServletPath" -> "/api/me";
+                    case "getContextPath" -> "";
+                    case "getPathInfo", "getQueryString", "getCookies" -> null;
+                    case "getProtocol" -> "HTTP/1.1";
+                    case "getRemoteAddr" -> "127.0.0.1";
+                    case "getHeaderNames" -> Collections.enumeration(List.of("Authorization", "Host"));
+                    // Every iteration is a new request: nothing remembered from the last one.
+                    case "getAttribute" -> null;
+                    case "setAttribute", "removeAttribute" -> null;
                     default -> objectMethod(proxy, method.getName(), args);
                 });
     }
