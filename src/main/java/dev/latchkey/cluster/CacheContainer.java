@@ -39,6 +39,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -214,6 +215,23 @@ public class CacheContainer {
      */
     public boolean isViewConfirmed() {
         return viewConfirmation == null || viewConfirmation.isConfirmed();
+    }
+
+    /**
+     * Returns once no member that this node's views excluded lately can still answer from its own
+     * replica ({@link QuorumLease}): at once, unless a member was excluded in the last
+     * {@link QuorumLease#fence} seconds.
+     *
+     * @throws InterruptedException when the wait was interrupted
+     */
+    void awaitExcludedMembersOut() throws InterruptedException {
+        if (viewConfirmation == null) {
+            return;
+        }
+        long remaining;
+        while ((remaining = viewConfirmation.excludedMayAnswerUntil() - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(remaining);
+        }
     }
 
     /** What {@link ViewConfirmation} asks of this node's caches after a pause. */

@@ -10,6 +10,7 @@ import org.jgroups.stack.Protocol;
 import org.jgroups.util.ByteArray;
 import org.jgroups.util.FastArray;
 import org.jgroups.util.MessageBatch;
+import org.jgroups.util.UUID;
 import org.jgroups.util.Util;
 
 import java.nio.ByteBuffer;
@@ -140,8 +141,8 @@ public final class ChannelSeal extends Protocol {
     public Object down(Event evt) {
         if (evt.getType() == Event.VIEW_CHANGE) {
             View view = evt.getArg();
-            offsets.retainOnly(view.getMembers().stream().map(Address::toString).collect(Collectors.toSet()));
-            viewConfirmation.viewInstalled(String.valueOf(local_addr), view.getMembers().stream().map(Address::toString).toList());
+            offsets.retainOnly(view.getMembers().stream().map(ChannelSeal::memberId).collect(Collectors.toSet()));
+            viewConfirmation.viewInstalled(memberId(local_addr), view.getMembers().stream().map(ChannelSeal::memberId).toList());
         }
         return down_prot.down(evt);
     }
@@ -179,9 +180,19 @@ public final class ChannelSeal extends Protocol {
         // Over TCP a multicast goes to the members of the sender's view only (CacheContainer refuses
         // a transport with IP multicast), so one is the sender's word that it counts this node in.
         if (multicast && inner.getSrc() != null && !inner.getSrc().equals(local_addr)) {
-            viewConfirmation.multicastFrom(inner.getSrc().toString(), sentAt);
+            viewConfirmation.multicastFrom(memberId(inner.getSrc()), sentAt);
         }
         return inner;
+    }
+
+    /**
+     * A member as {@link ViewConfirmation} tells members apart. Not {@code toString}: a JGroups UUID
+     * prints its logical name once this node has learnt it and the bare UUID before, so a member
+     * named in a view installed early was never matched to its own later multicasts (a healthy
+     * member of {@code ClusterHardeningIT} doubted its view for that).
+     */
+    static String memberId(Address address) {
+        return address instanceof UUID uuid ? uuid.toStringLong() : String.valueOf(address);
     }
 
     private void clockSample(Address peer, long sentAt) {
@@ -189,7 +200,7 @@ public final class ChannelSeal extends Protocol {
             return;
         }
         long now = System.nanoTime();
-        offsets.record(peer.toString(), sentAt - clock.millis(), now);
+        offsets.record(memberId(peer), sentAt - clock.millis(), now);
         ClockOffsets.Status status = offsets.evaluate(now, maxClockOffset);
         if (outOfSync.compareAndSet(!status.outOfSync(), status.outOfSync())) {
             if (status.outOfSync()) {

@@ -50,6 +50,24 @@ public class ClusterCalls {
         return await(operation.get(), settings.operationTimeout());
     }
 
+    /**
+     * Call before acknowledging a revocation: returns once every node that may still answer from its
+     * own replica has received it. A member excluded from the view in the last seconds may still do
+     * so until its lease runs out ({@link QuorumLease}); then this waits, at most
+     * {@link QuorumLease#fence} after the exclusion. Otherwise it returns at once.
+     */
+    public void awaitExcludedMembersOut() {
+        if (container == null) {
+            return;
+        }
+        try {
+            container.awaitExcludedMembersOut();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new AvailabilityException("Interrupted while a member excluded from the cluster may still answer from its replica");
+        }
+    }
+
     static <T> T await(CompletionStage<T> operation, Duration bound) {
         try {
             return operation.toCompletableFuture().get(bound.toMillis(), TimeUnit.MILLISECONDS);

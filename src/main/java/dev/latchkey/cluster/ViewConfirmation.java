@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,6 +45,10 @@ import java.util.logging.Logger;
  *
  * <p>The threshold is well above scheduling delays of the tick (every 0.5 s on the channel's timer)
  * and below what failure detection needs to exclude a member ({@code FD_ALL3} timeout 10 s).
+ *
+ * <p>A node that keeps running but hears from no majority of its view for {@link QuorumLease#TERM}
+ * (cut off by the network, or starved of CPU) doubts its view the same way and ends the doubt the
+ * same way: it cannot tell whether the others have excluded it ({@link QuorumLease}).
  */
 final class ViewConfirmation {
 
@@ -67,8 +72,9 @@ final class ViewConfirmation {
 
     private final LongSupplier nanoTime;
     private final LongSupplier wallMillis;
-    private final long clockMarginMillis;
+    private final long clockMarginNanos;
     private final Caches caches;
+    private final QuorumLease lease;
 
     private final AtomicLong lastRunningNanos;
     /** Fast path for every request: no lock while nothing is pending. */
@@ -78,7 +84,6 @@ final class ViewConfirmation {
     private List<String> members = List.of();
     private long pauses;
     private long pauseEndedNanos;
-    private long heartbeatsFromMillis;
     private int topologyAtPause;
     private boolean viewChangedSincePause;
     private boolean reloading;
@@ -87,8 +92,9 @@ final class ViewConfirmation {
     ViewConfirmation(LongSupplier nanoTime, LongSupplier wallMillis, Duration clockMargin, Caches caches) {
         this.nanoTime = nanoTime;
         this.wallMillis = wallMillis;
-        this.clockMarginMillis = clockMargin.toMillis();
+        this.clockMarginNanos = clockMargin.toNanos();
         this.caches = caches;
+        this.lease = new QuorumLease(clockMargin);
         this.lastRunningNanos = new AtomicLong(nanoTime.getAsLong());
     }
 
@@ -107,6 +113,9 @@ final class ViewConfirmation {
         if (now - lastRunningNanos.get() >= PAUSE_NANOS) {
             running(now);
         }
+        if (!pending && !lease.holds(now)) {
+            lapsed(now);
+        }
         if (pending) {
             settle();
         }
@@ -115,7 +124,11 @@ final class ViewConfirmation {
 
     /** Called by the periodic tick: a long gap since the last call is a pause. */
     void running() {
-        running(nanoTime.getAsLong());
+        long now = nanoTime.getAsLong();
+        running(now);
+        if (!pending && !lease.holds(now)) {
+            lapsed(now);
+        }
     }
 
     private void running(long now) {
@@ -126,21 +139,34 @@ final class ViewConfirmation {
         }
     }
 
-    private synchronized void paused(long now, long gapNanos) {
+    private void paused(long now, long gapNanos) {
+        doubt(now, () -> "This node did not run for " + Duration.ofNanos(gapNanos).toMillis() + " ms (a garbage-collection pause,"
+                + " a stunned VM, a stopped process): the cluster may have excluded it meanwhile.");
+    }
+
+    private synchronized void lapsed(long now) {
+        if (pending) {
+            return;
+        }
+        doubt(now, () -> "This node has not heard from a majority of its view " + members + " for "
+                + QuorumLease.TERM.toSeconds() + " s (only from " + lease.heardWithinTerm(now) + "; cut off by the network, or"
+                + " starved of CPU): the others may be excluding it.");
+    }
+
+    private synchronized void doubt(long now, Supplier<String> why) {
         pauses++;
         pauseEndedNanos = now;
-        heartbeatsFromMillis = wallMillis.getAsLong() + clockMarginMillis;
         topologyAtPause = caches.topologyId();
         viewChangedSincePause = false;
         heardSincePause.clear();
         pending = true;
-        LOG.warning(() -> "This node did not run for " + Duration.ofNanos(gapNanos).toMillis() + " ms (a garbage-collection pause,"
-                + " a stunned VM, a stopped process): the cluster may have excluded it meanwhile. Cache operations, revocation"
+        LOG.warning(() -> why.get() + " Cache operations, revocation"
                 + " checks included, answer 503 and /health/ready reports DOWN until every member of its view " + others()
                 + " (or of the view that replaces it) is heard from again, its caches have settled and its revocations are reloaded");
     }
 
     synchronized void viewInstalled(String localMember, List<String> viewMembers) {
+        lease.viewInstalled(localMember, viewMembers, nanoTime.getAsLong());
         self = localMember;
         members = List.copyOf(viewMembers);
         if (pending) {
@@ -150,11 +176,15 @@ final class ViewConfirmation {
 
     /** A message the sender cast to its view, stamped with the sender's clock. */
     void multicastFrom(String sender, long sentAtMillis) {
+        long sentNanos = QuorumLease.sentNanos(nanoTime.getAsLong(), wallMillis.getAsLong() - sentAtMillis);
+        lease.heard(sender, sentNanos);
         if (!pending) {
             return;
         }
         synchronized (this) {
-            if (pending && sentAtMillis >= heartbeatsFromMillis) {
+            // The sender's clock may run ahead of this one by up to the margin, which makes a message
+            // look younger than it is: only one sent at least the margin after the doubt began counts.
+            if (pending && sentNanos - pauseEndedNanos >= clockMarginNanos) {
                 heardSincePause.add(sender);
             }
         }
@@ -183,6 +213,14 @@ final class ViewConfirmation {
             long waited = Duration.ofNanos(nanoTime.getAsLong() - pauseEndedNanos).toMillis();
             LOG.info(() -> "This node's view of the cluster " + members + " is confirmed again, " + waited + " ms after the pause");
         }
+    }
+
+    /**
+     * Until when (monotonic clock) a member that this node's views excluded may still answer from
+     * its own replica: a revocation acknowledged before then may not have reached it.
+     */
+    long excludedMayAnswerUntil() {
+        return lease.excludedMayAnswerUntil(nanoTime.getAsLong());
     }
 
     private Set<String> others() {

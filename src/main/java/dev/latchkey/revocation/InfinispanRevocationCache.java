@@ -63,20 +63,27 @@ public class InfinispanRevocationCache implements RevocationCache {
     @Override
     public void put(String key, Revocation revocation) {
         try {
-            for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-                String existing = cluster.call(() -> cache.putIfAbsentAsync(key, encode(revocation), lifespanMillis(revocation), TimeUnit.MILLISECONDS));
-                if (existing == null) {
-                    return;
-                }
-                Revocation widened = decode(existing).widenedBy(revocation);
-                String encoded = encode(widened);
-                if (encoded.equals(existing)
-                        || cluster.call(() -> cache.replaceAsync(key, existing, encoded, lifespanMillis(widened), TimeUnit.MILLISECONDS))) {
-                    return;
-                }
-            }
+            record(key, revocation);
+            // A member excluded a moment ago did not receive it and may still answer from its own
+            // replica: the revocation is not in force everywhere until that member's lease ran out.
+            cluster.awaitExcludedMembersOut();
         } catch (AvailabilityException e) {
             throw new RevocationStateUnavailableException(e);
+        }
+    }
+
+    private void record(String key, Revocation revocation) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            String existing = cluster.call(() -> cache.putIfAbsentAsync(key, encode(revocation), lifespanMillis(revocation), TimeUnit.MILLISECONDS));
+            if (existing == null) {
+                return;
+            }
+            Revocation widened = decode(existing).widenedBy(revocation);
+            String encoded = encode(widened);
+            if (encoded.equals(existing)
+                    || cluster.call(() -> cache.replaceAsync(key, existing, encoded, lifespanMillis(widened), TimeUnit.MILLISECONDS))) {
+                return;
+            }
         }
         throw new IllegalStateException("Could not record revocation " + key + " under contention");
     }

@@ -220,6 +220,8 @@ public class RolePermissionCache {
          */
         void settle() {
             cluster.call(() -> cache.replaceAsync(key(epoch, role), changing, marker(UNKNOWN)));
+            // A member excluded a moment ago missed the change and may still answer the old permissions.
+            cluster.awaitExcludedMembersOut();
             String current = epoch();
             if (current.equals(epoch)) {
                 return;

@@ -4,6 +4,7 @@ import org.jgroups.Address;
 import org.jgroups.BytesMessage;
 import org.jgroups.Message;
 import org.jgroups.stack.Protocol;
+import org.jgroups.util.NameCache;
 import org.jgroups.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -69,15 +71,33 @@ class ChannelSealTest {
     }
 
     @Test
+    void aMemberIsTheSameMemberBeforeAndAfterThisNodeLearnsItsName() {
+        UUID member = UUID.randomUUID();
+        String before = ChannelSeal.memberId(member);
+        NameCache.add(member, "vm-" + member.hashCode());
+        try {
+            assertNotEquals(before, member.toString(), "toString prints the logical name once it is known");
+            assertEquals(before, ChannelSeal.memberId(member));
+        } finally {
+            NameCache.remove(member);
+        }
+    }
+
+    @Test
     void aMemberCastingToItsViewAfterAPauseConfirmsItAUnicastDoesNot() {
         Address peer = UUID.randomUUID();
         Address self = UUID.randomUUID();
         long[] nanos = {0};
-        ViewConfirmation confirmation = new ViewConfirmation(() -> nanos[0], () -> NOW.minusSeconds(10).toEpochMilli(), Duration.ofSeconds(5),
+        ViewConfirmation confirmation = new ViewConfirmation(() -> nanos[0], NOW::toEpochMilli, Duration.ofSeconds(5),
                 ViewConfirmationTest.settledCaches());
         confirmation.viewInstalled(self.toString(), List.of(self.toString(), peer.toString()));
         nanos[0] += Duration.ofSeconds(20).toNanos();
         assertFalse(confirmation.isConfirmed());
+        // Running for the clock margin after the pause: only what is sent after that counts.
+        for (int tick = 0; tick < 10; tick++) {
+            nanos[0] += Duration.ofMillis(500).toNanos();
+            confirmation.running();
+        }
 
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         ChannelSeal receiver = seal(KEY, "latchkey", clock, new ClockOffsets(), new Capture(), confirmation);

@@ -69,22 +69,84 @@ class ViewConfirmationTest {
         confirmation.running();
     }
 
+    /** The node runs (its tick every half second) for this long. */
+    private void run(Duration duration) {
+        for (long ticks = duration.toMillis() / 500; ticks > 0; ticks--) {
+            pass(Duration.ofMillis(500));
+            confirmation.running();
+        }
+    }
+
+    /** A word from each, sent once the clock margin has passed (and so after whatever came before). */
     private void everyOtherMemberCasts(String... members) {
+        run(CLOCK_MARGIN);
         for (String member : members) {
-            confirmation.multicastFrom(member, millis + CLOCK_MARGIN.toMillis());
+            confirmation.multicastFrom(member, millis);
         }
     }
 
     @Test
-    void aNodeThatKeepsRunningNeverDoubtsItsView() {
+    void aNodeThatKeepsRunningAndHearsFromAMajorityNeverDoubtsItsView() {
         for (int tick = 0; tick < 240; tick++) {
             pass(Duration.ofMillis(500));
+            if (tick % 4 == 0) {
+                // A heartbeat of b's every two seconds; c has gone silent, and b and a are still two of three.
+                confirmation.multicastFrom("b", millis);
+            }
             confirmation.running();
         }
         assertTrue(confirmation.isConfirmed());
+        confirmation.multicastFrom("b", millis);
         pass(ViewConfirmation.PAUSE.minusMillis(1));
         assertTrue(confirmation.isConfirmed(), "a gap just under the threshold is scheduling, not a pause");
         assertEquals(0, caches.reloads);
+    }
+
+    @Test
+    void aNodeThatKeepsRunningButHearsFromNoMajorityForTheTermDoubtsItsViewLikeAfterAPause() {
+        confirmation.multicastFrom("b", millis);
+        for (int tick = 0; tick < 2 * QuorumLease.TERM.toSeconds() - 1; tick++) {
+            pass(Duration.ofMillis(500));
+            confirmation.running();
+        }
+        assertTrue(confirmation.isConfirmed(), "just under the term since b's last word");
+        pass(Duration.ofMillis(500));
+        confirmation.running();
+        assertFalse(confirmation.isConfirmed(), "cut off from both others: they may be excluding this node");
+        confirmation.multicastFrom("b", millis);
+        confirmation.multicastFrom("c", millis);
+        assertFalse(confirmation.isConfirmed(), "a word sent within the clock margin of the doubt does not end it");
+        everyOtherMemberCasts("b", "c");
+        assertTrue(confirmation.isConfirmed());
+        assertEquals(1, caches.reloads, "the durable record was read again before the view was trusted");
+    }
+
+    @Test
+    void aNodeWhoseClockRanAheadIsVouchedForAgainOnceItsClockAgrees() {
+        // This node's wall clock a minute ahead of the others' (the doubt comes from the lease: their words look a minute old).
+        long minute = Duration.ofMinutes(1).toMillis();
+        for (int beat = 0; beat < 5; beat++) {
+            pass(Duration.ofSeconds(2));
+            confirmation.multicastFrom("b", millis - minute);
+            confirmation.multicastFrom("c", millis - minute);
+            confirmation.running();
+        }
+        assertFalse(confirmation.isConfirmed(), "while its clock is off, no word looks fresh");
+        run(Duration.ofSeconds(10));
+        confirmation.multicastFrom("b", millis - minute);
+        confirmation.multicastFrom("c", millis - minute);
+        assertFalse(confirmation.isConfirmed());
+        // Its clock is set right: the next heartbeats count at once, not a minute later.
+        confirmation.multicastFrom("b", millis);
+        confirmation.multicastFrom("c", millis);
+        assertTrue(confirmation.isConfirmed());
+    }
+
+    @Test
+    void aMemberExcludedByANewViewMayAnswerUntilItsLeaseRanOut() {
+        assertTrue(confirmation.excludedMayAnswerUntil() <= nanos, "nobody excluded yet");
+        confirmation.viewInstalled("a", List.of("a", "b"));
+        assertEquals(nanos + QuorumLease.fence(CLOCK_MARGIN).toNanos(), confirmation.excludedMayAnswerUntil());
     }
 
     @Test
