@@ -1,6 +1,7 @@
 package dev.latchkey.faults;
 
 import dev.latchkey.testsupport.client.LatchkeyCluster;
+import dev.latchkey.testsupport.client.TcpProxy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +61,18 @@ enum Fault {
             postgresql("start");
         }
     },
+    DATABASE_STALL("db-stall", "PostgreSQL's packets held for 45 s in both directions (a frozen host, a firewall that drops):"
+            + " connections stay open and nothing answers", Duration.ofSeconds(45)) {
+        @Override
+        void inject(Targets targets) {
+            targets.database().stall();
+        }
+
+        @Override
+        void heal(Targets targets) {
+            targets.database().resume();
+        }
+    },
     PARTITION("partition", "node 0 (the first started, JGroups' coordinator) cut off from nodes 1 and 2 for 30 s, "
             + "still reached by the balancer and the database, then healed", Duration.ofSeconds(30)) {
         @Override
@@ -84,8 +97,11 @@ enum Fault {
         }
     };
 
-    /** What a fault acts on; {@code network} only when the nodes run in network namespaces. */
-    record Targets(LatchkeyCluster cluster, MailServer mail, NetworkNamespaces network) {
+    /**
+     * What a fault acts on; {@code network} only when the nodes run in network namespaces;
+     * {@code database} is the proxy through which every node reaches PostgreSQL.
+     */
+    record Targets(LatchkeyCluster cluster, MailServer mail, NetworkNamespaces network, TcpProxy database) {
     }
 
     final String name;
@@ -99,6 +115,11 @@ enum Fault {
     }
 
     abstract void inject(Targets targets);
+
+    /** A request in flight to a node that is killed, frozen or cut off may get no answer at all. */
+    boolean stopsOrCutsOffANode() {
+        return this == KILL || this == PAUSE || this == PARTITION;
+    }
 
     abstract void heal(Targets targets);
 

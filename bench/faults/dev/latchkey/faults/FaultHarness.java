@@ -2,6 +2,7 @@ package dev.latchkey.faults;
 
 import dev.latchkey.mail.MailSettings;
 import dev.latchkey.testsupport.client.LatchkeyCluster;
+import dev.latchkey.testsupport.client.TcpProxy;
 import dev.latchkey.testsupport.client.SharedDatabase;
 
 import java.io.IOException;
@@ -37,7 +38,7 @@ import java.util.stream.Collectors;
  * mvn -B -Pfaults -DskipTests package exec:java@faults -Dfaults.phases=pause,db-restart    # CI's short run
  * </pre>
  *
- * Options ({@code -D}): {@code faults.phases} (kill, pause, db-restart, db-stop, partition, smtp-down; default all),
+ * Options ({@code -D}): {@code faults.phases} (kill, pause, db-restart, db-stop, db-stall, partition, smtp-down; default all),
  * {@code faults.clients} (default 6), {@code faults.calm-seconds} (load before each fault and after
  * each recovery, default 20), {@code faults.recovery-seconds} (the bound, counted from the end of
  * the fault, default 240: a killed node's restart under the full load of two cores took 111 to
@@ -53,7 +54,7 @@ public final class FaultHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        List<Fault> faults = Fault.parse(System.getProperty("faults.phases", "kill,pause,db-restart,db-stop,partition,smtp-down"));
+        List<Fault> faults = Fault.parse(System.getProperty("faults.phases", "kill,pause,db-restart,db-stop,db-stall,partition,smtp-down"));
         int clients = Integer.getInteger("faults.clients", 6);
         Duration calm = Duration.ofSeconds(Integer.getInteger("faults.calm-seconds", 20));
         Duration recoveryBound = Duration.ofSeconds(Integer.getInteger("faults.recovery-seconds", 240));
@@ -72,10 +73,12 @@ public final class FaultHarness {
         try (NetworkNamespaces network = faults.contains(Fault.PARTITION) ? new NetworkNamespaces(3) : null;
              MailServer mail = new MailServer();
              SharedDatabase database = SharedDatabase.forCluster("latchkey_faults");
-             LatchkeyCluster cluster = withMail(new LatchkeyCluster(3, withDriverTimeouts(database.settings()),
+             // The nodes reach PostgreSQL through a proxy of the harness's, which can hold their packets (db-stall).
+             TcpProxy databasePath = database.proxy();
+             LatchkeyCluster cluster = withMail(new LatchkeyCluster(3, withDriverTimeouts(database.settingsThrough(databasePath)),
                      network == null ? LatchkeyCluster.NodeHosts.LOOPBACK : network), mail)) {
             if (network != null) {
-                network.relayLoopback(URI.create(databaseUrl.substring("jdbc:".length())).getPort(), mail.port());
+                network.relayLoopback(databasePath.port(), mail.port());
             }
             mail.start();
             log("starting three nodes on PostgreSQL");
@@ -87,7 +90,7 @@ public final class FaultHarness {
                 nodes.add(uri);
                 history.name(uri, "node " + node);
             }
-            Fault.Targets targets = new Fault.Targets(cluster, mail, network);
+            Fault.Targets targets = new Fault.Targets(cluster, mail, network, databasePath);
             try (RoundRobinProxy proxy = new RoundRobinProxy(nodes)) {
                 URI balancer = URI.create("http://127.0.0.1:" + proxy.port());
                 history.name(balancer, "balancer");
@@ -130,7 +133,7 @@ public final class FaultHarness {
      */
     private static Map<String, String> withDriverTimeouts(Map<String, String> settings) {
         Map<String, String> withTimeouts = new HashMap<>(settings);
-        withTimeouts.put("url", settings.get("url") + "&connectTimeout=5&socketTimeout=30");
+        withTimeouts.put("url", settings.get("url") + "&connectTimeout=2&loginTimeout=2&socketTimeout=5");
         return withTimeouts;
     }
 
@@ -169,7 +172,7 @@ public final class FaultHarness {
         long start = history.now();
         log("calm: load only, " + calm.toSeconds() + " s");
         RoundRobinProxy.sleep(calm.toMillis());
-        return new Phase("calm", "load only, no fault", start, -1, -1, -1, true, history.now());
+        return new Phase("calm", "load only, no fault", start, -1, -1, -1, true, history.now(), true);
     }
 
     private static Phase faultPhase(Fault fault, Fault.Targets targets, History history, Recovery recovery, List<URI> nodes,
@@ -207,7 +210,8 @@ public final class FaultHarness {
             description += " (not recovered: the harness restarted node(s) " + restarted + ")";
             recovery.await(history.now() + recoveryBound.toMillis());
         }
-        return new Phase(fault.name, description, start, faultAt, healedAt, recoveredAt, recovered, history.now());
+        return new Phase(fault.name, description, start, faultAt, healedAt, recoveredAt, recovered, history.now(),
+                !fault.stopsOrCutsOffANode());
     }
 
     /**

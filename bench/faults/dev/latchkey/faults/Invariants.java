@@ -18,9 +18,12 @@ final class Invariants {
     static final String REVOKED_STAYS_REVOKED = "no request with a token ended before it was sent succeeded, on any node, after any restart";
     static final String READINESS = "readiness";
     static final String NO_SERVER_ERROR = "no 5xx but a 503 with Retry-After while a fault lasted, and every error a problem+json";
+    static final String ANSWERED = "every request answered within the client's " + History.REQUEST_TIMEOUT.toSeconds()
+            + " s while every node runs (the database or the SMTP server gone included)";
     static final String RECOVERY = "full service again without operator action within the bound";
     static final String MAIL_ONCE = "no queued mail lost or sent twice";
-    static final List<String> ALL = List.of(ONE_SUCCESSOR, REVOKED_STAYS_REVOKED, NO_SERVER_ERROR, RECOVERY, MAIL_ONCE);
+    static final List<String> ALL = List.of(ONE_SUCCESSOR, REVOKED_STAYS_REVOKED, NO_SERVER_ERROR, ANSWERED, RECOVERY,
+            MAIL_ONCE);
     static final String LOST = "lost: ";
     private static final String SENT_TWICE = "sent twice: ";
     private static final String QUEUED_TWICE = "queued twice: ";
@@ -39,6 +42,7 @@ final class Invariants {
         oneSuccessor(exchanges, phases, violations);
         revokedStaysRevoked(exchanges, revocations, phases, violations);
         noServerError(exchanges, phases, violations);
+        answered(exchanges, phases, violations);
         for (Phase phase : phases) {
             if (phase.faultAt() >= 0 && !phase.recovered()) {
                 violations.add(new Violation(RECOVERY, phase.name(), "not back to full service " + recoveryBoundSeconds
@@ -96,6 +100,21 @@ final class Invariants {
 
     private static Revocation earlier(Revocation one, Revocation other) {
         return one.acknowledgedAt() <= other.acknowledgedAt() ? one : other;
+    }
+
+    /**
+     * A dependency that does not answer (a database whose packets are dropped) must not make
+     * Latchkey hang: with every node running, no request of the load may go unanswered. Readiness
+     * probes are left out: their own 2 s timeout is the balancer's, not a promise of the API.
+     */
+    private static void answered(List<Exchange> exchanges, List<Phase> phases, List<Violation> violations) {
+        for (Exchange exchange : exchanges) {
+            if (exchange.status() != 0 || exchange.operation().equals(READINESS)) {
+                continue;
+            }
+            phases.stream().filter(phase -> phase.contains(exchange) && phase.everyNodeRuns()).findFirst()
+                    .ifPresent(phase -> violations.add(new Violation(ANSWERED, phase.name(), "no answer: " + exchange)));
+        }
     }
 
     private static void noServerError(List<Exchange> exchanges, List<Phase> phases, List<Violation> violations) {

@@ -2,6 +2,7 @@ package dev.latchkey.testsupport.client;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -17,6 +18,9 @@ import java.util.function.Consumer;
  * server unreachable for the nodes and bring it back, as an outage or a failover would, without
  * stopping a database that other tests share. {@link #cut} closes every open connection and stops
  * listening (new connections are refused); {@link #restore} listens on the same port again.
+ * {@link #stall} is the other way a database goes away, a frozen host or a firewall that drops its
+ * packets: every connection stays open, new ones are still accepted, and no byte goes through in
+ * either direction until {@link #resume}.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -26,6 +30,8 @@ public final class TcpProxy implements AutoCloseable {
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
+    private final Object flow = new Object();
+    private boolean stalled;
 
     /** On a free port of 127.0.0.1. */
     public TcpProxy(String targetHost, int targetPort) {
@@ -80,8 +86,37 @@ public final class TcpProxy implements AutoCloseable {
         open.clear();
     }
 
+    /** Holds every byte in both directions, on open connections and new ones, until {@link #resume}. */
+    public void stall() {
+        synchronized (flow) {
+            stalled = true;
+        }
+    }
+
+    /** Lets the held bytes through, as TCP delivers what it retransmitted once the path is back. */
+    public void resume() {
+        synchronized (flow) {
+            stalled = false;
+            flow.notifyAll();
+        }
+    }
+
+    private void awaitFlowing() throws InterruptedIOException {
+        synchronized (flow) {
+            while (stalled) {
+                try {
+                    flow.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while stalled");
+                }
+            }
+        }
+    }
+
     @Override
     public void close() {
+        resume();
         cut();
     }
 
@@ -97,7 +132,7 @@ public final class TcpProxy implements AutoCloseable {
                 Socket server = new Socket(targetHost, targetPort);
                 open.add(client);
                 open.add(server);
-                splice(client, server, open::remove);
+                splice(client, server, open::remove, this::awaitFlowing);
             } catch (IOException refused) {
                 // The target is down (the database stopped): the client sees its socket close.
                 closeQuietly(client);
@@ -110,16 +145,27 @@ public final class TcpProxy implements AutoCloseable {
      * its own, until either side closes; then closes both and hands each to {@code closed}.
      */
     public static void splice(Socket client, Socket server, Consumer<Socket> closed) {
-        pump(client, server, closed);
-        pump(server, client, closed);
+        splice(client, server, closed, () -> { });
     }
 
-    private static void pump(Socket from, Socket to, Consumer<Socket> closed) {
+    private static void splice(Socket client, Socket server, Consumer<Socket> closed, Gate gate) {
+        pump(client, server, closed, gate);
+        pump(server, client, closed, gate);
+    }
+
+    /** Passed before each write: blocks while the proxy is stalled. */
+    @FunctionalInterface
+    private interface Gate {
+        void pass() throws InterruptedIOException;
+    }
+
+    private static void pump(Socket from, Socket to, Consumer<Socket> closed, Gate gate) {
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int read;
                 while ((read = in.read(buffer)) >= 0) {
+                    gate.pass();
                     out.write(buffer, 0, read);
                     out.flush();
                 }
