@@ -29,8 +29,9 @@ import java.util.logging.Logger;
  *       only to the members of its own view, so one multicast from every member proves they all
  *       still count this node in; a new view (the merge, or the others gone) changes whose word is
  *       awaited to its members. Messages sent during the pause arrive in a burst at resume and
- *       must not count, so a multicast counts only if the sender's clock read at least the pause's
- *       end plus the largest clock offset the cluster tolerates.</li>
+ *       must not count, so a multicast counts only if it was sent (its arrival moved back by its
+ *       age between the two wall clocks, {@link QuorumLease#sentNanos}) at least the largest clock
+ *       offset the cluster tolerates after the pause's end.</li>
  *   <li>The caches have settled ({@link Caches#settled}) and, if the view changed since the pause,
  *       in a topology installed after it. A merge installs the view first and merges the caches
  *       afterwards, and until then this node's topology is the one from before the pause, which
