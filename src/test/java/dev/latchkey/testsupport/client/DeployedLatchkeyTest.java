@@ -14,7 +14,7 @@ import java.net.http.HttpRequest;
 /**
  * Base of the integration tests: the real WAR deployed to a real server by Arquillian, driven as
  * a client over real HTTP. On Payara Micro every class of a Failsafe execution shares one server
- * ({@link SharedPayaraMicro}); on WildFly, one server with a deployment per class.
+ * ({@link SharedPayaraMicro}); on WildFly, one server and one deployment ({@link SharedWildFly}).
  *
  * <p>So every class shares the database and the server's memory with the classes before it. Every
  * test starts from the signing-key set a fresh database has (one RS256 key, active, and nothing
