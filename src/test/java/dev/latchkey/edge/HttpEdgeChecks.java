@@ -14,6 +14,7 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -236,13 +237,17 @@ interface HttpEdgeChecks {
 
     /**
      * Slow clients (issue 21): 200 connections each declare a 100-byte login body and send 9 bytes
-     * of it, enough to hold every one of Payara Micro's 200 workers in a blocking read. The
-     * listener's read timeout (5 s, server-config/payara/pre-boot-commands.asadmin) must release
-     * them, with a refusal, in bounded time, and /ping must keep answering. The figures go to
-     * the test output and docs/reliability.md; the bound asserted is loose because CI shares cores.
+     * of it, enough to hold every one of the 200 workers (server-config/) in a blocking read. The
+     * listener's read timeout (5 s) must release them, with a refusal, in bounded time, and
+     * {@code /ping} and {@code /api/me} (anonymous: a 401 problem, answered by the authentication
+     * mechanism) must keep answering within 1 s at the 99th percentile: the issue's bound. Only
+     * the probe that arrives while the wave holds every worker waits, up to the read timeout, and
+     * the probes run one after the other, so one probe of each kind at most is slow, and with over
+     * 200 of each the 99th percentile is not it. The figures go to the test output and
+     * docs/reliability.md.
      */
     @Test
-    default void slowBodiesAreCutOffInBoundedTimeAndPingKeepsAnswering() throws Exception {
+    default void slowBodiesAreCutOffInBoundedTimeAndOtherRequestsKeepAnswering() throws Exception {
         int slow = 200;
         List<Socket> sockets = new ArrayList<>();
         Map<Integer, Long> closedAfter = new ConcurrentHashMap<>();
@@ -269,23 +274,25 @@ interface HttpEdgeChecks {
                 });
             }
             List<Long> pings = new ArrayList<>();
+            List<Long> mes = new ArrayList<>();
+            // 15 s, covering the wave and its cut-off, and at least 200 probes of each kind, so
+            // that the 99th percentile is not the slowest one; on a slow machine that takes longer.
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (System.nanoTime() < until) {
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while ((System.nanoTime() < until || Math.min(pings.size(), mes.size()) < 200) && System.nanoTime() < giveUp) {
+                boolean ping = pings.size() <= mes.size();
                 long before = System.nanoTime();
-                Raw ping = send("GET /ping HTTP/1.1\r\n" + HOST + "\r\n");
-                pings.add(System.nanoTime() - before);
-                assertEquals(200, ping.status(), ping.describe());
-                Thread.sleep(50);
+                Raw answer = send(ping ? "GET /ping HTTP/1.1\r\n" + HOST + "\r\n" : "GET /api/me HTTP/1.1\r\n" + HOST + "\r\n");
+                (ping ? pings : mes).add(System.nanoTime() - before);
+                assertEquals(ping ? 200 : 401, answer.status(), answer.describe());
+                Thread.sleep(10);
             }
             watchers.shutdown();
             assertTrue(watchers.awaitTermination(20, TimeUnit.SECONDS), "slow connections still open: " + (slow - closedAfter.size()));
-            List<Long> sorted = pings.stream().sorted().toList();
             long lastClosed = closedAfter.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-            String figures = String.format(Locale.ROOT, "%d slow connections closed after %.1f s at the latest with %s;"
-                            + " /ping x%d p50 %.3f s, p99 %.3f s, max %.3f s",
-                    closedAfter.size(), lastClosed / 1e9, new java.util.TreeSet<>(closedWith.values()), pings.size(),
-                    sorted.get(sorted.size() / 2) / 1e9, sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1) / 1e9,
-                    sorted.get(sorted.size() - 1) / 1e9);
+            String figures = String.format(Locale.ROOT, "%d slow connections closed after %.1f s at the latest with %s; %s; %s",
+                    closedAfter.size(), lastClosed / 1e9, new java.util.TreeSet<>(closedWith.values()),
+                    latencies("/ping", pings), latencies("/api/me", mes));
             System.out.println("HttpEdgeChecks on " + server() + ": " + figures);
             assertEquals(slow, closedAfter.size(), figures);
             assertTrue(lastClosed < TimeUnit.SECONDS.toNanos(25), "the last slow connection closed too late: " + figures);
@@ -293,13 +300,28 @@ interface HttpEdgeChecks {
             // connection without an answer. Either way, never a success or a server error.
             closedWith.values().forEach(line -> assertTrue(line.startsWith("HTTP/1.1 4")
                     || server() == ServerUnderTest.WILDFLY && line.isEmpty(), "a slow body is refused: " + line));
-            assertTrue(sorted.get(sorted.size() - 1) < TimeUnit.SECONDS.toNanos(12), "a /ping waited too long: " + figures);
+            assertTrue(pings.size() >= 200 && mes.size() >= 200, "too few probes for a 99th percentile: " + figures);
+            assertTrue(percentile99(pings) < TimeUnit.SECONDS.toNanos(1), "/ping p99 over 1 s: " + figures);
+            assertTrue(percentile99(mes) < TimeUnit.SECONDS.toNanos(1), "/api/me p99 over 1 s: " + figures);
+            assertTrue(Math.max(Collections.max(pings), Collections.max(mes)) < TimeUnit.SECONDS.toNanos(12),
+                    "a probe waited too long: " + figures);
         } finally {
             watchers.shutdownNow();
             for (Socket socket : sockets) {
                 socket.close();
             }
         }
+    }
+
+    private static long percentile99(List<Long> nanos) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        return sorted.get((int) Math.ceil(sorted.size() * 0.99) - 1);
+    }
+
+    private static String latencies(String probe, List<Long> nanos) {
+        List<Long> sorted = nanos.stream().sorted().toList();
+        return String.format(Locale.ROOT, "%s x%d p50 %.3f s, p99 %.3f s, max %.3f s", probe, sorted.size(),
+                sorted.get(sorted.size() / 2) / 1e9, percentile99(nanos) / 1e9, sorted.get(sorted.size() - 1) / 1e9);
     }
 
     /** What a server answers itself: its status, and whether Latchkey could give it the problem shape. */
