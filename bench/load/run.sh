@@ -16,7 +16,9 @@
 #      ES256 bearer tokens, GET /api/me/token (answered from the verified RS256 token alone, no
 #      database read; BENCH_TOKEN_ONLY_ROUNDS alternating windows against the floor and against
 #      the same JSON answered by stock MicroProfile JWT, below), refresh
-#      rotation, login, and /api/me under a concurrent login flood;
+#      rotation, login, and /api/me under a concurrent login flood; token introspection
+#      (POST /auth/introspect of the RS256 tokens, HTTP Basic as the resource server
+#      bench-introspector, registered with the key tool as bench/peers/run.sh registers it);
 #   3b. stock MicroProfile JWT, the peer users get for free (issue 20, part 2): the interop consumer
 #      application of the tests (src/test/java/dev/latchkey/interop/consumer, which ResourceServerIT
 #      shows answers GET /token with exactly /api/me/token's JSON) in a second Payara Micro with the
@@ -290,6 +292,8 @@ latchkey_scenarios() {
     done < "$credentials"
   }
   local get=("$LATCHKEY_URL" "$CONNECTIONS" get.lua)
+  local introspecting=("$LATCHKEY_URL" "$CONNECTIONS" introspect.lua BENCH_PATH=/auth/introspect BENCH_TOKENS="$rs256"
+    BENCH_BASIC="$INTROSPECTION_BASIC")
   local refreshing=("$LATCHKEY_URL" "$CONNECTIONS" refresh.lua BENCH_FLAVOUR=latchkey BENCH_SESSIONS="$sessions")
 
   log "Latchkey warm-up: $WARMUP_PASSES passes of ${SECONDS_WARMUP}s per scenario"
@@ -299,6 +303,7 @@ latchkey_scenarios() {
     warm_up latchkey-me-es256 "${get[@]}" BENCH_PATH=/api/me BENCH_TOKENS="$es256"
     warm_up latchkey-token-only-rs256 "${get[@]}" BENCH_PATH=/api/me/token BENCH_TOKENS="$rs256"
     warm_up stock-mp-jwt-rs256 "$CONSUMER_URL" "$CONNECTIONS" get.lua BENCH_PATH=/token BENCH_TOKENS="$rs256"
+    warm_up latchkey-introspect-rs256 "${introspecting[@]}"
     fresh_sessions
     warm_up latchkey-refresh "${refreshing[@]}"
   done
@@ -315,6 +320,8 @@ latchkey_scenarios() {
     measure "latchkey-token-only-rs256-round-$round" "${get[@]}" BENCH_PATH=/api/me/token BENCH_TOKENS="$rs256"
     measure "stock-mp-jwt-rs256-round-$round" "$CONSUMER_URL" "$CONNECTIONS" get.lua BENCH_PATH=/token BENCH_TOKENS="$rs256"
   done
+
+  measure latchkey-introspect-rs256 "${introspecting[@]}"
 
   local before after
   fresh_sessions
@@ -402,6 +409,7 @@ report() {
     echo "|---|---:|---|"
     echo "| /api/me RS256 ÷ floor | $(ratio latchkey-me-rs256 floor) | >= 0.90 |"
     echo "| /api/me ES256 ÷ /api/me RS256 | $(ratio latchkey-me-es256 latchkey-me-rs256) | >= 0.80 |"
+    echo "| introspection RS256 ÷ floor | $(ratio latchkey-introspect-rs256 floor) | |"
     for round in $(seq 1 "$TOKEN_ONLY_ROUNDS"); do
       echo "| /api/me/token RS256 ÷ floor, round $round | $(ratio "latchkey-token-only-rs256-round-$round" "floor-round-$round") | >= 0.90 |"
       echo "| /api/me/token RS256 (revocation checked) ÷ stock MicroProfile JWT /token (none), round $round | $(ratio "latchkey-token-only-rs256-round-$round" "stock-mp-jwt-rs256-round-$round") | >= 1.0 |"
@@ -425,6 +433,11 @@ main() {
   log "Machine: $CORES cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(java -version 2>&1 | head -1), wrk $(wrk --version 2>&1 | head -1 | awk '{ print $2 }')"
   log "Building the WAR"
   (cd "$ROOT" && mvn -B -q -DskipTests package)
+  # The resource server that introspects: its secret for wrk, its hash for Latchkey's settings.
+  local printed
+  printed=$(keytool client-secret bench-introspector)
+  INTROSPECTION_BASIC=$(printf '%s:%s' bench-introspector "$(sed -n 2p <<< "$printed" | tr -d ' ')" | base64 -w0)
+  BENCH_LATCHKEY_OPTS="${BENCH_LATCHKEY_OPTS:-} -Dlatchkey.introspection.clients=$(sed -n 4p <<< "$printed" | tr -d ' ')"
 
   start_latchkey
   start_consumer
