@@ -242,8 +242,8 @@ interface HttpEdgeChecks {
      * {@code /ping} and {@code /api/me} (anonymous: a 401 problem, answered by the authentication
      * mechanism) must keep answering within 1 s at the 99th percentile: the issue's bound. Only
      * the probe that arrives while the wave holds every worker waits, up to the read timeout, and
-     * the probes run one after the other, so one probe of each kind at most is slow, and with over
-     * 200 of each the 99th percentile is not it. The figures go to the test output and
+     * the probes run one after the other, so one probe of each kind at most is slow, and with at
+     * least 200 of each the 99th percentile is not it. The figures go to the test output and
      * docs/reliability.md.
      */
     @Test
