@@ -18,7 +18,8 @@
 #      the same JSON answered by stock MicroProfile JWT, below), refresh
 #      rotation, login, and /api/me under a concurrent login flood; token introspection
 #      (POST /auth/introspect of the RS256 tokens, HTTP Basic as the resource server
-#      bench-introspector, registered with the key tool as bench/peers/run.sh registers it);
+#      bench-introspector, registered with the key tool by register_introspector, as in
+#      bench/peers/run.sh);
 #   3b. stock MicroProfile JWT, the peer users get for free (issue 20, part 2): the interop consumer
 #      application of the tests (src/test/java/dev/latchkey/interop/consumer, which ResourceServerIT
 #      shows answers GET /token with exactly /api/me/token's JSON) in a second Payara Micro with the
@@ -244,6 +245,16 @@ token_algorithm() { cut -d. -f1 <<< "$1" | tr '_-' '/+' | base64 -d 2>/dev/null 
 
 keytool() { "$ROOT/server-config/keytool.sh" "$WAR" "$@"; }
 
+# register_introspector <client-id>: a resource server that may introspect, made with the key
+# tool. Sets INTROSPECTION_BASIC (its HTTP Basic credentials, for wrk) and adds its hashed secret
+# to BENCH_LATCHKEY_OPTS, for the Latchkey started next.
+register_introspector() {
+  local printed
+  printed=$(keytool client-secret "$1")
+  INTROSPECTION_BASIC=$(printf '%s:%s' "$1" "$(sed -n 2p <<< "$printed" | tr -d ' ')" | base64 -w0)
+  BENCH_LATCHKEY_OPTS="${BENCH_LATCHKEY_OPTS:-} -Dlatchkey.introspection.clients=$(sed -n 4p <<< "$printed" | tr -d ' ')"
+}
+
 # register_users <credentials file>: registers the $USERS benchmark users, one "email password" line each.
 register_users() {
   : > "$1"
@@ -433,11 +444,7 @@ main() {
   log "Machine: $CORES cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(java -version 2>&1 | head -1), wrk $(wrk --version 2>&1 | head -1 | awk '{ print $2 }')"
   log "Building the WAR"
   (cd "$ROOT" && mvn -B -q -DskipTests package)
-  # The resource server that introspects: its secret for wrk, its hash for Latchkey's settings.
-  local printed
-  printed=$(keytool client-secret bench-introspector)
-  INTROSPECTION_BASIC=$(printf '%s:%s' bench-introspector "$(sed -n 2p <<< "$printed" | tr -d ' ')" | base64 -w0)
-  BENCH_LATCHKEY_OPTS="${BENCH_LATCHKEY_OPTS:-} -Dlatchkey.introspection.clients=$(sed -n 4p <<< "$printed" | tr -d ' ')"
+  register_introspector bench-introspector
 
   start_latchkey
   start_consumer

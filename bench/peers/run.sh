@@ -123,7 +123,7 @@ run() {
       args=("${kc[@]}" refresh.lua BENCH_FLAVOUR=keycloak BENCH_SESSIONS="$BENCH_WORK/peers-keycloak-sessions.txt"
         BENCH_PATH="$KEYCLOAK_TOKEN_PATH" BENCH_CLIENT_ID="$KEYCLOAK_CLIENT_ID") ;;
     introspect-latchkey) args=("${lk[@]}" introspect.lua BENCH_PATH=/auth/introspect
-        BENCH_TOKENS="$BENCH_WORK/peers-latchkey-access.txt" BENCH_BASIC="$LATCHKEY_INTROSPECTION_BASIC") ;;
+        BENCH_TOKENS="$BENCH_WORK/peers-latchkey-access.txt" BENCH_BASIC="$INTROSPECTION_BASIC") ;;
     introspect-keycloak) args=("${kc[@]}" introspect.lua BENCH_PATH="$KEYCLOAK_INTROSPECT_PATH"
         BENCH_TOKENS="$BENCH_WORK/peers-keycloak-access.txt"
         BENCH_BASIC="$(printf '%s:%s' "$KEYCLOAK_INTROSPECTOR" "$KEYCLOAK_INTROSPECTOR_SECRET" | base64 -w0)") ;;
@@ -324,11 +324,8 @@ peers_main() {
   build
 
   log "Latchkey: an introspection client, argon2id at $ARGON2_MEMORY_KIB KiB, $ARGON2_ITERATIONS iterations, $ARGON2_PARALLELISM lane"
-  local printed secret
-  printed=$(keytool client-secret "$INTROSPECTOR")
-  secret=$(sed -n 2p <<< "$printed" | tr -d ' ')
-  LATCHKEY_INTROSPECTION_BASIC=$(printf '%s:%s' "$INTROSPECTOR" "$secret" | base64 -w0)
-  BENCH_LATCHKEY_OPTS="${BENCH_LATCHKEY_OPTS:-} -Dlatchkey.introspection.clients=$(sed -n 4p <<< "$printed" | tr -d ' ')
+  register_introspector "$INTROSPECTOR"
+  BENCH_LATCHKEY_OPTS="$BENCH_LATCHKEY_OPTS
     -Dlatchkey.password.algorithm=argon2id -Dlatchkey.password.argon2.memory-kib=$ARGON2_MEMORY_KIB
     -Dlatchkey.password.argon2.iterations=$ARGON2_ITERATIONS -Dlatchkey.password.argon2.parallelism=$ARGON2_PARALLELISM"
   start_latchkey
