@@ -2,10 +2,10 @@ package dev.latchkey.recovery;
 
 import dev.latchkey.testsupport.client.BrowserSession;
 import dev.latchkey.testsupport.client.DeployedLatchkeyTest;
-import dev.latchkey.testsupport.client.Eventually;
 import dev.latchkey.testsupport.client.Http;
 import dev.latchkey.testsupport.client.TestMailServer;
 import dev.latchkey.testsupport.client.Timing;
+import dev.latchkey.testsupport.client.WorkAfterTheAnswer;
 import jakarta.json.Json;
 import jakarta.mail.internet.MimeMessage;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
 import static dev.latchkey.testsupport.client.Http.uniqueEmail;
@@ -125,22 +125,15 @@ class PasswordResetIT extends DeployedLatchkeyTest {
             existing.add(registered());
         }
         String unknown = uniqueEmail();
-        // Each forgot for an existing account mails a link after the answer: wait for that mail
-        // before the next timed attempt (untimed), so that no answer is timed against the sending
-        // of another's mail on the same two cores. Without it the unknown addresses' answers,
-        // timed while nothing was being sent, came out faster (a median ratio of 1.29 and 1.36
-        // in two full runs on 2026-12-02, against the 1.25 allowed). Nor against the end of its
-        // delivery: the row is deleted after GreenMail has the message (1.26 in a full run on
-        // 2026-12-03 that waited for the message only).
-        AtomicInteger expected = new AtomicInteger(smtp.received());
-        Runnable mailSent = () -> {
-            Eventually.await("the mail of the last forgot", Duration.ofSeconds(30), () -> smtp.received() >= expected.get());
-            awaitEmptyOutbox();
-        };
-        Timing.assertIndistinguishable("forgot", 202, i -> {
-            expected.incrementAndGet();
-            return forgot(existing.get(i));
-        }, i -> forgot(i == 0 ? unknown : uniqueEmail()), mailSent);
+        // Each forgot works after its answer, and an existing account's mails a link: no answer
+        // may be timed against the work of the attempts before it on the same two cores. Without
+        // that wait the unknown addresses' answers, timed while nothing was being sent, came out
+        // faster (a median ratio of 1.29 and 1.36 in two full runs on 2026-12-02, against the
+        // 1.25 allowed); waiting for the mail alone was not enough either (WorkAfterTheAnswer).
+        WorkAfterTheAnswer work = WorkAfterTheAnswer.start(http, smtp, "password_reset_requested");
+        Iterator<String> fresh = Timing.freshAddresses(1);
+        Timing.assertIndistinguishable("forgot", 202, i -> work.mailing(() -> forgot(existing.get(i))),
+                i -> work.silent(() -> forgot(i == 0 ? unknown : fresh.next())), work::awaitDone);
 
         smtp.awaitMessage(existing.get(0), RESET_MAIL, Duration.ofSeconds(30));
         assertTrue(smtp.messagesTo(unknown).isEmpty(), "no mail to an address without an account");

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Iterator;
 import java.util.List;
 
 import static dev.latchkey.testsupport.client.Http.assertProblem;
@@ -138,11 +139,12 @@ class AuthenticationFlowIT extends DeployedLatchkeyTest {
         for (int i = 0; i < Timing.ACCOUNTS_NEEDED; i++) {
             existing.add(registered());
         }
+        Iterator<String> fresh = Timing.freshAddresses(2);
         Timing.assertIndistinguishable("login", 401, i -> http.login(existing.get(i), "not the password of " + i),
-                i -> http.login(uniqueEmail(), "not the password of " + i));
+                i -> http.login(fresh.next(), "not the password of " + i));
         // A new address costs an INSERT and a commit; a taken one must cost as much.
         Timing.assertIndistinguishable("registration", 202, i -> http.register(existing.get(i), "another long passphrase " + i),
-                i -> http.register(uniqueEmail(), "another long passphrase " + i));
+                i -> http.register(fresh.next(), "another long passphrase " + i));
     }
 
     @Test

@@ -55,16 +55,6 @@ public abstract class DeployedLatchkeyTest {
         http.resetClock();
     }
 
-    /**
-     * Waits until the server's outbox is empty: every mail queued so far sent, and its row deleted.
-     * Timing tests wait for this between attempts, so that no attempt is timed against the tail of
-     * the last one's delivery (the SMTP exchange ends before the server has finished with the row).
-     */
-    protected void awaitEmptyOutbox() {
-        Eventually.await("the outbox is empty", java.time.Duration.ofSeconds(30),
-                () -> http.get("/test-support/database/outbox/size").body().equals("0"));
-    }
-
     /** Registers a fresh address. */
     protected String registered() {
         String email = Http.uniqueEmail();

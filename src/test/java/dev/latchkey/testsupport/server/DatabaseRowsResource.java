@@ -151,6 +151,20 @@ public class DatabaseRowsResource {
         }
     }
 
+    /** How many events of the audit trail have this code ({@code password_reset_requested}): stored ones, not queued ones. */
+    @GET
+    @Path("audit/count")
+    public Response auditEvents(@QueryParam("event") String event) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement("SELECT COUNT(*) FROM audit_event WHERE event = ?")) {
+            statement.setString(1, event);
+            try (ResultSet count = statement.executeQuery()) {
+                count.next();
+                return Response.ok(String.valueOf(count.getLong(1))).build();
+            }
+        }
+    }
+
     private Response tablePresent(String table, boolean present) throws SQLException {
         try (Connection connection = dataSource.getConnection(); java.sql.Statement statement = connection.createStatement()) {
             statement.execute(present ? "ALTER TABLE " + table + "_away RENAME TO " + table
