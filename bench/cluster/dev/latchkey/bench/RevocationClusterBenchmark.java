@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * JGroups TCP, one H2 database served over TCP):
  * <ol>
  *   <li>revocation propagation: for each of N revocations, the time from the logout response on
- *       node A to the 401 of the next request with that token on node B or C;</li>
+ *       node A to the 401 of the next request with that token on node B or C, beside the same
+ *       request with a token revoked a round earlier;</li>
  *   <li>heap per live revoked entry, from 100,000 revocations loaded at a node's start;</li>
  *   <li>GET /api/me throughput on one node with about 0 and with 100,000 live revocations.</li>
  * </ol>
@@ -84,15 +85,30 @@ public final class RevocationClusterBenchmark {
         }
     }
 
+    /**
+     * Besides the propagation figure, the same request on the same node as a control: the token of
+     * the revocation before, long since replicated, sent just before this one's logout. Both are a
+     * {@code 401} for a revoked token, so the difference between the two distributions is what
+     * waiting for the revocation adds, and what they share is the round trip on these cores.
+     */
     private static void propagation(LatchkeyCluster cluster, String email, int revocations) {
         Http onA = cluster.http(A);
         List<Double> latenciesMillis = new ArrayList<>();
+        List<Double> controlMillis = new ArrayList<>();
         int notImmediate = 0;
+        String revokedBefore = null;
         for (int i = 0; i < revocations; i++) {
             String token = BrowserSession.loggedIn(onA, email, PASSWORD).accessToken();
             Http other = cluster.http(i % 2 == 0 ? B : C);
             if (other.getWithBearer("/api/me", token).statusCode() != 200) {
                 throw new IllegalStateException("token not accepted on the other node before logout");
+            }
+            if (revokedBefore != null) {
+                long controlStarted = System.nanoTime();
+                if (other.getWithBearer("/api/me", revokedBefore).statusCode() != 401) {
+                    throw new IllegalStateException("a token revoked one round earlier was accepted");
+                }
+                controlMillis.add((System.nanoTime() - controlStarted) / 1e6);
             }
             HttpResponse<String> logout = onA.send(onA.request("/auth/logout").POST(HttpRequest.BodyPublishers.noBody())
                     .header("Authorization", "Bearer " + token));
@@ -106,13 +122,18 @@ public final class RevocationClusterBenchmark {
                 status = other.getWithBearer("/api/me", token).statusCode();
             }
             latenciesMillis.add((System.nanoTime() - afterLogout) / 1e6);
+            revokedBefore = token;
         }
         Collections.sort(latenciesMillis);
+        Collections.sort(controlMillis);
         report("revocations measured", revocations);
         report("propagation p50 (ms)", percentile(latenciesMillis, 0.50));
         report("propagation p99 (ms)", percentile(latenciesMillis, 0.99));
         report("propagation max (ms)", latenciesMillis.get(latenciesMillis.size() - 1));
         report("requests that still got 200 after the logout response", notImmediate);
+        report("control, a token revoked a round earlier: p50 (ms)", percentile(controlMillis, 0.50));
+        report("control, a token revoked a round earlier: p99 (ms)", percentile(controlMillis, 0.99));
+        report("control, a token revoked a round earlier: max (ms)", controlMillis.get(controlMillis.size() - 1));
     }
 
     /** Rows as the application writes them; a node loads every live row into its replica at start. */
